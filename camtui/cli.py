@@ -1,0 +1,67 @@
+"""The one entry point: `camtui [subcommand]`. Each subcommand lives in its own module, imported lazily."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# Modules that contribute subcommands. Each has `register(subparsers) -> None`; every parser it adds sets
+# `func=<callable(args) -> int>` via `set_defaults`. Registering must stay cheap: heavy imports go inside `func`.
+COMMAND_MODULES = (
+    "camtui.tui.launch",  # demo (and the default: open the dashboard)
+    "camtui.config_cli",  # init, config
+    "camtui.sandbox.cli",  # serve
+    "camtui.scripting",  # send, send-batch, rooms, call, users, chatroom
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="camtui",
+        description="Terminal dashboard for the Chat&Messenger API, with a local sandbox server.",
+    )
+    parser.add_argument(
+        "--config", metavar="PATH", help="config file (default: platform config dir, or $CAMTUI_CONFIG)"
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue  # a part not built yet
+        module.register(sub)
+    return parser
+
+
+def _version() -> str:
+    from camtui import __version__
+
+    return __version__
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is None:
+        # No subcommand: open the dashboard on the configured server.
+        try:
+            launch = importlib.import_module("camtui.tui.launch")
+        except ModuleNotFoundError:
+            parser.print_help()
+            return 2
+        return int(launch.open_dashboard(args) or 0)
+    try:
+        return int(func(args) or 0)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
