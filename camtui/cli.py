@@ -13,7 +13,8 @@ COMMAND_MODULES = (
     "camtui.tui.launch",  # demo (and the default: open the dashboard)
     "camtui.config_cli",  # init, config
     "camtui.sandbox.cli",  # serve
-    "camtui.scripting",  # send, send-batch, rooms, call, users, chatroom
+    "camtui.scripting",  # send, rooms, call, users, chatroom
+    "camtui.compose.batch_cli",  # send-batch (the same batch engine as the composer)
 )
 
 
