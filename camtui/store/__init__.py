@@ -1,0 +1,100 @@
+"""Local persistence (SQLite in the user data dir): drafts, outbox, sent log, directory cache, batch journal,
+UI state, and the call history (`camtui.store.calls`, by the calls pane).
+
+`Store.open(path)` opens one connection and gives each repository that connection and one shared lock."""
+
+from __future__ import annotations
+
+import importlib
+import sqlite3
+import threading
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from camtui.clock import Clock, system_clock
+from camtui.store.batch_journal import BatchBusyError, BatchJournalRepo, BatchRun, ItemOutcome
+from camtui.store.db import connect
+from camtui.store.directory import DirectoryRepo
+from camtui.store.drafts import Draft, DraftRepo, draft_key
+from camtui.store.outbox import OutboxEntry, OutboxRepo, OutboxStateError
+from camtui.store.sent_log import SentInput, SentLogRepo, SentRecord
+from camtui.store.ui_state import UIStateRepo
+
+__all__ = [
+    "BatchBusyError",
+    "BatchJournalRepo",
+    "BatchRun",
+    "DirectoryRepo",
+    "Draft",
+    "DraftRepo",
+    "ItemOutcome",
+    "OutboxEntry",
+    "OutboxRepo",
+    "OutboxStateError",
+    "SentInput",
+    "SentLogRepo",
+    "SentRecord",
+    "Store",
+    "UIStateRepo",
+    "default_path",
+    "draft_key",
+]
+
+
+def default_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("camtui")) / "camtui.db"
+
+
+class Store:
+    """The open database and its repositories. Use `Store.open(...)`; close with `close()` or `with`."""
+
+    def __init__(self, conn: sqlite3.Connection, path: str, *, clock: Clock = system_clock) -> None:
+        self.conn = conn
+        self.path = path
+        self.lock = threading.RLock()
+        self.clock = clock
+        kw: dict[str, Any] = {"lock": self.lock, "clock": clock}
+        self.drafts = DraftRepo(conn, **kw)
+        self.outbox = OutboxRepo(conn, **kw)
+        self.sent_log = SentLogRepo(conn, **kw)
+        self.directory = DirectoryRepo(conn, **kw)
+        self.batch_journal = BatchJournalRepo(conn, **kw)
+        self.ui_state = UIStateRepo(conn, lock=self.lock)
+        self.calls: Any = _open_calls(conn)
+        """`camtui.store.calls.CallStore`, or None while that module is not there."""
+        self.recovered = self.outbox.recover_interrupted()
+        """Outbox entries a previous, dead process left mid-send: now `unknown` (the composer shows them once)."""
+
+    @classmethod
+    def open(cls, path: Path | str | None = None, *, clock: Clock = system_clock) -> Store:
+        """Open (creating if needed) the database at `path`; None → the user data dir; ":memory:" for tests."""
+        target = str(default_path() if path is None else path)
+        return cls(connect(target), target, clock=clock)
+
+    def close(self) -> None:
+        with self.lock:
+            self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self.path!r})"
+
+
+def _open_calls(conn: sqlite3.Connection) -> Any:
+    try:
+        module = importlib.import_module("camtui.store.calls")
+    except ModuleNotFoundError as exc:
+        if exc.name != "camtui.store.calls":
+            raise
+        return None
+    return module.CallStore(conn)

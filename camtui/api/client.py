@@ -1,0 +1,442 @@
+"""`CAMClient`: one async method per API method, one request path underneath.
+
+The request path (`_call`) owns the transport rules that matter most:
+- reads are retried on connect failures, timeouts, resets, 503 and 491 (with back-off, within a time budget);
+- writes are retried only when the request certainly did not reach the server (connect failure) or the
+  server explicitly refused it (503, 491). Once a write may have reached the server and no answer came back,
+  `OutcomeUnknown` is raised and the write is never resent: a message must not go out twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import json
+import logging
+import ssl
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from camtui.api import codes, wire
+from camtui.api.errors import CAMAPIError, OutcomeUnknown, TransportError
+from camtui.api.models import (
+    BatchItem,
+    BatchSendResult,
+    CallStats,
+    ChatRoom,
+    ConferenceRoom,
+    QuickCall,
+    RoomStatus,
+    SendResult,
+    UsersExport,
+    UsersUpdateResult,
+)
+from camtui.api.retry import RetryPolicy, parse_retry_after
+
+log = logging.getLogger("camtui.api")
+
+TOKEN_HEADER = "x-cam-apiToken"
+
+
+class InsecureTokenWarning(UserWarning):
+    """The API token would travel unencrypted (plain http) to a host that is not this machine."""
+
+
+@dataclass(frozen=True, slots=True)
+class MethodSpec:
+    """One row of the method table: the wire name, whether it changes server state, what it answers."""
+
+    name: str
+    write: bool
+    csv: bool = False
+
+
+METHODS: dict[str, MethodSpec] = {
+    m.name: m
+    for m in (
+        MethodSpec("sendMessage", write=True),
+        MethodSpec("sendMessages", write=True),
+        MethodSpec("createQuickCall", write=True),
+        MethodSpec("getCallStats", write=False),
+        MethodSpec("exportUsers", write=False, csv=True),
+        MethodSpec("updateUsersCSV", write=True),
+        MethodSpec("updateChatRoom", write=True),
+        MethodSpec("getConferenceMaster", write=False),
+        MethodSpec("getConferenceRooms", write=False),
+        MethodSpec("getConferenceRoomStatus", write=False),
+    )
+}
+
+# Failures where the request certainly never left this machine: safe to retry even for writes.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Gateway answers that say nothing about whether the upstream server processed the request.
+_GATEWAY_STATUSES = (502, 504)
+
+
+class _Secret:
+    """Holds the token so that `repr`, `vars` and tracebacks with locals show `***`."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def get(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "'***'"
+
+    __str__ = __repr__
+
+
+def is_loopback_host(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class CAMClient:
+    """Async client of the Chat&Messenger API. Use as `async with CAMClient(url, token) as client: …`."""
+
+    def __init__(
+        self,
+        server_url: str,
+        api_token: str,
+        *,
+        timeout: float = 10.0,
+        read_budget: float = 30.0,
+        ca_bundle: str | None = None,
+        verify: bool = True,
+        max_connections: int = 8,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self._token = _Secret(api_token)
+        del api_token  # keep the raw token out of this frame's locals (tracebacks with locals)
+        if not self._token.get().isascii() or not self._token.get().isprintable():
+            raise ValueError("the API token must be printable ASCII (check for stray spaces or line breaks)")
+        parts = urlsplit(server_url.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"server URL must be http(s)://host[:port][/path], got {server_url!r}")
+        self._server_url = server_url.strip().rstrip("/")
+        self._timeout = float(timeout)
+        self._read_budget = float(read_budget)
+        self._retry = retry or RetryPolicy()
+        loopback = is_loopback_host(parts.hostname)
+        if parts.scheme == "http" and not loopback:
+            warnings.warn(
+                InsecureTokenWarning(
+                    f"the API token will be sent unencrypted over plain http to {parts.hostname}; use https"
+                ),
+                stacklevel=2,
+            )
+        if not max_connections or max_connections < 1:
+            raise ValueError("max_connections must be at least 1")
+        self._http = httpx.AsyncClient(
+            headers={TOKEN_HEADER: self._token.get(), "User-Agent": "camtui"},
+            timeout=httpx.Timeout(self._timeout),
+            limits=httpx.Limits(
+                max_connections=max_connections,
+                max_keepalive_connections=max_connections,
+                keepalive_expiry=4.0,  # below common server idle timeouts (uvicorn: 5 s), to avoid stale reuse
+            ),
+            verify=_ssl_verify(verify, ca_bundle),
+            trust_env=not loopback,  # proxies from the environment, but never for this machine
+            follow_redirects=False,
+        )
+
+    # ------------------------------------------------------------------------------------ lifecycle
+
+    @property
+    def server_url(self) -> str:
+        return self._server_url
+
+    def __repr__(self) -> str:
+        return f"CAMClient({self._server_url!r}, api_token='***')"
+
+    async def __aenter__(self) -> CAMClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # ------------------------------------------------------------------------------- the methods
+
+    async def send_message(
+        self, send: str, message: str, seal: bool = False, users: Sequence[str] = ()
+    ) -> SendResult:
+        """Send `message` to `send` ("messenger" or a chat room name); `users`: recipients or mentions."""
+        body = await self._call("sendMessage", wire.encode_send_message(send, message, seal, users))
+        return self._parse("sendMessage", wire.parse_send_result, body, send)
+
+    async def send_messages(self, items: Sequence[BatchItem]) -> BatchSendResult:
+        body = await self._call("sendMessages", wire.encode_send_messages(items))
+        return self._parse("sendMessages", wire.parse_batch_result, body, len(items))
+
+    async def create_quick_call(
+        self, expired_date: datetime | int, password: str = "", title: str = ""
+    ) -> QuickCall:
+        """Create a quick web conference that expires at `expired_date` (aware datetime or Unix ms)."""
+        expired_ms = wire.to_unix_ms(expired_date)
+        body = await self._call("createQuickCall", wire.encode_create_quick_call(expired_ms, password, title))
+        return self._parse(
+            "createQuickCall",
+            lambda b: wire.parse_quick_call(
+                b,
+                server_url=self._server_url,
+                title=title or "",
+                password=password or "",
+                expired_ms=expired_ms,
+            ),
+            body,
+        )
+
+    async def get_call_stats(self, room_name: str) -> CallStats:
+        body = await self._call("getCallStats", {"roomName": room_name})
+        return self._parse("getCallStats", wire.parse_call_stats, body, room_name)
+
+    async def export_users(self, path: str = "exportUsers.csv") -> UsersExport:
+        """The users CSV (admin token). `path` is the file name the server suggests for the download."""
+        text = await self._call("exportUsers", {"path": path})
+        return self._parse("exportUsers", wire.parse_users_export, text)
+
+    async def update_users_csv(
+        self, file: bytes | str | Path, filename: str = "updateUsers.csv"
+    ) -> UsersUpdateResult:
+        """Create or update users from a CSV: `bytes` or `str` are the CSV itself, a `Path` is read."""
+        if isinstance(file, Path):
+            content = file.read_bytes()
+        elif isinstance(file, str):
+            content = file.encode("utf-8")
+        elif isinstance(file, bytes | bytearray):
+            content = bytes(file)
+        else:
+            raise TypeError("file must be bytes, str (the CSV text) or a Path")
+        body = await self._call("updateUsersCSV", files={"file": (filename, content, "text/csv")})
+        return self._parse("updateUsersCSV", wire.parse_users_update, body)
+
+    async def update_chat_room(self, chat_room: ChatRoom | Mapping[str, Any]) -> ChatRoom:
+        body = await self._call("updateChatRoom", wire.encode_update_chat_room(chat_room))
+        return self._parse("updateChatRoom", wire.parse_update_chat_room, body)
+
+    async def get_conference_master(self) -> list[ConferenceRoom]:
+        body = await self._call("getConferenceMaster")
+        return self._parse("getConferenceMaster", wire.parse_rooms, body)
+
+    async def get_conference_rooms(self) -> list[ConferenceRoom]:
+        body = await self._call("getConferenceRooms")
+        return self._parse("getConferenceRooms", wire.parse_rooms, body)
+
+    async def get_conference_room_status(self, yyyymm_or_yyyymmdd: str | date | None = None) -> RoomStatus:
+        """Rooms with reservations of a month (`"201908"`) or a day (`"20190801"`, a `date`); None: master list."""
+        body = await self._call("getConferenceRoomStatus", wire.encode_period(yyyymm_or_yyyymmdd))
+        return self._parse("getConferenceRoomStatus", wire.parse_room_status, body)
+
+    # ------------------------------------------------------------------------- the request path
+
+    def _parse(self, method: str, parser: Any, body: Any, *args: Any) -> Any:
+        try:
+            return parser(body, *args)
+        except wire.MalformedBody as exc:
+            raise CAMAPIError(
+                "500", f"unexpected response body: {exc}", method=method, meaning="Malformed response"
+            ) from None
+
+    async def _call(
+        self, method: str, data: Mapping[str, str] | None = None, *, files: Mapping[str, Any] | None = None
+    ) -> Any:
+        """POST one method with retries as the module docstring describes; the decoded body on success."""
+        spec = METHODS[method]
+        url = f"{self._server_url}/{method}"
+        policy = self._retry
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        attempt = 0
+        while True:
+            attempt += 1
+            remaining = self._read_budget - (loop.time() - started)
+            retry_after: float | None = None
+            try:
+                response = await self._send(spec, url, data, files, remaining)
+            except _NOT_SENT as exc:
+                failure: CAMAPIError | TransportError = TransportError(_describe(exc), method=method, url=url)
+                if _is_tls_failure(exc):
+                    raise failure from None
+            except (httpx.TransportError, TimeoutError) as exc:
+                if spec.write:
+                    raise OutcomeUnknown(
+                        method, f"no answer after the request was sent ({_describe(exc)})", url=url
+                    ) from None
+                failure = TransportError(_describe(exc), method=method, url=url)
+            else:
+                try:
+                    return self._interpret(spec, response)
+                except CAMAPIError as err:
+                    if spec.write and response.status_code in _GATEWAY_STATUSES:
+                        raise OutcomeUnknown(
+                            method, f"gateway answered HTTP {response.status_code}", url=url
+                        ) from None
+                    if not (err.retryable or (not spec.write and response.status_code in _GATEWAY_STATUSES)):
+                        raise
+                    failure = err
+                    retry_after = err.retry_after
+            elapsed = loop.time() - started
+            if attempt >= policy.max_attempts:
+                raise failure
+            if retry_after is not None and retry_after > policy.max_retry_after:
+                raise failure
+            delay = policy.delay(attempt, retry_after)
+            if elapsed + delay >= self._read_budget:
+                raise failure
+            log.info("%s failed (%s); attempt %d in %.2fs", method, _short(failure), attempt + 1, delay)
+            await policy.sleep(delay)
+
+    async def _send(
+        self,
+        spec: MethodSpec,
+        url: str,
+        data: Mapping[str, str] | None,
+        files: Mapping[str, Any] | None,
+        remaining: float,
+    ) -> httpx.Response:
+        if spec.write:
+            # A write is never cut short by the budget: that would only turn an answer into "outcome unknown".
+            return await self._http.post(url, data=data, files=files)
+        limit = max(0.05, remaining)
+        timeout = httpx.Timeout(min(self._timeout, limit))
+        async with asyncio.timeout(limit):
+            return await self._http.post(url, data=data, files=files, timeout=timeout)
+
+    def _interpret(self, spec: MethodSpec, response: httpx.Response) -> Any:
+        """The decoded body of a successful answer, or the `CAMAPIError` the answer describes."""
+        status = response.status_code
+        raw = response.content
+        text = raw.decode("utf-8", errors="replace")
+        content_type = response.headers.get("content-type", "")
+        retry_after = parse_retry_after(response.headers.get("retry-after"))
+        if spec.csv and status == 200 and "json" not in content_type and not text.lstrip().startswith("{"):
+            return text
+        try:
+            body: Any = json.loads(text) if text.strip() else None
+        except ValueError:
+            body = None
+        if isinstance(body, dict) and (body.get("errors") or _status_of(body) not in (None, 200)):
+            raise self._envelope_error(spec.name, body, status, retry_after)
+        if status != 200:
+            known = codes.ERROR_CODES.get(str(status))
+            meaning = known.meaning if known else f"HTTP {status} {response.reason_phrase}".strip()
+            raise CAMAPIError(
+                str(status),
+                self._redact(_snippet(text)),
+                http_status=status,
+                meaning=meaning,
+                method=spec.name,
+                retry_after=retry_after,
+            )
+        if not isinstance(body, dict):
+            what = (
+                "empty"
+                if not text.strip()
+                else f"not a JSON object ({content_type or 'no type'}, {len(raw)} bytes"
+            )
+            what += "" if not text.strip() else f": {_snippet(text)!r})"
+            raise CAMAPIError(
+                "500",
+                self._redact(f"the server's answer is {what}"),
+                http_status=status,
+                meaning="Malformed response",
+                method=spec.name,
+            )
+        return body
+
+    def _envelope_error(
+        self, method: str, body: dict[str, Any], http_status: int, retry_after: float | None
+    ) -> CAMAPIError:
+        errors = body.get("errors")
+        if isinstance(errors, dict):
+            errors = [errors]
+        entries = [
+            {k: self._redact(v) if isinstance(v, str) else v for k, v in e.items()}
+            for e in (errors if isinstance(errors, list) else [])
+            if isinstance(e, dict)
+        ]
+        first = entries[0] if entries else {}
+        code = str(first.get("code") or _status_of(body) or http_status).strip()
+
+        def opt_int(key: str) -> int | None:
+            try:
+                return wire.as_int(first.get(key), None)
+            except wire.MalformedBody:
+                return None
+
+        return CAMAPIError(
+            code,
+            self._redact(str(first.get("message") or "")),
+            http_status=http_status,
+            method=method,
+            index=opt_int("index"),
+            line=opt_int("line"),
+            field=str(first["field"]) if first.get("field") not in (None, "") else None,
+            errors=entries,
+            retry_after=retry_after,
+        )
+
+    def _redact(self, text: str) -> str:
+        token = self._token.get()
+        return text.replace(token, "***") if len(token) >= 4 else text
+
+
+def _ssl_verify(verify: bool, ca_bundle: str | None) -> ssl.SSLContext | bool:
+    if not verify:
+        return False
+    if ca_bundle:
+        path = Path(ca_bundle).expanduser()
+        if not path.is_file():
+            raise ValueError(f"CA bundle not found: {path}")
+        return ssl.create_default_context(cafile=str(path))
+    return True
+
+
+def _status_of(body: dict[str, Any]) -> int | None:
+    try:
+        return wire.as_int(body.get("status"), None)
+    except wire.MalformedBody:
+        return None
+
+
+def _snippet(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _describe(exc: BaseException) -> str:
+    """A short, token-free description of a transport failure."""
+    name = type(exc).__name__
+    detail = str(exc).strip()
+    if isinstance(exc, TimeoutError) and not detail:
+        detail = "time budget exhausted"
+    if _is_tls_failure(exc):
+        return f"TLS certificate verification failed ({_snippet(detail)}); set ca_bundle for a private CA"
+    return f"{name}: {_snippet(detail)}" if detail else name
+
+
+def _is_tls_failure(exc: BaseException) -> bool:
+    return "CERTIFICATE_VERIFY_FAILED" in str(exc)
+
+
+def _short(err: BaseException) -> str:
+    return _snippet(str(err), 120)

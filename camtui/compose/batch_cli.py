@@ -1,0 +1,306 @@
+"""`camtui send-batch FILE [--dry-run] [--resume] [--json]`: the composer's batch engine from the shell.
+
+Exit codes: 0 everything sent (or, with --dry-run, the plan is clean); 1 the plan has errors (predicted API errors:
+nothing was sent) or the server refused items or the run; 2 usage (bad file, bad options, nothing configured, a
+started run without --resume); 3 network failure, or items of this file whose outcome is unknown (they may or may
+not have been delivered: never resent blindly; check, then --force-unknown).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_NETWORK = 0, 1, 2, 3
+ENV_SERVER = "CAMTUI_SERVER_URL"
+ENV_TOKEN = "CAMTUI_API_TOKEN"
+DIRECTORY_MAX_AGE = timedelta(minutes=10)
+"""A cached directory younger than this is used as is; older, it is refreshed with exportUsers first."""
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "send-batch",
+        help="send many messages from a JSON file (the API's sendMessages format), safely",
+        description=(
+            "Validate every item first (recipients against the user directory, rooms, duplicates), show the "
+            "plan, then send in chunks. A journal remembers each item, so running the same file again resumes "
+            f"and never sends an item twice. Server and token: config file, or ${ENV_SERVER} / ${ENV_TOKEN}."
+        ),
+    )
+    p.add_argument("file", metavar="FILE", help="the batch file: messages=[{...}, ...] (UTF-8)")
+    p.add_argument("--dry-run", action="store_true", help="validate and print the plan; send nothing")
+    p.add_argument("--resume", action="store_true", help="continue a run of this file that did not finish")
+    p.add_argument("--json", action="store_true", help="print the plan and the summary as JSON on stdout")
+    p.add_argument(
+        "--force-unknown",
+        action="store_true",
+        help="also resend items whose outcome is unknown (they may have been delivered already)",
+    )
+    p.add_argument("--skip-invalid", action="store_true", help="send the valid items, skip the invalid ones")
+    p.add_argument("--allow-duplicates", action="store_true", help="send identical items more than once")
+    p.add_argument("--chunk-size", type=int, default=None, metavar="N", help="items per request (1..1000)")
+    p.add_argument(
+        "--failed-out", metavar="PATH", help="where to write the failed items (default FILE.failed.json)"
+    )
+    p.add_argument("--store", metavar="PATH", help="the local database (default: from the config / data dir)")
+    p.set_defaults(func=run)
+
+
+@dataclass(frozen=True, slots=True)
+class _Conn:
+    server_url: str
+    api_token: str
+    ca_bundle: str | None
+    verify_tls: bool
+    timeout: float
+    store_path: str | None
+    chat_rooms: tuple[str, ...]
+
+    def __repr__(self) -> str:
+        return f"_Conn({self.server_url!r}, api_token='***')"
+
+
+class _Usage(Exception):
+    pass
+
+
+def run(args: argparse.Namespace) -> int:
+    from camtui.compose.batch import BatchLoadError, load_batch_file
+
+    as_json = bool(args.json)
+    if args.chunk_size is not None and not 1 <= args.chunk_size <= 1000:
+        return _fail("--chunk-size must be between 1 and 1000", EXIT_USAGE, as_json)
+    try:
+        bf = load_batch_file(args.file)
+    except BatchLoadError as exc:
+        return _fail(str(exc), EXIT_USAGE, as_json)
+    try:
+        conn = _load_conn(getattr(args, "config", None))
+    except _Usage as exc:
+        return _fail(str(exc), EXIT_USAGE, as_json)
+    from camtui.store import Store
+
+    store = Store.open(args.store or conn.store_path)
+    try:
+        return asyncio.run(_main(args, bf, conn, store))
+    except KeyboardInterrupt:
+        counts = store.batch_journal.counts(bf.fingerprint)
+        _err(
+            f"interrupted: {counts['sent']} sent so far, {counts['unknown']} outcome unknown; "
+            "run the same command with --resume to continue (nothing is sent twice)"
+        )
+        return 130
+    finally:
+        store.close()
+
+
+async def _main(args: argparse.Namespace, bf: Any, conn: _Conn, store: Any) -> int:
+    from camtui.api import CAMClient
+    from camtui.compose.batch import RATE_KEY, BatchRefused, apply_batch, plan_batch
+    from camtui.store import BatchBusyError
+
+    as_json = bool(args.json)
+    journal = store.batch_journal
+    previous = journal.run(bf.fingerprint)
+    counts = journal.counts(bf.fingerprint)
+    started = previous is not None and previous.finished_at is None and any(counts.values())
+    if started and not args.resume and not args.dry_run:
+        return _fail(
+            f"{bf.path} was already started ({counts['sent']} sent, {counts['failed']} failed, "
+            f"{counts['unknown'] + counts['sending']} outcome unknown): use --resume to continue it "
+            "(items already sent are skipped)",
+            EXIT_USAGE,
+            as_json,
+        )
+    try:
+        client = CAMClient(
+            conn.server_url,
+            conn.api_token,
+            timeout=conn.timeout,
+            ca_bundle=conn.ca_bundle,
+            verify=conn.verify_tls,
+        )
+    except ValueError as exc:
+        return _fail(str(exc), EXIT_USAGE, as_json)
+    async with client:
+        users, note = await _directory(client, store)
+        if note:
+            _err(note)
+        known_rooms = set(conn.chat_rooms) | set(store.directory.used_rooms())
+        plan = plan_batch(
+            bf,
+            users=users,
+            org_domains=store.directory.domains(),
+            known_rooms=known_rooms,
+            journal=journal,
+            chunk_size=args.chunk_size or 200,
+            force_unknown=args.force_unknown,
+            skip_invalid=args.skip_invalid,
+            allow_duplicates=args.allow_duplicates,
+            items_per_second=store.ui_state.get(RATE_KEY),
+        )
+        if not as_json:
+            for line in plan.lines():
+                print(line)
+        if not plan.ok:
+            if as_json:
+                _print_json({"ok": False, "plan": _plan_json(plan), "summary": None})
+            _err(
+                "nothing was sent: fix the errors above (or use --skip-invalid to send only the valid items)"
+            )
+            return EXIT_API
+        if args.dry_run or not plan.to_send:
+            if as_json:
+                _print_json(
+                    {"ok": True, "dry_run": bool(args.dry_run), "plan": _plan_json(plan), "summary": None}
+                )
+            elif not plan.to_send:
+                print("nothing to send")
+            return EXIT_OK if args.dry_run or not plan.counts["unknown_before"] else EXIT_NETWORK
+        show_progress = not as_json and sys.stderr.isatty()
+
+        def progress(p: Any) -> None:
+            if show_progress:
+                print(
+                    f"\r{p.done}/{p.total} sent {p.sent} failed {p.failed} unknown {p.unknown}",
+                    end="",
+                    file=sys.stderr,
+                    flush=True,
+                )
+
+        try:
+            summary = await apply_batch(
+                client, store, plan, on_progress=progress, failed_path=args.failed_out
+            )
+        except BatchRefused as exc:  # pragma: no cover - plan.ok was checked
+            return _fail(str(exc), EXIT_API, as_json)
+        except BatchBusyError as exc:
+            return _fail(str(exc), EXIT_USAGE, as_json)
+        if show_progress:
+            print(file=sys.stderr)
+    if as_json:
+        _print_json({"ok": summary.ok, "plan": _plan_json(plan), "summary": _summary_json(summary)})
+    else:
+        for line in summary.lines():
+            print(line)
+    unconfirmed = store.batch_journal.counts(bf.fingerprint)["unknown"]
+    if unconfirmed or (summary.stopped and _network_stop(summary.stopped)):
+        return EXIT_NETWORK
+    if summary.failed or summary.stopped:
+        return EXIT_API
+    return EXIT_OK
+
+
+def _network_stop(reason: str) -> bool:
+    return reason.startswith("network error")
+
+
+async def _directory(client: Any, store: Any) -> tuple[Any, str | None]:
+    """The user list to check recipients against: a fresh export, else the cache, else None (not checked)."""
+    from camtui.api import CAMAPIError, OutcomeUnknown, TransportError
+    from camtui.compose.matcher import RecipientMatcher
+
+    directory = store.directory
+    if len(directory) and not directory.is_stale(DIRECTORY_MAX_AGE):
+        return RecipientMatcher(directory.users()), None
+    try:
+        export = await client.export_users()
+    except CAMAPIError as exc:
+        if len(directory):
+            return RecipientMatcher(
+                directory.users()
+            ), f"note: using the cached user list ({exc.code} {exc.meaning})"
+        if exc.code == "800":
+            return None, "note: recipients not checked: listing users needs an administrator token (800)"
+        return None, f"note: recipients not checked: {exc}"
+    except (TransportError, OutcomeUnknown) as exc:
+        if len(directory):
+            return RecipientMatcher(directory.users()), f"note: using the cached user list ({exc})"
+        return None, f"note: recipients not checked: {exc}"
+    directory.replace(export.users)
+    return RecipientMatcher(export.users), None
+
+
+def _load_conn(config_path: str | None) -> _Conn:
+    settings: Any = None
+    try:
+        from camtui import config as config_module
+    except ModuleNotFoundError as exc:  # the shell's config module not there: environment only
+        if exc.name != "camtui.config":
+            raise
+        config_module = None  # type: ignore[assignment]
+    if config_module is not None:
+        try:
+            settings = config_module.load_settings(config_path)
+        except config_module.ConfigError as exc:
+            raise _Usage(f"config: {exc}") from None
+    server = (os.environ.get(ENV_SERVER) or getattr(settings, "server_url", None) or "").strip()
+    token = (os.environ.get(ENV_TOKEN) or getattr(settings, "api_token", None) or "").strip()
+    if not server:
+        raise _Usage(f"no server URL: set {ENV_SERVER} or server_url in the config file (camtui init)")
+    if not token:
+        raise _Usage(f"no API token: set {ENV_TOKEN} or api_token in the config file (camtui init)")
+    return _Conn(
+        server_url=server,
+        api_token=token,
+        ca_bundle=getattr(settings, "ca_bundle", None),
+        verify_tls=bool(getattr(settings, "verify_tls", True)),
+        timeout=float(getattr(settings, "timeout_seconds", 10.0) or 10.0),
+        store_path=getattr(settings, "store_path", None),
+        chat_rooms=tuple(getattr(settings, "chat_rooms", ()) or ()),
+    )
+
+
+def _plan_json(plan: Any) -> dict[str, Any]:
+    return {
+        "file": plan.file.path,
+        "fingerprint": plan.file.fingerprint,
+        "counts": plan.counts,
+        "estimate_seconds": round(plan.estimate_seconds, 1),
+        "problems": [
+            {
+                "item": None if p.index is None else p.index + 1,
+                "severity": p.severity,
+                "code": p.code,
+                "text": p.text,
+            }
+            for p in plan.problems
+        ],
+    }
+
+
+def _summary_json(summary: Any) -> dict[str, Any]:
+    return {
+        "sent": summary.sent,
+        "failed": summary.failed,
+        "unknown": summary.unknown,
+        "skipped": summary.skipped,
+        "not_attempted": summary.not_attempted,
+        "elapsed_seconds": round(summary.elapsed, 2),
+        "stopped": summary.stopped,
+        "failures": [{"item": i + 1, "reason": r} for i, r in summary.failures],
+        "unknown_items": [i + 1 for i in summary.unknowns],
+        "failed_file": str(summary.failed_path) if summary.failed_path else None,
+    }
+
+
+def _fail(message: str, code: int, as_json: bool) -> int:
+    _err(message)
+    if as_json:
+        _print_json({"ok": False, "error": message})
+    return code
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))

@@ -1,0 +1,543 @@
+"""Recipient autocomplete over the user directory: our own index, because a scan per keystroke is too slow at
+100,000 users.
+
+Built once from `camtui.api.User`s. A query is normalised (NFKC + casefold, macrons dropped; kana also tried as
+romaji) and answered tier by tier, stopping as soon as the capped list is full:
+
+1. exact (e-mail, name or romaji equal to the query),
+2. prefix of a whole field (e-mail, name, romaji in either word order, department),
+3. prefix of a word (e-mail local-part pieces and domain, name, romaji and department words),
+4. substring (one `str.find` walk over a concatenated haystack, ASCII and non-ASCII fields apart),
+5. one typo (substitution, insertion, deletion or transposition) against e-mail local parts and romaji,
+   enumerated along the sorted keys like a trie walk so only edits that can match are tried.
+
+Tiers 1–3 are bisections in sorted key lists (O(log n + limit)); 4–5 only run when 1–3 left the list short.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from camtui.compose.kana import collapse_long_vowels, has_kana, to_romaji
+
+Kind = Literal["exact", "prefix", "word", "substring", "typo"]
+Field = Literal["email", "name", "romaji", "department"]
+Status = Literal["resolved", "unknown", "unchecked", "ambiguous", "invalid"]
+
+_FIELD_RANK: dict[str, int] = {"email": 0, "romaji": 1, "name": 2, "department": 3}
+_MACRONS = str.maketrans("āīūēōâîûêôĀĪŪĒŌÂÎÛÊÔ", "aiueoaiueoaiueoaiueo")
+_WORD_SPLIT = re.compile(r"[\s・/／()（）\[\]【】「」,、]+")
+_LOCAL_SPLIT = re.compile(r"[._+\-]+")
+_SEPARATORS = ",、，;；\n"
+_SEP_RE = re.compile(r"[,、，;；\n]")
+EMAIL_RE = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\".]+$")
+_TYPO_MIN = 3
+_BOUNDARY = frozenset(" ._+-\x01")
+_AT = "\x01"
+"""Stands for "@" inside e-mail keys so that `taro.yamada@…` sorts before `taro.yamada2@…`."""
+_SCAN_CAP = 4000
+
+
+def normalize(text: str) -> str:
+    """What we compare: NFKC (full-width → ASCII, half-width kana → kana), casefold, macrons dropped, one space."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().translate(_MACRONS).split())
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    user: Any
+    """A `camtui.api.User` (for a fallback address: a User with only the e-mail set)."""
+    email: str
+    kind: Kind
+    field: Field
+    label: str
+    """One line for the dropdown: `山田 太郎 <taro.yamada@example.co.jp> · 営業部`."""
+
+
+@dataclass(frozen=True, slots=True)
+class RecipientEntry:
+    token: str
+    """The entry as typed, stripped."""
+    start: int
+    end: int
+    """Bounds of the stripped token in the field text."""
+    status: Status
+    email: str | None
+    user: Any | None
+    candidates: tuple[Any, ...] = ()
+    """Ambiguous or invalid entries: the users it might mean (best first)."""
+    duplicate: bool = False
+    """The same address appears earlier in the field."""
+    predicted_code: str | None = None
+    """For "unknown": the error the server will answer ("451" if the domain is the organisation's, else "452")."""
+
+
+class _SortedKeys:
+    """Sorted distinct keys, each with the users having it: prefix scans by bisection."""
+
+    __slots__ = ("field", "ids", "keys")
+
+    def __init__(self, field: Field, index: dict[str, list[int]]) -> None:
+        self.field = field
+        self.keys = sorted(index)
+        self.ids = [index[k] for k in self.keys]
+
+    def has_prefix(self, prefix: str) -> bool:
+        prefix = prefix.replace("@", _AT)
+        i = bisect_left(self.keys, prefix)
+        return i < len(self.keys) and self.keys[i].startswith(prefix)
+
+    def estimate(self, prefix: str, cap: int = 200) -> int:
+        """How many (key, user) pairs start with `prefix`, looking at most at `cap` keys (beyond: "a lot")."""
+        prefix = prefix.replace("@", _AT)
+        keys, ids = self.keys, self.ids
+        i = bisect_left(keys, prefix)
+        total = 0
+        for j in range(i, min(i + cap, len(keys))):
+            if not keys[j].startswith(prefix):
+                return total
+            total += len(ids[j])
+        return total if i + cap >= len(keys) else total + 1_000_000
+
+    def scan(self, prefix: str, want: int, skip: set[int] | dict[int, Any]) -> list[tuple[str, int]]:
+        """Up to `want` (key, id) whose key starts with `prefix` and whose id is not in `skip`, in key order."""
+        keys, ids = self.keys, self.ids
+        prefix = prefix.replace("@", _AT)
+        i = bisect_left(keys, prefix)
+        n = len(keys)
+        out: list[tuple[str, int]] = []
+        taken: set[int] = set()
+        looked = 0
+        while i < n and len(out) < want and looked < _SCAN_CAP:
+            key = keys[i]
+            if not key.startswith(prefix):
+                break
+            for uid in ids[i]:
+                looked += 1
+                if uid not in skip and uid not in taken:
+                    taken.add(uid)
+                    out.append((key, uid))
+                    if len(out) >= want:
+                        break
+            i += 1
+        return out
+
+    def next_chars(self, prefix: str) -> list[str]:
+        """The distinct characters that follow `prefix` in the keys (a trie level, by repeated bisection)."""
+        keys = self.keys
+        n = len(keys)
+        depth = len(prefix)
+        out: list[str] = []
+        i = bisect_left(keys, prefix)
+        while i < n:
+            key = keys[i]
+            if not key.startswith(prefix):
+                break
+            if len(key) == depth:
+                i += 1
+                continue
+            ch = key[depth]
+            out.append(ch)
+            i = bisect_left(keys, prefix + chr(ord(ch) + 1), i)
+        return out
+
+
+class _Haystack:
+    """Every distinct word in one string, so a substring search is one C-level `find` walk over a small text
+    (distinct words are far fewer than users); each hit maps back to the users having that word."""
+
+    __slots__ = ("fields", "ids", "starts", "text")
+
+    def __init__(self, words: dict[str, tuple[Field, list[int]]]) -> None:
+        keys = sorted(words)
+        starts: list[int] = []
+        pos = 0
+        for key in keys:
+            starts.append(pos)
+            pos += len(key) + 1
+        self.starts = starts
+        self.text = "\x00".join(keys)
+        self.fields = [words[k][0] for k in keys]
+        self.ids = [words[k][1] for k in keys]
+
+    def find(self, needle: str, want: int, skip: dict[int, Any]) -> list[tuple[int, Field]]:
+        text, starts = self.text, self.starts
+        out: list[tuple[int, Field]] = []
+        taken: set[int] = set()
+        pos = 0
+        while len(out) < want:
+            hit = text.find(needle, pos)
+            if hit < 0:
+                break
+            w = bisect_right(starts, hit) - 1
+            for uid in self.ids[w]:
+                if uid not in skip and uid not in taken:
+                    taken.add(uid)
+                    out.append((uid, self.fields[w]))
+                    if len(out) >= want:
+                        break
+            pos = starts[w + 1] if w + 1 < len(starts) else len(text)
+        return out
+
+
+def _fallback_user(email: str) -> Any:
+    from camtui.store.directory import user_class
+
+    return user_class()("", email, "", "", "", "", False)
+
+
+class RecipientMatcher:
+    """The index. Build once per directory load; `match` per keystroke; `resolve` for the whole field."""
+
+    def __init__(
+        self, users: Iterable[Any], *, extra_emails: Iterable[str] = (), authoritative: bool = True
+    ) -> None:
+        by_email: dict[str, Any] = {}
+        for u in users:
+            email = (u.email or "").strip()
+            if email:
+                by_email.setdefault(email.lower(), u)
+        for raw in extra_emails:
+            email = raw.strip()
+            if email and email.lower() not in by_email:
+                by_email[email.lower()] = _fallback_user(email)
+        self.authoritative = authoritative
+        ordered = sorted(by_email.items(), key=lambda kv: kv[0].replace("@", _AT))
+        self._users: list[Any] = [u for _, u in ordered]
+        self._emails: list[str] = [k for k, _ in ordered]
+        self._email_index: dict[str, int] = {k: i for i, (k, _) in enumerate(ordered)}
+        self.domains: frozenset[str] = frozenset(e.rpartition("@")[2] for e in self._emails if "@" in e)
+        """The organisation's domains (predicts 451 vs 452 for unknown addresses)."""
+
+        self._names: list[str] = []
+        self._romaji: list[str] = []
+        self._depts: list[str] = []
+        exact: dict[str, list[int]] = {}
+        full: dict[str, dict[str, list[int]]] = {f: {} for f in _FIELD_RANK}
+        words: dict[str, dict[str, list[int]]] = {f: {} for f in _FIELD_RANK}
+        typo: dict[str, list[int]] = {}
+        bags: list[str] = []
+        shapes: dict[str, tuple[str, list[str], list[str]]] = {}  # raw text → (normalised, words, variants)
+
+        def shape(raw: str) -> tuple[str, list[str], list[str]]:
+            # Names and departments repeat a lot in a large directory: analyse each distinct text once.
+            got = shapes.get(raw)
+            if got is None:
+                text = normalize(raw)
+                parts = [w for w in _WORD_SPLIT.split(text) if w]
+                variants = [text] if text else []
+                if len(parts) > 1:
+                    rev = parts[::-1]
+                    variants += ["".join(parts), " ".join(rev), "".join(rev)]
+                got = shapes[raw] = (text, parts, variants)
+            return got
+
+        def add(index: dict[str, list[int]], key: str, i: int) -> None:
+            ids = index.get(key)
+            if ids is None:
+                index[key] = [i]
+            elif ids[-1] != i:
+                ids.append(i)
+
+        full_email, words_email = full["email"], words["email"]
+        full_dept, words_dept = full["department"], words["department"]
+        for i, u in enumerate(self._users):
+            email = self._emails[i]
+            local, _, domain = email.partition("@")
+            name, name_words, name_variants = shape(u.name or "")
+            romaji, romaji_words, romaji_variants = shape(u.romaji or "")
+            dept, dept_words, _ = shape(u.department or "")
+            self._names.append(name)
+            self._romaji.append(romaji)
+            self._depts.append(dept)
+            add(full_email, email.replace("@", _AT), i)
+            add(typo, local, i)
+            for w in _LOCAL_SPLIT.split(local):
+                if w:
+                    add(words_email, w, i)
+                    add(typo, w, i)
+            if domain:
+                add(words_email, domain, i)
+            for fld, variants, parts in (
+                ("name", name_variants, name_words),
+                ("romaji", romaji_variants, romaji_words),
+            ):
+                for v in variants:
+                    add(full[fld], v, i)
+                    add(exact, v.replace(" ", ""), i)
+                    if fld == "romaji":
+                        add(typo, v, i)
+                for w in parts:
+                    add(words[fld], w, i)
+            if dept:
+                add(full_dept, dept, i)
+                for w in dept_words:
+                    add(words_dept, w, i)
+            bags.append(
+                " " + " ".join([*_LOCAL_SPLIT.split(local), domain, *name_words, *romaji_words, *dept_words])
+            )
+        self._exact = exact
+        self._full = [_SortedKeys(f, full[f]) for f in _FIELD_RANK]  # type: ignore[arg-type]
+        self._words = [_SortedKeys(f, words[f]) for f in _FIELD_RANK]  # type: ignore[arg-type]
+        self._typo = _SortedKeys("romaji", typo)
+        self._bags = bags
+        """Per user: " word word …" (every word of every field), for multi-word queries."""
+        distinct: dict[str, tuple[Field, list[int]]] = {}
+        for keys in (*self._full[2:], *self._words):  # name and department full texts, then every word
+            for key, ids in zip(keys.keys, keys.ids, strict=True):
+                known = distinct.get(key)
+                if known is None:
+                    distinct[key] = (keys.field, ids)
+                elif known[1] is not ids:
+                    distinct[key] = (known[0], sorted(set(known[1]) | set(ids)))
+        self._ascii = _Haystack({k: v for k, v in distinct.items() if k.isascii()})
+        self._other = _Haystack({k: v for k, v in distinct.items() if not k.isascii()})
+
+    def __len__(self) -> int:
+        return len(self._users)
+
+    def get(self, email: str) -> Any | None:
+        i = self._email_index.get(email.strip().lower())
+        return None if i is None else self._users[i]
+
+    # -- per keystroke ----------------------------------------------------------------------------------------
+    def match(self, query: str, limit: int = 10) -> list[Candidate]:
+        """Best `limit` users for what is typed, best first."""
+        q = normalize(query)
+        if not q or limit <= 0:
+            return []
+        found: dict[int, tuple[Kind, Field]] = {}
+        queries = [q]
+        if has_kana(q):
+            romaji = to_romaji(q)
+            if romaji != q and romaji.isascii():
+                queries.append(romaji)
+                short = collapse_long_vowels(romaji)  # さとう → satou → sato (romaji fields drop long vowels)
+                if short != romaji:
+                    queries.append(short)
+        for qq in queries:
+            self._tier_exact(qq, found, limit)
+        for qq in queries:
+            self._tier_prefix(qq, self._full, "prefix", found, limit)
+        for qq in queries:
+            self._tier_prefix(qq, self._words, "word", found, limit)
+        if not found and " " in q:
+            # Words across fields or in another order ("営業 山田"): only when nothing matched as typed.
+            for qq in queries:
+                self._tier_all_words(qq, found, limit)
+        if len(found) < limit:
+            for qq in queries:
+                self._tier_substring(qq, found, limit)
+        if not found:
+            # A typo is the explanation of last resort: a query that matches something was typed right.
+            for qq in queries:
+                if qq.isascii() and len(qq) >= _TYPO_MIN:
+                    self._tier_typo(qq, found, limit)
+        return [self._candidate(i, kind, fld) for i, (kind, fld) in found.items()]
+
+    def _tier_exact(self, q: str, found: dict[int, tuple[Kind, Field]], limit: int) -> None:
+        i = self._email_index.get(q)
+        if i is not None and len(found) < limit:
+            found.setdefault(i, ("exact", "email"))
+        for i in self._exact.get(q.replace(" ", ""), ()):
+            if len(found) >= limit:
+                return
+            fld: Field = "romaji" if q.isascii() else "name"
+            found.setdefault(i, ("exact", fld))
+
+    def _tier_prefix(
+        self, q: str, lists: list[_SortedKeys], kind: Kind, found: dict[int, tuple[Kind, Field]], limit: int
+    ) -> None:
+        want = limit - len(found)
+        if want <= 0:
+            return
+        hits: list[tuple[bool, int, int, Field]] = []
+        n = len(q)
+        for keys in lists:
+            for key, uid in keys.scan(q, want, found):
+                whole_word = len(key) == n or key[n] in _BOUNDARY
+                hits.append((not whole_word, _FIELD_RANK[keys.field], uid, keys.field))
+        hits.sort()  # whole words first ("sato" → Sato before Satoshi), then field, then directory order
+        for _, _, uid, fld in hits:
+            if len(found) >= limit:
+                break
+            found.setdefault(uid, (kind, fld))
+
+    def _tier_all_words(self, q: str, found: dict[int, tuple[Kind, Field]], limit: int) -> None:
+        """Several words ("営業 山田", "taro yam"): each must start some word of the same user."""
+        sizes = {t: sum(keys.estimate(t) for keys in self._words) for t in q.split()}
+        if not all(sizes.values()):
+            return  # some word starts no word at all (a typo): cheap to rule out, costly to scan for
+        tokens = sorted(sizes, key=sizes.__getitem__)  # scan for the rarest word, check the others
+        head, rest = tokens[0], [" " + t for t in tokens[1:]]
+        bags = self._bags
+        budget = _SCAN_CAP
+        for keys in self._words:
+            for _, uid in keys.scan(head, budget, found):
+                budget -= 1
+                bag = bags[uid]
+                if all(t in bag for t in rest):
+                    found.setdefault(uid, ("word", keys.field))
+                    if len(found) >= limit:
+                        return
+            if budget <= 0:
+                return
+
+    def _tier_substring(self, q: str, found: dict[int, tuple[Kind, Field]], limit: int) -> None:
+        needle = q.replace(" ", "")
+        hay = self._ascii if needle.isascii() else self._other
+        for uid, fld in hay.find(needle, limit - len(found), found):
+            found.setdefault(uid, ("substring", fld))
+
+    def _tier_typo(self, q: str, found: dict[int, tuple[Kind, Field]], limit: int) -> None:
+        keys = self._typo
+        # An edit at position j can only help if q[:j] starts some key: find the longest such j.
+        reach = 0
+        while reach < len(q) and keys.has_prefix(q[: reach + 1]):
+            reach += 1
+        variants: list[str] = []
+        for j in range(min(reach, len(q) - 1), -1, -1):  # edits late in the word first: closest matches
+            head = q[:j]
+            nexts = keys.next_chars(head)
+            variants.append(head + q[j + 1 :])  # deletion
+            if j + 1 < len(q):
+                variants.append(head + q[j + 1] + q[j] + q[j + 2 :])  # transposition
+            for ch in nexts:
+                if ch != q[j]:
+                    variants.append(head + ch + q[j + 1 :])  # substitution
+                variants.append(head + ch + q[j:])  # insertion
+        seen: set[str] = set()
+        for v in variants:
+            if len(found) >= limit:
+                return
+            if len(v) < _TYPO_MIN - 1 or v in seen or v == q:
+                continue
+            seen.add(v)
+            for key, uid in keys.scan(v, limit - len(found), found):
+                fld: Field = (
+                    "email" if "@" in self._emails[uid] and self._emails[uid].startswith(key) else "romaji"
+                )
+                found.setdefault(uid, ("typo", fld))
+
+    def _candidate(self, uid: int, kind: Kind, fld: Field) -> Candidate:
+        user = self._users[uid]
+        email = (user.email or "").strip()
+        name = (user.name or "").strip()
+        label = f"{name} <{email}>" if name else email
+        dept = (user.department or "").strip()
+        if dept:
+            label += f" · {dept}"
+        return Candidate(user, email, kind, fld, label)
+
+    # -- the whole field -------------------------------------------------------------------------------------
+    def exact_people(self, token: str) -> list[Any]:
+        """Users whose e-mail, name or romaji (either word order, spaces ignored) equals `token`."""
+        q = normalize(token)
+        i = self._email_index.get(q)
+        if i is not None:
+            return [self._users[i]]
+        ids = list(dict.fromkeys(self._exact.get(q.replace(" ", ""), [])))
+        if not ids and has_kana(q):
+            ids = list(dict.fromkeys(self._exact.get(to_romaji(q).replace(" ", ""), [])))
+        return [self._users[j] for j in ids]
+
+    def resolve(self, text: str) -> list[RecipientEntry]:
+        """Every entry of a comma-separated recipient field, resolved against the directory."""
+        out: list[RecipientEntry] = []
+        seen: set[str] = set()
+        for start, end, token in iter_tokens(text):
+            entry = self._resolve_one(token, start, end)
+            if entry.email is not None:
+                key = entry.email.lower()
+                if key in seen:
+                    entry = _with_duplicate(entry)
+                seen.add(key)
+            out.append(entry)
+        return out
+
+    def _resolve_one(self, token: str, start: int, end: int) -> RecipientEntry:
+        if EMAIL_RE.match(token):
+            user = self.get(token)
+            if user is not None:
+                return RecipientEntry(token, start, end, "resolved", user.email.strip(), user)
+            if not self.authoritative:
+                return RecipientEntry(token, start, end, "unchecked", token, None)
+            code = predict_code(token, self.domains)
+            return RecipientEntry(token, start, end, "unknown", token, None, predicted_code=code)
+        people = self.exact_people(token)
+        if len(people) == 1:
+            return RecipientEntry(token, start, end, "resolved", people[0].email.strip(), people[0])
+        if len(people) > 1:
+            return RecipientEntry(token, start, end, "ambiguous", None, None, tuple(people))
+        guesses = tuple(c.user for c in self.match(token, 5))
+        status: Status = "ambiguous" if guesses else "invalid"
+        return RecipientEntry(token, start, end, status, None, None, guesses)
+
+
+def _with_duplicate(entry: RecipientEntry) -> RecipientEntry:
+    return RecipientEntry(
+        entry.token,
+        entry.start,
+        entry.end,
+        entry.status,
+        entry.email,
+        entry.user,
+        entry.candidates,
+        True,
+        entry.predicted_code,
+    )
+
+
+def predict_code(email: str, org_domains: Iterable[str]) -> str:
+    """The spec's rule for an unregistered address: 451 if the organisation's domain (may self-register), else 452."""
+    domain = email.strip().rpartition("@")[2].lower()
+    return "451" if domain in set(org_domains) else "452"
+
+
+# -- the recipient field as text ------------------------------------------------------------------------------
+def iter_tokens(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, token) for each non-blank entry; bounds are of the stripped token."""
+    out: list[tuple[int, int, str]] = []
+    pos = 0
+    for part in [*_SEP_RE.split(text)]:
+        stripped = part.strip()
+        if stripped:
+            lead = len(part) - len(part.lstrip())
+            out.append((pos + lead, pos + lead + len(stripped), stripped))
+        pos += len(part) + 1
+    return out
+
+
+def split_recipients(text: str) -> list[str]:
+    """The entries of a recipient field: separators `,` `、` `，` `;` `；` and newlines; blanks dropped."""
+    return [t for _, _, t in iter_tokens(text)]
+
+
+def token_at(text: str, cursor: int) -> tuple[int, int, str]:
+    """Bounds (between separators) and stripped text of the entry under the cursor: what autocomplete looks up."""
+    cursor = max(0, min(cursor, len(text)))
+    start = cursor
+    while start > 0 and text[start - 1] not in _SEPARATORS:
+        start -= 1
+    end = cursor
+    while end < len(text) and text[end] not in _SEPARATORS:
+        end += 1
+    return start, end, text[start:end].strip()
+
+
+def replace_token(text: str, cursor: int, email: str) -> tuple[str, int]:
+    """Put `email` in place of the entry under the cursor, followed by ", "; returns (text, cursor after it)."""
+    start, end, _ = token_at(text, cursor)
+    before = text[:start].rstrip(" \t")
+    after = text[end:]
+    rest = after.lstrip(" \t")
+    if rest[:1] and rest[0] in _SEPARATORS:
+        rest = rest[1:].lstrip(" \t")
+    lead = " " if before and before[-1] in _SEPARATORS and before[-1] != "\n" else ""
+    head = before + lead + email + ", "
+    return head + rest, len(head)

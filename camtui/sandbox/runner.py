@@ -1,0 +1,370 @@
+"""Starting and stopping a sandbox: uvicorn in a background thread (tests) or in a child process (demo,
+benchmarks), and `RunningSandbox`, the handle both return.
+
+uvicorn binds the port itself (port 0 = any free port); the bound port is read back from the server once it
+has started, so there is no window in which another process could take a pre-picked port.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+import pickle
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from camtui.clock import system_clock
+from camtui.sandbox import db, demo
+from camtui.sandbox.app import build_app
+from camtui.sandbox.faults import FaultPlan
+from camtui.sandbox.guards import RateLimiter
+from camtui.sandbox.state import SandboxState
+
+START_TIMEOUT_S = 30.0
+log = logging.getLogger("camtui.sandbox")
+
+
+class SandboxError(RuntimeError):
+    """The sandbox could not start, or a `/_sandbox/` call failed."""
+
+
+@dataclass(frozen=True, slots=True)
+class FixedClock:
+    """A picklable fixed clock (a lambda cannot cross into a child process)."""
+
+    instant: datetime
+
+    def __call__(self) -> datetime:
+        return self.instant
+
+
+class RunningSandbox:
+    """A started sandbox. A context manager: leaving the `with` block stops it. Tokens never appear in repr."""
+
+    def __init__(self, url: str, admin_token: str, user_token: str, stopper: Callable[[], None]) -> None:
+        self.url = url
+        self.admin_token = admin_token
+        self.user_token = user_token
+        self._stopper: Callable[[], None] | None = stopper
+        self._client: httpx.Client | None = None
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"RunningSandbox(url={self.url!r})"
+
+    def __enter__(self) -> RunningSandbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """Stop the server (idempotent)."""
+        with self._lock:
+            stopper, self._stopper = self._stopper, None
+            client, self._client = self._client, None
+        if client is not None:
+            client.close()
+        if stopper is not None:
+            stopper()
+
+    @property
+    def stopped(self) -> bool:
+        return self._stopper is None
+
+    def _admin(self, method: str, path: str, payload: Any = None) -> dict[str, Any]:
+        with self._lock:
+            if self._client is None:
+                self._client = httpx.Client(base_url=self.url, timeout=30.0, trust_env=False)
+            client = self._client
+        response = client.request(
+            method, f"/_sandbox/{path}", json=payload, headers={"x-cam-apiToken": self.admin_token}
+        )
+        try:
+            data = response.json()
+        except ValueError:
+            raise SandboxError(f"/_sandbox/{path}: HTTP {response.status_code}, not JSON") from None
+        if response.status_code != 200 or data.get("status") != 200:
+            raise SandboxError(f"/_sandbox/{path}: {data.get('errors') or response.status_code}")
+        return data
+
+    def set_faults(self, plan: dict[str, Any]) -> None:
+        self._admin("POST", "faults", plan)
+
+    def clear_faults(self) -> None:
+        self._admin("POST", "faults", {})
+
+    def delivered_messages(self) -> list[dict[str, Any]]:
+        return self._admin("GET", "messages")["messages"]
+
+    def stats(self) -> dict[str, Any]:
+        data = self._admin("GET", "stats")
+        data.pop("status", None)
+        return data
+
+    def calls(self) -> list[dict[str, Any]]:
+        return self._admin("GET", "calls")["calls"]
+
+    def chat_rooms(self) -> list[dict[str, Any]]:
+        return self._admin("GET", "chatrooms")["chatRooms"]
+
+    def advance_simulation(self, steps: int = 1) -> None:
+        self._admin("POST", "simulate", {"steps": steps})
+
+    def unlock(self) -> None:
+        """Forget lock-outs (490) and rate-limit buckets."""
+        self._admin("POST", "unlock", {})
+
+
+def _url(host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "") else "[::1]" if host == "::" else host
+    if ":" in shown and not shown.startswith("["):
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}"
+
+
+def build_state(
+    *,
+    db_path: Path | str | None,
+    seed: int,
+    rooms: int,
+    users: int,
+    simulation: bool,
+    admin_token: str | None,
+    user_token: str | None,
+    faults: dict[str, Any] | None,
+    rate_limit: float | None,
+    now: Callable[[], datetime] | None,
+    simulation_interval: float = 2.0,
+) -> SandboxState:
+    """Open (and fill if needed) the database and assemble the server's state; no network yet."""
+    if rooms < 0 or users < 0:
+        raise ValueError("rooms and users must not be negative")
+    clock = now or system_clock
+    conn = db.connect(db_path)
+    demo.ensure(conn, seed=seed, rooms=rooms, users=users, now=clock())
+    return SandboxState(
+        conn=conn,
+        clock=clock,
+        admin_token=admin_token or secrets.token_urlsafe(24),
+        user_token=user_token or secrets.token_urlsafe(24),
+        seed=seed,
+        rate_limiter=RateLimiter(rate_limit) if rate_limit else None,
+        faults=FaultPlan.from_mapping(faults or {}),
+        simulation=simulation,
+        simulation_interval=simulation_interval,
+    )
+
+
+def start_sandbox(
+    *,
+    db_path: Path | str | None = None,
+    seed: int = 1,
+    rooms: int = 24,
+    users: int = 2000,
+    simulation: bool = True,
+    admin_token: str | None = None,
+    user_token: str | None = None,
+    faults: dict[str, Any] | None = None,
+    rate_limit: float | None = None,
+    now: Callable[[], datetime] | None = None,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    simulation_interval: float = 2.0,
+) -> RunningSandbox:
+    """Start a sandbox with uvicorn in a background thread; returns once it accepts connections."""
+    import uvicorn
+
+    state = build_state(
+        db_path=db_path,
+        seed=seed,
+        rooms=rooms,
+        users=users,
+        simulation=simulation,
+        admin_token=admin_token,
+        user_token=user_token,
+        faults=faults,
+        rate_limit=rate_limit,
+        now=now,
+        simulation_interval=simulation_interval,
+    )
+    config = uvicorn.Config(
+        build_app(state),
+        host=host,
+        port=port,
+        log_config=None,
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+        ws="none",
+        timeout_graceful_shutdown=2,
+        server_header=False,
+    )
+    server = _quick_stop_server_class()(config)
+
+    def serve() -> None:
+        # uvicorn raises SystemExit when it cannot bind; reported below as SandboxError
+        with contextlib.suppress(SystemExit):
+            server.run()
+
+    thread = threading.Thread(target=serve, name=f"camtui-sandbox-{port}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            thread.join(timeout=5)
+            state.conn.close()
+            raise SandboxError(f"the sandbox could not start on {host}:{port} (is the port in use?)")
+        time.sleep(0.002)
+    bound = server.servers[0].sockets[0].getsockname()[1]
+
+    def stopper() -> None:
+        server.request_exit()
+        thread.join(timeout=5)
+        if thread.is_alive():  # a connection that will not close: stop waiting for it
+            server.force_exit = True
+            thread.join(timeout=5)
+        state.conn.close()
+
+    return RunningSandbox(_url(host, bound), state.admin_token, state.user_token, stopper)
+
+
+def _quick_stop_server_class() -> type:
+    """uvicorn's Server, but stopping in milliseconds rather than ~0.25 s (tests start and stop hundreds of
+    sandboxes): the main loop wakes on an event instead of polling every 0.1 s, and shutdown waits only as long
+    as connections and requests are actually still open."""
+    import uvicorn
+
+    class QuickStopServer(uvicorn.Server):
+        _loop: asyncio.AbstractEventLoop | None = None
+        _wake: asyncio.Event | None = None
+
+        async def main_loop(self) -> None:
+            self._loop = asyncio.get_running_loop()
+            self._wake = asyncio.Event()
+            counter = 0
+            while not await self.on_tick(counter):
+                counter = (counter + 1) % 864_000
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), 0.1)
+
+        def request_exit(self) -> None:
+            """Thread-safe: ask the server to stop now."""
+            self.should_exit = True
+            loop, wake = self._loop, self._wake
+            if loop is not None and wake is not None:
+                with contextlib.suppress(RuntimeError):  # the loop already closed
+                    loop.call_soon_threadsafe(wake.set)
+
+        async def shutdown(self, sockets: list[Any] | None = None) -> None:
+            for listener in self.servers:
+                listener.close()
+            state = self.server_state
+            for connection in list(state.connections):
+                connection.shutdown()
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + (self.config.timeout_graceful_shutdown or 5)
+            while (state.connections or state.tasks) and not self.force_exit and loop.time() < deadline:
+                await asyncio.sleep(0.002)
+            for task in list(state.tasks):
+                task.cancel()
+            if not self.force_exit:
+                await self.lifespan.shutdown()
+
+    return QuickStopServer
+
+
+def _child_main(kwargs: dict[str, Any], pipe: Any) -> None:
+    """Child process body: start the sandbox, report its URL, serve until told to stop (or the parent dies)."""
+    try:
+        sandbox = start_sandbox(**kwargs)
+    except BaseException as exc:
+        pipe.send(("error", f"{type(exc).__name__}: {exc}"))
+        return
+    pipe.send(("ok", sandbox.url))
+    try:
+        pipe.recv()
+    except (EOFError, OSError, KeyboardInterrupt):
+        pass
+    finally:
+        sandbox.stop()
+
+
+def start_sandbox_process(
+    *,
+    db_path: Path | str | None = None,
+    seed: int = 1,
+    rooms: int = 24,
+    users: int = 2000,
+    simulation: bool = True,
+    admin_token: str | None = None,
+    user_token: str | None = None,
+    faults: dict[str, Any] | None = None,
+    rate_limit: float | None = None,
+    now: Callable[[], datetime] | None = None,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    simulation_interval: float = 2.0,
+) -> RunningSandbox:
+    """Start a sandbox in a child process (its own interpreter and GIL). A `now` that cannot be pickled is
+    evaluated once and the child's clock is fixed at that instant."""
+    if now is not None:
+        try:
+            pickle.dumps(now)
+        except Exception:
+            now = FixedClock(now())
+    admin_token = admin_token or secrets.token_urlsafe(24)
+    user_token = user_token or secrets.token_urlsafe(24)
+    kwargs = {
+        "db_path": db_path,
+        "seed": seed,
+        "rooms": rooms,
+        "users": users,
+        "simulation": simulation,
+        "admin_token": admin_token,
+        "user_token": user_token,
+        "faults": faults,
+        "rate_limit": rate_limit,
+        "now": now,
+        "host": host,
+        "port": port,
+        "simulation_interval": simulation_interval,
+    }
+    ctx = multiprocessing.get_context("spawn")
+    parent_end, child_end = ctx.Pipe()
+    process = ctx.Process(target=_child_main, args=(kwargs, child_end), name="camtui-sandbox", daemon=True)
+    process.start()
+    child_end.close()
+    if not parent_end.poll(START_TIMEOUT_S * 2):
+        process.terminate()
+        raise SandboxError("the sandbox process did not start in time")
+    try:
+        kind, value = parent_end.recv()
+    except EOFError:
+        process.join(timeout=5)
+        raise SandboxError(f"the sandbox process exited (code {process.exitcode})") from None
+    if kind != "ok":
+        process.join(timeout=5)
+        raise SandboxError(f"the sandbox process failed: {value}")
+
+    def stopper() -> None:
+        with contextlib.suppress(OSError, BrokenPipeError):
+            parent_end.send("stop")
+        process.join(timeout=10)
+        if process.is_alive():
+            process.terminate()
+            process.join(timeout=5)
+        parent_end.close()
+
+    return RunningSandbox(value, admin_token, user_token, stopper)

@@ -1,0 +1,195 @@
+"""The user directory cache: users from `exportUsers` with the time they were fetched, plus the addresses and
+chat rooms used before (the fallback when the token is not an administrator's, and the room autocomplete)."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from camtui.clock import Clock, system_clock
+from camtui.store.db import from_ms, to_ms, transaction
+
+_SCHEMA = (
+    """
+CREATE TABLE IF NOT EXISTS directory_users (
+    email_key TEXT PRIMARY KEY,
+    uid TEXT NOT NULL,
+    email TEXT NOT NULL,
+    name TEXT NOT NULL,
+    romaji TEXT NOT NULL,
+    department TEXT NOT NULL,
+    position TEXT NOT NULL,
+    admin INTEGER NOT NULL
+)
+""",
+    "CREATE TABLE IF NOT EXISTS directory_meta (key TEXT PRIMARY KEY, value INTEGER)",
+    """
+CREATE TABLE IF NOT EXISTS used_addresses (
+    email_key TEXT PRIMARY KEY, email TEXT NOT NULL, last_ms INTEGER NOT NULL, uses INTEGER NOT NULL
+)
+""",
+    """
+CREATE TABLE IF NOT EXISTS used_rooms (
+    name TEXT PRIMARY KEY, last_ms INTEGER NOT NULL, uses INTEGER NOT NULL
+)
+""",
+)
+
+
+def user_class() -> type:
+    """`camtui.api.models.User`, or a stand-in with the same fields while the client package is not there."""
+    try:
+        from camtui.api.models import User
+    except ImportError:
+        return _FallbackUser
+    return User
+
+
+@dataclass(frozen=True, slots=True)
+class _FallbackUser:
+    uid: str
+    email: str
+    name: str
+    romaji: str
+    department: str
+    position: str
+    admin: bool
+
+
+def email_key(email: str) -> str:
+    """E-mail addresses compare case-insensitively (the server looks users up by address)."""
+    return email.strip().lower()
+
+
+class DirectoryRepo:
+    def __init__(
+        self, conn: sqlite3.Connection, *, lock: threading.RLock | None = None, clock: Clock = system_clock
+    ) -> None:
+        self._conn = conn
+        self._lock = lock or threading.RLock()
+        self._clock = clock
+        with self._lock:
+            for stmt in _SCHEMA:
+                conn.execute(stmt)
+
+    # -- the exportUsers cache -------------------------------------------------------------------------------
+    def replace(self, users: Iterable[Any], fetched_at: datetime | None = None) -> int:
+        """Swap the whole cached directory for a fresh export (atomically). Returns the number of users."""
+        rows = [
+            (
+                email_key(u.email),
+                u.uid or "",
+                u.email.strip(),
+                u.name or "",
+                u.romaji or "",
+                u.department or "",
+                u.position or "",
+                int(bool(u.admin)),
+            )
+            for u in users
+            if u.email and u.email.strip()
+        ]
+        when = to_ms(fetched_at or self._clock())
+        with transaction(self._conn, self._lock) as c:
+            c.execute("DELETE FROM directory_users")
+            c.executemany("INSERT OR REPLACE INTO directory_users VALUES (?,?,?,?,?,?,?,?)", rows)
+            c.execute("INSERT OR REPLACE INTO directory_meta(key, value) VALUES ('fetched_ms', ?)", (when,))
+        return len(rows)
+
+    def users(self) -> list[Any]:
+        """Every cached user as `camtui.api.User`, in e-mail order."""
+        cls = user_class()
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT uid, email, name, romaji, department, position, admin FROM directory_users "
+                "ORDER BY email_key"
+            ).fetchall()
+        return [
+            cls(uid, email, name, romaji, dept, pos, bool(admin))
+            for uid, email, name, romaji, dept, pos, admin in rows
+        ]
+
+    def get(self, email: str) -> Any | None:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT uid, email, name, romaji, department, position, admin FROM directory_users "
+                "WHERE email_key=?",
+                (email_key(email),),
+            ).fetchone()
+        if row is None:
+            return None
+        uid, mail, name, romaji, dept, pos, admin = row
+        return user_class()(uid, mail, name, romaji, dept, pos, bool(admin))
+
+    def fetched_at(self) -> datetime | None:
+        """When the cached export was fetched; None if there never was one."""
+        with self._lock:
+            row = self._conn.execute("SELECT value FROM directory_meta WHERE key='fetched_ms'").fetchone()
+        return from_ms(row[0]) if row else None
+
+    def is_stale(self, max_age: timedelta) -> bool:
+        fetched = self.fetched_at()
+        return fetched is None or self._clock() - fetched > max_age
+
+    def __len__(self) -> int:
+        with self._lock:
+            return int(self._conn.execute("SELECT COUNT(*) FROM directory_users").fetchone()[0])
+
+    def domains(self) -> set[str]:
+        """The organisation's e-mail domains as seen in the directory (an unknown address there predicts 451)."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT DISTINCT substr(email_key, instr(email_key, '@') + 1) FROM directory_users "
+                "WHERE instr(email_key, '@') > 0"
+            ).fetchall()
+        return {r[0] for r in rows if r[0]}
+
+    # -- addresses and rooms used before ---------------------------------------------------------------------
+    def note_used(self, emails: Sequence[str], when: datetime | None = None) -> None:
+        """Remember addresses a message was accepted for."""
+        ms = to_ms(when or self._clock())
+        rows = [(email_key(e), e.strip(), ms) for e in emails if e.strip()]
+        if not rows:
+            return
+        with transaction(self._conn, self._lock) as c:
+            c.executemany(
+                "INSERT INTO used_addresses(email_key, email, last_ms, uses) VALUES (?,?,?,1) "
+                "ON CONFLICT(email_key) DO UPDATE SET email=excluded.email, last_ms=excluded.last_ms, "
+                "uses=uses+1",
+                rows,
+            )
+
+    def used_addresses(self, limit: int | None = None) -> list[str]:
+        """Most recently used first."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT email FROM used_addresses ORDER BY last_ms DESC, uses DESC, email_key LIMIT ?",
+                (-1 if limit is None else limit,),
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    def note_room(self, name: str, when: datetime | None = None) -> None:
+        """Remember a chat room a message was accepted for (room autocomplete, batch validation)."""
+        name = name.strip()
+        if not name or name == "messenger":
+            return
+        ms = to_ms(when or self._clock())
+        with self._lock:
+            self._conn.execute(
+                "INSERT INTO used_rooms(name, last_ms, uses) VALUES (?,?,1) "
+                "ON CONFLICT(name) DO UPDATE SET last_ms=excluded.last_ms, uses=uses+1",
+                (name, ms),
+            )
+
+    def used_rooms(self, limit: int | None = None) -> list[str]:
+        """Most recently used first."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT name FROM used_rooms ORDER BY last_ms DESC, uses DESC, name LIMIT ?",
+                (-1 if limit is None else limit,),
+            ).fetchall()
+        return [r[0] for r in rows]

@@ -1,0 +1,638 @@
+"""The app shell: status line, the three panes, footer, palette, help, themes, and the one error path.
+
+Panes do their own API work; the shell owns what they share: the client, the store, the settings, the clock, the
+connection state shown in the status line, and the toasts for failures (one per distinct error, not one per poll).
+See /work/team/SHELL_API.md (and the README) for the conventions panes follow.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urlsplit
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Label, Static
+from textual.worker import Worker, WorkerState
+
+from camtui.clock import Clock, system_clock
+from camtui.tui.events import PaneStatus
+from camtui.tui.help import HelpScreen, HelpSection, bindings_section
+from camtui.tui.status import StatusLine
+
+if TYPE_CHECKING:
+    from camtui.api import CAMClient
+    from camtui.config import Settings
+    from camtui.store import Store
+
+STYLES = Path(__file__).parent / "styles"
+
+PANES: tuple[tuple[str, str, str, str], ...] = (
+    # (id, module, class, title)
+    ("rooms", "camtui.tui.rooms_pane", "RoomsPane", "Rooms"),
+    ("calls", "camtui.tui.calls_pane", "CallsPane", "Calls"),
+    ("composer", "camtui.tui.composer_pane", "ComposerPane", "Composer"),
+)
+PANE_IDS = tuple(p[0] for p in PANES)
+
+AUTH_CODES = frozenset({"805", "490"})
+BACKOFF_CODES = frozenset({"491", "503"})
+
+
+class AuthStateChanged(Message):
+    """Posted to each pane when auth fails (stop polling) or is fixed / retried (poll now)."""
+
+    def __init__(self, failed: bool) -> None:
+        super().__init__()
+        self.failed = failed
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorReport:
+    """What one failure looks like to the user, and what it does to the connection state."""
+
+    source: str
+    title: str
+    message: str
+    severity: str
+    state: str | None
+    """New connection state ("offline", "retrying", "auth failed") or None (no change)."""
+    key: tuple[str, ...]
+    """Identity for de-duplication."""
+
+
+def describe_error(exc: BaseException, source: str) -> ErrorReport:
+    """Turn any exception into a toast (code, English meaning, server message) and a connection state."""
+    from camtui.api.errors import CAMAPIError, OutcomeUnknown, TransportError
+
+    if isinstance(exc, CAMAPIError):
+        state = "auth failed" if exc.code in AUTH_CODES else "retrying" if exc.code in BACKOFF_CODES else None
+        lines = [exc.message or "(the server sent no message)"]
+        if exc.hint:
+            lines.append(exc.hint)
+        if exc.code in AUTH_CODES:
+            lines.append("Polling stopped: fix the token (ctrl+p → Set API token…) or press ctrl+r to retry.")
+        severity = "warning" if state == "retrying" else "error"
+        return ErrorReport(
+            source,
+            f"{source}: {exc.code} {exc.meaning}",
+            "\n".join(lines),
+            severity,
+            state,
+            (source, "api", exc.code, exc.message),
+        )
+    if isinstance(exc, TransportError):
+        return ErrorReport(
+            source,
+            f"{source}: server not reachable",
+            f"{exc.detail}\ncamtui keeps retrying; data shown is stale until it answers.",
+            "error",
+            "offline",
+            (source, "transport"),
+        )
+    if isinstance(exc, OutcomeUnknown):
+        return ErrorReport(
+            source,
+            f"{source}: outcome unknown ({exc.method})",
+            f"{exc.detail}\nThe request may or may not have reached the server; it was not resent.",
+            "warning",
+            "offline",
+            (source, "unknown", exc.method, exc.detail),
+        )
+    text = str(exc) or type(exc).__name__
+    return ErrorReport(
+        source,
+        f"{source}: {type(exc).__name__}",
+        text,
+        "error",
+        None,
+        (source, "bug", type(exc).__name__, text),
+    )
+
+
+def server_host(url: str | None) -> str:
+    if not url:
+        return "(no server)"
+    parts = urlsplit(url)
+    return parts.netloc or url
+
+
+def camtui_bindings(widget: Widget | type[Widget]) -> list[Binding]:
+    """Bindings declared by our classes in the MRO (not Textual's stock scroll/cursor/input keys)."""
+    cls = widget if isinstance(widget, type) else type(widget)
+    found: list[Binding] = []
+    for klass in cls.__mro__:
+        if klass.__module__.split(".")[0] in ("textual", "textual_autocomplete", "builtins"):
+            continue
+        for raw in klass.__dict__.get("BINDINGS", ()):
+            found.extend(Binding.make_bindings([raw]))
+    return found
+
+
+_NAVIGATION_KEYS = frozenset(
+    {"up", "down", "left", "right", "pageup", "pagedown", "home", "end", "ctrl+home", "ctrl+end"}
+)
+_NAVIGATION_NAMES = ("cursor", "scroll", "page", "jump", "move", "first", "last")
+
+
+def navigation_actions(bindings: Iterable[Binding]) -> set[str]:
+    """Cursor/scroll actions (by key or by name): shown in help, but not commands worth a palette entry."""
+    found = set()
+    for binding in bindings:
+        name = binding.action.split("(", 1)[0].rsplit(".", 1)[-1]
+        if binding.key in _NAVIGATION_KEYS or name.startswith(_NAVIGATION_NAMES):
+            found.add(binding.action)
+    return found
+
+
+class PaneUnavailable(Static):
+    """Placeholder while a pane's module is missing (removed at integration)."""
+
+    def __init__(self, title: str, reason: str, *, id: str) -> None:
+        super().__init__(
+            f"{title}: pane not available yet\n{reason}", id=id, classes="pane-unavailable", markup=False
+        )
+        self.border_title = title
+
+
+class TokenScreen(ModalScreen[str | None]):
+    """Ask for a new API token (kept in memory only; `camtui init --force` saves it)."""
+
+    BINDINGS: ClassVar = [Binding("escape", "cancel", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="token-box"):
+            yield Label("New API token (kept for this session only)")
+            yield Input(password=True, placeholder="API token", id="token-input")
+            yield Label("enter to use it, escape to cancel", classes="hint")
+
+    @on(Input.Submitted, "#token-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class MainScreen(Screen[None]):
+    """The one main screen: rooms on top, calls and composer side by side below."""
+
+    ALLOW_IN_MAXIMIZED_VIEW = "Footer, StatusLine"
+
+    def __init__(self, app: CamApp) -> None:
+        super().__init__(id="main")
+        self._cam = app
+
+    def compose(self) -> ComposeResult:
+        cam = self._cam
+        yield StatusLine(cam.server_label, cam.settings.time_zone, id="status")
+        with Vertical(id="panes"):
+            yield cam.build_pane("rooms")
+            with Horizontal(id="lower"):
+                yield cam.build_pane("calls")
+                yield cam.build_pane("composer")
+        yield Footer()
+
+
+class CamApp(App[None]):
+    """camtui's Textual app. Constructed by `camtui.tui.launch` (or tests) with a ready client, store and settings."""
+
+    TITLE = "camtui"
+    CSS_PATH: ClassVar = [STYLES / f"{name}.tcss" for name in ("app", "rooms", "calls", "composer")]
+
+    BINDINGS: ClassVar = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
+        Binding("1,alt+1", "focus_pane('rooms')", "Rooms", show=False),
+        Binding("2,alt+2", "focus_pane('calls')", "Calls", show=False),
+        Binding("3,alt+3", "focus_pane('composer')", "Composer", show=False),
+        Binding("z", "toggle_maximize", "Maximise"),
+        Binding("escape", "restore", "Restore", show=False),
+        Binding("ctrl+t", "change_theme", "Theme", show=False),
+        Binding("ctrl+r", "retry_now", "Retry now", show=False),
+    ]
+
+    auth_failed: reactive[bool] = reactive(False, init=False)
+    """True after 805/490 until the user fixes the token or retries: panes must not poll meanwhile."""
+    connection: reactive[str] = reactive("connecting", init=False)
+    """"connecting", "connected", "retrying", "offline" or "auth failed"."""
+
+    def __init__(
+        self,
+        client: CAMClient,
+        store: Store,
+        settings: Settings,
+        *,
+        clock: Clock = system_clock,
+        server_label: str | None = None,
+        close_on_exit: bool = False,
+        on_first_rooms_paint: Callable[[float], None] | None = None,
+        panes: Mapping[str, Callable[[], Widget]] | None = None,
+    ) -> None:
+        """`close_on_exit`: the app owns client and store. `panes`: replace pane factories by id (tests)."""
+        super().__init__()
+        self.client = client
+        self.store = store
+        self.settings = settings
+        self.clock = clock
+        self.server_label = server_label or server_host(
+            settings.server_url or getattr(client, "server_url", None)
+        )
+        self.error_log: list[ErrorReport] = []
+        """Every report, newest last (toasts are de-duplicated; this is not)."""
+        self._active_errors: dict[str, set[tuple[str, ...]]] = {}
+        self._close_on_exit = close_on_exit
+        self._theme_ready = False
+        self._on_first_rooms_paint = on_first_rooms_paint
+        self._first_rooms_painted = False
+        self._pane_factories = dict(panes or {})
+
+    # ----- layout -------------------------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[Any]:
+        return MainScreen(self)
+
+    def build_pane(self, pane_id: str) -> Widget:
+        """The pane widget, or a labelled placeholder while its module is not written yet."""
+        _id, module_name, class_name, title = next(p for p in PANES if p[0] == pane_id)
+        factory = self._pane_factories.get(pane_id)
+        if factory is not None:
+            return self._with_id(factory(), pane_id)
+        try:
+            module = importlib.import_module(module_name)
+            pane_class = getattr(module, class_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                return PaneUnavailable(title, f"{type(exc).__name__}: {exc}", id=pane_id)
+            return PaneUnavailable(title, f"{module_name} is not written yet.", id=pane_id)
+        except Exception as exc:  # a pane being written may not import yet; show why
+            return PaneUnavailable(title, f"{type(exc).__name__}: {exc}", id=pane_id)
+        return self._with_id(pane_class(), pane_id)
+
+    @staticmethod
+    def _with_id(pane: Widget, pane_id: str) -> Widget:
+        if pane.id is None:
+            pane.id = pane_id
+        elif pane.id != pane_id:
+            raise ValueError(f"the {pane_id} pane must have id {pane_id!r}, not {pane.id!r}")
+        return pane
+
+    def pane(self, pane_id: str) -> Widget | None:
+        try:
+            return self.screen_stack[0].query_one(f"#{pane_id}", Widget)
+        except (NoMatches, IndexError):
+            return None
+
+    def _initial_theme(self) -> tuple[str | None, list[str]]:
+        """The remembered theme, else the configured one (unknown names are reported, not fatal)."""
+        problems: list[str] = []
+        saved = None
+        try:
+            saved = self.store.ui_state.get("theme")
+        except Exception as exc:  # a broken store must not stop the dashboard
+            problems.append(f"cannot read the remembered theme: {exc}")
+        if saved and saved not in self.available_themes:
+            saved = None
+        configured = self.settings.theme
+        if configured and configured not in self.available_themes:
+            problems.append(f"unknown theme {configured!r} in the config (ctrl+t lists them)")
+            configured = None
+        return saved or configured, problems
+
+    def on_mount(self) -> None:
+        theme, problems = self._initial_theme()
+        if theme:
+            self.theme = theme
+        for problem in problems:
+            self.notify(problem, title="display.theme", severity="warning", markup=False)
+        self._theme_ready = True
+
+    async def on_unmount(self) -> None:
+        if not self._close_on_exit:
+            return
+        try:
+            await self.client.aclose()
+        finally:
+            self.store.close()
+
+    def watch_theme(self, theme: str) -> None:
+        if self._theme_ready:
+            try:
+                self.store.ui_state.set("theme", theme)
+            except Exception as exc:
+                self.report_error(exc, "store")
+
+    # ----- status and errors --------------------------------------------------------------------------------
+
+    @property
+    def status_line(self) -> StatusLine:
+        return self.screen_stack[0].query_one(StatusLine)
+
+    def on_pane_status(self, event: PaneStatus) -> None:
+        status = self.status_line
+        status.update_pane(event.source, event.ok, event.when, event.reason)
+        if event.ok:
+            self._active_errors.pop(event.source, None)
+            if self.auth_failed:
+                self.auth_failed = False
+            self.connection = "connected"
+            if event.source == "rooms" and not self._first_rooms_painted:
+                self._first_rooms_painted = True
+                if self._on_first_rooms_paint is not None:
+                    self.call_after_refresh(self._first_rooms_paint_done)
+        elif event.reason == "auth failed":
+            self.connection = "auth failed"
+        elif event.reason in ("offline", "rate limited") and not self.auth_failed:
+            self.connection = "offline" if event.reason == "offline" else "retrying"
+
+    def _first_rooms_paint_done(self) -> None:
+        if self._on_first_rooms_paint is not None:
+            self._on_first_rooms_paint(time.time())
+
+    def report_error(self, exc: BaseException, source: str) -> None:
+        """The one place failures become toasts: code, meaning, server message; de-duplicated per source."""
+        report = describe_error(exc, source)
+        self.error_log.append(report)
+        if report.state == "auth failed":
+            self.auth_failed = True
+        if report.state is not None and not (self.auth_failed and report.state != "auth failed"):
+            self.connection = report.state
+        active = self._active_errors.setdefault(source, set())
+        if report.key in active:
+            return
+        active.add(report.key)
+        self.notify(
+            report.message,
+            title=report.title,
+            severity=report.severity,  # type: ignore[arg-type]
+            markup=False,
+            timeout=10 if report.severity == "error" else 6,
+        )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Failed workers (the app's, and panes' that forward here) become one de-duplicated toast."""
+        worker = event.worker
+        if event.state != WorkerState.ERROR or worker.error is None:
+            return
+        node = worker.node
+        source = getattr(node, "id", None) or worker.name or worker.group or "app"
+        if isinstance(node, Widget):
+            for ancestor in (node, *node.ancestors):
+                if getattr(ancestor, "id", None) in PANE_IDS:
+                    source = ancestor.id  # type: ignore[assignment]
+                    break
+        self.report_error(worker.error, str(source))
+
+    def watch_connection(self, state: str) -> None:
+        with contextlib.suppress(NoMatches):
+            self.status_line.set_connection(state)
+
+    def watch_auth_failed(self, failed: bool) -> None:
+        if failed:
+            self.connection = "auth failed"
+        self._broadcast(failed)
+
+    def _broadcast(self, failed: bool) -> None:
+        for pane_id in PANE_IDS:
+            pane = self.pane(pane_id)
+            if pane is not None:
+                pane.post_message(AuthStateChanged(failed))
+
+    # ----- actions ------------------------------------------------------------------------------------------
+
+    def action_focus_pane(self, pane_id: str) -> None:
+        if self.screen is not self.screen_stack[0]:
+            return
+        pane = self.pane(pane_id)
+        if pane is None:
+            return
+        if self.screen.maximized is not None and self.screen.maximized is not pane:
+            self.screen.minimize()
+        if pane.focusable:
+            pane.focus()
+            return
+        for child in pane.query("*"):
+            if isinstance(child, Widget) and child.focusable:
+                child.focus()
+                return
+        self.notify(f"{pane_id}: nothing to focus yet", markup=False)
+
+    def focused_pane(self, screen: Screen[Any] | None = None) -> Widget | None:
+        """The pane holding focus on `screen` (default: the current screen)."""
+        focused = (screen or self.screen).focused
+        node: Any = focused
+        while node is not None and isinstance(node, Widget):
+            if node.id in PANE_IDS:
+                return node
+            node = node.parent
+        return None
+
+    def action_toggle_maximize(self) -> None:
+        screen = self.screen
+        if screen is not self.screen_stack[0]:
+            return
+        if screen.maximized is not None:
+            screen.minimize()
+            return
+        pane = self.focused_pane() or self.pane("rooms")
+        if pane is not None:
+            screen.maximized = pane  # bypasses allow_maximize: panes are containers
+
+    def action_restore(self) -> None:
+        from textual.actions import SkipAction
+
+        if self.screen.maximized is None:
+            raise SkipAction()
+        self.screen.minimize()
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.help_sections()))
+
+    def help_sections(self) -> list[HelpSection]:
+        _title, app_rows = bindings_section("Everywhere", type(self), self.get_key_display)
+        sections: list[HelpSection] = [
+            ("Everywhere", [*app_rows, ("ctrl+p", "Command palette: every command, searchable")])
+        ]
+        for pane_id, _module, _class, title in PANES:
+            pane = self.pane(pane_id)
+            if pane is None:
+                continue
+            rows: list[tuple[str, str]] = []
+            for widget in (pane, *pane.query("*")):
+                if isinstance(widget, Widget):
+                    _title, found = _describe(widget, self.get_key_display)
+                    rows.extend(r for r in found if r not in rows)
+            sections.append((getattr(pane, "PANE_TITLE", title), rows))
+        return sections
+
+    def action_change_theme(self) -> None:
+        self.search_themes()
+
+    def action_retry_now(self) -> None:
+        """Forget the error state and let panes poll at once (after the user fixed the server or the token)."""
+        self._active_errors.clear()
+        was_failed = self.auth_failed
+        self.auth_failed = False  # the watcher tells the panes when this changes
+        self.connection = "connecting"
+        if not was_failed:
+            self._broadcast(False)
+
+    def action_set_token(self) -> None:
+        self.push_screen(TokenScreen(), self._token_entered)
+
+    def _token_entered(self, token: str | None) -> None:
+        if token:
+            self._swap_client(token)
+
+    @work(group="shell-client", exclusive=True, exit_on_error=False)
+    async def _swap_client(self, token: str) -> None:
+        from camtui.api import CAMClient
+
+        settings = self.settings.with_changes(api_token=token)
+        old = self.client
+        self.client = CAMClient(
+            settings.server_url or old.server_url,
+            token,
+            timeout=settings.timeout_seconds,
+            read_budget=settings.read_budget_seconds,
+            ca_bundle=settings.ca_bundle,
+            verify=settings.verify_tls,
+        )
+        self.settings = settings
+        self.notify("Using the new token for this session (camtui init --force saves it).", markup=False)
+        self.action_retry_now()
+        if self._close_on_exit:
+            await old.aclose()
+
+    # ----- command palette ----------------------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Maximize", "Minimize"):  # ours maximises whole panes
+                yield command
+        yield SystemCommand("Help", "Show every key (?)", self.action_help)
+        yield SystemCommand(
+            "Retry now", "Clear the error state; panes poll again (ctrl+r)", self.action_retry_now
+        )
+        yield SystemCommand("Set API token…", "Use another API token for this session", self.action_set_token)
+        if screen is self.screen_stack[0]:
+            for pane_id, _module, _class, title in PANES:
+                yield SystemCommand(
+                    f"Focus {title.lower()}",
+                    f"Move focus to the {title.lower()} pane",
+                    partial(self.action_focus_pane, pane_id),
+                )
+            yield SystemCommand(
+                "Maximise / restore pane",
+                "Toggle the focused pane full screen (z)",
+                self.action_toggle_maximize,
+            )
+        yield from self.pane_commands(screen)
+
+    def pane_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Each widget's `palette_commands()`, then its described bindings (run on that widget) not already
+        covered by one of those (same action method, or same title). One command per title: widgets in the
+        focused pane win, so a title shared by several widgets runs where the user is."""
+        focused_pane = self.focused_pane(screen)
+        widgets = [w for w in screen.query("*") if isinstance(w, Widget)]
+        if focused_pane is not None:
+            widgets.sort(key=lambda w: not (w is focused_pane or focused_pane in w.ancestors))
+        offered: set[str] = set()
+        for command in self._widget_commands(widgets):
+            if command.title not in offered:
+                offered.add(command.title)
+                yield command
+
+    def _widget_commands(self, widgets: Iterable[Widget]) -> Iterable[SystemCommand]:
+        for widget in widgets:
+            prefix = self._pane_title_for(widget)
+            explicit: list[SystemCommand] = []
+            extra = getattr(widget, "palette_commands", None)
+            if callable(extra):
+                try:
+                    explicit = list(extra())
+                except Exception as exc:
+                    self.report_error(exc, prefix or "palette")
+            yield from explicit
+            titles = {command.title for command in explicit}
+            covered = {
+                command.callback.__name__.removeprefix("action_")
+                for command in explicit
+                if getattr(command.callback, "__self__", None) is widget
+            }
+            bindings = camtui_bindings(widget)
+            navigation = navigation_actions(bindings)
+            seen: set[str] = set()
+            for binding in bindings:
+                action = binding.action
+                if not binding.description or action in seen or action in navigation or action in covered:
+                    continue
+                seen.add(action)
+                title = f"{prefix}: {binding.description}" if prefix else binding.description
+                if title in titles:
+                    continue
+                help_text = binding.tooltip or f"key: {self.get_key_display(binding)}"
+                yield SystemCommand(title, help_text, partial(self.run_action, action, widget))
+
+    def _pane_title_for(self, widget: Widget) -> str:
+        for node in (widget, *widget.ancestors):
+            if isinstance(node, Widget) and node.id in PANE_IDS:
+                title = next(p[3] for p in PANES if p[0] == node.id)
+                return str(getattr(node, "PANE_TITLE", title))
+        return ""
+
+
+def _describe(widget: Widget, key_display: Callable[[Binding], str]) -> tuple[str, list[tuple[str, str]]]:
+    rows: dict[tuple[str, str], list[str]] = {}
+    for binding in camtui_bindings(widget):
+        if not binding.description:
+            continue
+        keys = rows.setdefault((binding.action, binding.description), [])
+        shown = key_display(binding)
+        if shown not in keys:
+            keys.append(shown)
+    return "", [(", ".join(keys), desc) for (_action, desc), keys in rows.items()]
+
+
+def make_app(
+    server_url: str,
+    api_token: str,
+    *,
+    store_path: str | Path = ":memory:",
+    clock: Clock = system_clock,
+    settings: Settings | None = None,
+    **settings_changes: Any,
+) -> CamApp:
+    """A CamApp that owns its client and store (closed on exit): for tests, the demo and scripts."""
+    from camtui.api import CAMClient
+    from camtui.config import Settings as SettingsClass
+    from camtui.store import Store
+
+    base = settings or SettingsClass.defaults()
+    settings = base.with_changes(server_url=server_url, api_token=api_token, **settings_changes)
+    client = CAMClient(
+        server_url,
+        api_token,
+        timeout=settings.timeout_seconds,
+        read_budget=settings.read_budget_seconds,
+        ca_bundle=settings.ca_bundle,
+        verify=settings.verify_tls,
+    )
+    store = Store.open(store_path)
+    return CamApp(client, store, settings, clock=clock, close_on_exit=True)

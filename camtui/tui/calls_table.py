@@ -1,0 +1,521 @@
+"""The watched-calls table: a Line API widget, because it must stay cheap with thousands of rows.
+
+Only visible lines are rendered. `tick(now)` (once a second) recomputes the visible rows' text and refreshes
+just the lines whose text changed; `row_changed(sid)` does the same for one row when a poll lands. Sorting and
+filtering are applied lazily (at most once per tick) so a burst of poll results does not re-sort 2,000 rows
+200 times a second. Rows flash (a component class) when people join or leave, a call starts, empties or expires.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import ClassVar
+from zoneinfo import ZoneInfo
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from camtui.tui.calls_model import (
+    CallRow,
+    CallState,
+    EventKind,
+    countdown_text,
+    error_label,
+    fmt_time,
+    is_stale,
+    polled_cell,
+    short_id,
+    state_of,
+    state_text,
+)
+from camtui.tui.calls_sparkline import resample, sparkline
+
+SPARK_WINDOW = timedelta(minutes=30)
+"""How much history the table's sparkline shows (the detail view shows all of it)."""
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_STATE_ORDER = {
+    CallState.IN_PROGRESS: 0,
+    CallState.WAITING: 1,
+    CallState.PENDING: 2,
+    CallState.ERROR: 3,
+    CallState.EXPIRED: 4,
+}
+_STATE_MARK = {
+    CallState.IN_PROGRESS: "●",
+    CallState.WAITING: "○",
+    CallState.PENDING: "…",
+    CallState.ERROR: "!",
+    CallState.EXPIRED: "✕",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    label: str
+    width: int
+    priority: int
+    """Lower is more important; the least important columns are hidden first when the pane is narrow."""
+    align: str = "left"
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("title", "Title", 12, 0),
+    Column("id", "ID", 8, 3),
+    Column("now", "Now", 4, 0, "right"),
+    Column("trend", "Trend 30m", 12, 2),
+    Column("state", "State", 13, 0),
+    Column("created", "Created", 11, 4),
+    Column("expires", "Expires", 8, 1, "right"),
+    Column("polled", "Polled", 14, 1),
+)
+COLUMN_KEYS = tuple(c.key for c in COLUMNS)
+
+
+def _fit(text: str, width: int, align: str = "left") -> str:
+    """Pad or truncate to exactly `width` cells (double-width characters count two), with an ellipsis."""
+    if width <= 0:
+        return ""
+    length = cell_len(text)
+    if length > width:
+        return set_cell_size(text, width - 1) + "…"
+    if align == "right":
+        return " " * (width - length) + text
+    return text + " " * (width - length)
+
+
+class CallsTable(ScrollView, can_focus=True):
+    """Rows of `CallRow`, sortable by any column and filterable; line 0 is the header."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "jump(0)", "First", show=False),
+        Binding("end", "jump(-1)", "Last", show=False),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "calls-table--header",
+        "calls-table--cursor",
+        "calls-table--dim",
+        "calls-table--spark",
+        "calls-table--progress",
+        "calls-table--waiting",
+        "calls-table--expired",
+        "calls-table--error",
+        "calls-table--pending",
+        "calls-table--stale",
+        "calls-table--flash-join",
+        "calls-table--flash-leave",
+        "calls-table--flash-start",
+        "calls-table--flash-empty",
+        "calls-table--flash-expire",
+    }
+
+    FLASH_SECONDS: ClassVar[float] = 1.5
+
+    class Selected(Message):
+        """Enter (or a double click) on a row."""
+
+        def __init__(self, table: CallsTable, sid: str) -> None:
+            super().__init__()
+            self.table = table
+            self.sid = sid
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        tz: str = "Asia/Tokyo",
+        interval: Callable[[], float] | None = None,
+        pane_reason: Callable[[], str | None] | None = None,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._tz = ZoneInfo(tz)
+        self._interval = interval or (lambda: 5.0)
+        self._pane_reason = pane_reason or (lambda: None)
+        self._all: list[CallRow] = []
+        self._view: list[CallRow] = []
+        self._index: dict[str, int] = {}
+        """sid → position in `_view`."""
+        self.sort_key: str | None = None
+        self.sort_reverse = False
+        self.filter_text = ""
+        self.cursor = 0
+        self._dirty_order = False
+        self._cells: dict[str, tuple[str, ...]] = {}
+        """The text last drawn for each visible row (to redraw only rows whose text changed)."""
+        self._spark_cache: dict[str, tuple[tuple[object, ...], str]] = {}
+        self._flashes: dict[str, tuple[EventKind, float]] = {}
+        self._flash_timer = None
+        self._layout: list[tuple[Column, int]] = []
+        self._layout_width = -1
+        self.flash_log: list[tuple[str, EventKind]] = []
+        """Every flash, oldest first (capped): what tests and the detail view can read back."""
+
+    # -- data -----------------------------------------------------------------------------------------------
+
+    @property
+    def rows(self) -> Sequence[CallRow]:
+        """The rows as shown: filtered and sorted."""
+        return self._view
+
+    @property
+    def cursor_row(self) -> CallRow | None:
+        if 0 <= self.cursor < len(self._view):
+            return self._view[self.cursor]
+        return None
+
+    def set_rows(self, rows: Iterable[CallRow]) -> None:
+        """Replace all rows (keeps the cursor on the same call when it is still there)."""
+        keep = self.cursor_row.sid if self.cursor_row else None
+        self._all = list(rows)
+        self._rebuild(keep)
+
+    def row_changed(self, sid: str) -> None:
+        """A poll changed this row: redraw its line if visible; a re-sort/re-filter waits for the next tick."""
+        if self.sort_key is not None or self.filter_text:
+            self._dirty_order = True
+        index = self._index.get(sid)
+        if index is not None and self._is_visible(index):
+            self._refresh_row(index)
+
+    def set_sort(self, key: str | None, reverse: bool = False) -> None:
+        if key is not None and key not in COLUMN_KEYS:
+            raise ValueError(f"unknown column {key!r}")
+        self.sort_key, self.sort_reverse = key, reverse
+        self._rebuild(self.cursor_row.sid if self.cursor_row else None)
+
+    def cycle_sort(self) -> str:
+        """Next column (after the last: back to the watch-list order). Returns a label for the status."""
+        if self.sort_key is None:
+            key: str | None = COLUMN_KEYS[0]
+        else:
+            i = COLUMN_KEYS.index(self.sort_key) + 1
+            key = COLUMN_KEYS[i] if i < len(COLUMN_KEYS) else None
+        self.set_sort(key, self.sort_reverse)
+        return self.sort_label()
+
+    def reverse_sort(self) -> str:
+        self.set_sort(self.sort_key, not self.sort_reverse)
+        return self.sort_label()
+
+    def sort_label(self) -> str:
+        if self.sort_key is None:
+            return "watch-list order" + (" (reversed)" if self.sort_reverse else "")
+        label = next(c.label for c in COLUMNS if c.key == self.sort_key)
+        return f"{label} {'▼' if self.sort_reverse else '▲'}"
+
+    def set_filter(self, text: str) -> None:
+        self.filter_text = text.strip()
+        self._rebuild(self.cursor_row.sid if self.cursor_row else None)
+
+    def select(self, sid: str) -> bool:
+        index = self._index.get(sid)
+        if index is None:
+            return False
+        self._move_cursor(index)
+        return True
+
+    def _rebuild(self, keep: str | None) -> None:
+        now = self._clock()
+        view = [r for r in self._all if self._matches(r, now)] if self.filter_text else list(self._all)
+        if self.sort_key is not None:
+            key = self._sort_func(self.sort_key, now)
+            view.sort(key=key, reverse=self.sort_reverse)
+        elif self.sort_reverse:
+            view.reverse()
+        self._view = view
+        self._index = {r.sid: i for i, r in enumerate(view)}
+        self._dirty_order = False
+        self._cells.clear()
+        if keep is not None and keep in self._index:
+            self.cursor = self._index[keep]
+        self.cursor = max(0, min(self.cursor, len(view) - 1))
+        self.virtual_size = Size(self.size.width, len(view) + 1)
+        self.refresh()
+
+    def _matches(self, row: CallRow, now: datetime) -> bool:
+        needle = self.filter_text.casefold()
+        hay = f"{row.title}\n{row.sid}\n{state_text(row, now)}".casefold()
+        return needle in hay
+
+    def _sort_func(self, key: str, now: datetime) -> Callable[[CallRow], object]:
+        far = datetime.max.replace(tzinfo=UTC)
+        funcs: dict[str, Callable[[CallRow], object]] = {
+            "title": lambda r: (r.title or "\uffff").casefold(),
+            "id": lambda r: r.sid,
+            "now": lambda r: -1 if r.participants is None else r.participants,
+            "trend": lambda r: max((v for _, v in r.history), default=-1),
+            "state": lambda r: _STATE_ORDER[state_of(r, now)],
+            "created": lambda r: r.created or far,
+            "expires": lambda r: r.expires or far,
+            "polled": lambda r: r.last_ok or _EPOCH,
+        }
+        return funcs[key]
+
+    # -- flashing -------------------------------------------------------------------------------------------
+
+    def flash(self, sid: str, kind: EventKind) -> None:
+        self._flashes[sid] = (kind, time.monotonic() + self.FLASH_SECONDS)
+        self.flash_log.append((sid, kind))
+        if len(self.flash_log) > 500:
+            del self.flash_log[:250]
+        index = self._index.get(sid)
+        if index is not None:
+            self._refresh_row(index)
+        if self._flash_timer is None:
+            self._flash_timer = self.set_timer(self.FLASH_SECONDS, self._end_flashes)
+
+    def flashing(self, sid: str) -> EventKind | None:
+        found = self._flashes.get(sid)
+        return found[0] if found else None
+
+    def _end_flashes(self) -> None:
+        self._flash_timer = None
+        now = time.monotonic()
+        for sid, (_kind, until) in list(self._flashes.items()):
+            if until <= now + 0.01:
+                del self._flashes[sid]
+                index = self._index.get(sid)
+                if index is not None:
+                    self._refresh_row(index)
+        if self._flashes:
+            soonest = min(until for _k, until in self._flashes.values())
+            self._flash_timer = self.set_timer(max(0.05, soonest - now), self._end_flashes)
+
+    # -- the clock tick -------------------------------------------------------------------------------------
+
+    def tick(self, now: datetime | None = None) -> int:
+        """Re-sort if polls changed the order, then redraw visible rows whose text changed. Returns lines redrawn."""
+        now = now or self._clock()
+        if self._dirty_order:
+            self._rebuild(self.cursor_row.sid if self.cursor_row else None)
+            return -1
+        redrawn = 0
+        first, last = self._visible_range()
+        for index in range(first, last):
+            row = self._view[index]
+            if self._cells.get(row.sid) != self._cell_texts(row, now):
+                self._refresh_row(index)
+                redrawn += 1
+        return redrawn
+
+    # -- geometry -------------------------------------------------------------------------------------------
+
+    def _visible_range(self) -> tuple[int, int]:
+        top = int(self.scroll_offset.y)
+        height = max(0, self.size.height - 1)
+        return top, min(len(self._view), top + height)
+
+    def _is_visible(self, index: int) -> bool:
+        first, last = self._visible_range()
+        return first <= index < last
+
+    def _refresh_row(self, index: int) -> None:
+        y = index + 1 - int(self.scroll_offset.y)
+        if 1 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    def _move_cursor(self, index: int) -> None:
+        if not self._view:
+            self.cursor = 0
+            return
+        old = self.cursor
+        self.cursor = max(0, min(index, len(self._view) - 1))
+        top = int(self.scroll_offset.y)
+        height = max(1, self.size.height - 1)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+        self._refresh_row(old)
+        self._refresh_row(self.cursor)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self._view) + 1)
+        self._cells.clear()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cells.clear()
+
+    def _columns_for(self, width: int) -> list[tuple[Column, int]]:
+        """Visible columns and their widths: the title takes the slack; low-priority columns go first."""
+        if width == self._layout_width:
+            return self._layout
+        shown = list(COLUMNS)
+        title_min = COLUMNS[0].width
+
+        def needed(cols: list[Column]) -> int:
+            return sum(c.width for c in cols if c.key != "title") + len(cols) + title_min
+
+        while needed(shown) > width and len(shown) > 3:
+            worst = max((c for c in shown if c.priority > 0), key=lambda c: c.priority, default=None)
+            if worst is None:
+                break
+            shown.remove(worst)
+        fixed = sum(c.width for c in shown if c.key != "title") + len(shown)
+        title_width = max(4, min(40, width - fixed))
+        layout = [(c, title_width if c.key == "title" else c.width) for c in shown]
+        self._layout, self._layout_width = layout, width
+        return layout
+
+    # -- rendering ------------------------------------------------------------------------------------------
+
+    def _cell_texts(self, row: CallRow, now: datetime) -> tuple[str, ...]:
+        interval = self._interval()
+        state = state_of(row, now)
+        state_cell = f"{_STATE_MARK[state]} {error_label(row) if state is CallState.ERROR else state.value}"
+        return (
+            row.title or "(untitled)",
+            short_id(row.sid),
+            "—" if row.participants is None else str(row.participants),
+            self._spark(row, now),
+            state_cell,
+            fmt_time(row.created, now, self._tz),
+            countdown_text(row, now),
+            polled_cell(row, now, interval, self._pane_reason()),
+            f"{state.value}|{is_stale(row, now, interval)}",
+        )
+
+    def _spark(self, row: CallRow, now: datetime) -> str:
+        width = 12
+        bucket = SPARK_WINDOW.total_seconds() / width
+        slot = int(now.timestamp() // bucket)
+        last = row.history[-1] if row.history else None
+        key = (len(row.history), last, slot)
+        cached = self._spark_cache.get(row.sid)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        end = datetime.fromtimestamp((slot + 1) * bucket, UTC)
+        values = resample(row.history, end - SPARK_WINDOW, end, width)
+        text = sparkline(values)
+        self._spark_cache[row.sid] = (key, text)
+        return text
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        if y == 0:
+            return self._header(width, base)
+        index = int(self.scroll_offset.y) + y - 1
+        if index >= len(self._view):
+            return Strip.blank(width, base)
+        row = self._view[index]
+        now = self._clock()
+        cells = self._cell_texts(row, now)
+        self._cells[row.sid] = cells
+        return self._row_strip(row, cells, index == self.cursor, width, base, now)
+
+    def _header(self, width: int, base: Style) -> Strip:
+        style = base + self.get_component_rich_style("calls-table--header")
+        parts: list[str] = []
+        for column, w in self._columns_for(width):
+            label = column.label
+            if column.key == self.sort_key:
+                label += " ▼" if self.sort_reverse else " ▲"
+            parts.append(_fit(label, w, column.align))
+        text = " ".join(parts)
+        return Strip([Segment(_fit(text, width), style)], width)
+
+    def _row_strip(
+        self, row: CallRow, cells: tuple[str, ...], is_cursor: bool, width: int, base: Style, now: datetime
+    ) -> Strip:
+        get = self.get_component_rich_style
+        state = state_of(row, now)
+        state_style = get(
+            {
+                CallState.IN_PROGRESS: "calls-table--progress",
+                CallState.WAITING: "calls-table--waiting",
+                CallState.EXPIRED: "calls-table--expired",
+                CallState.ERROR: "calls-table--error",
+                CallState.PENDING: "calls-table--pending",
+            }[state]
+        )
+        row_style = base
+        flash = self._flashes.get(row.sid)
+        if flash is not None:
+            row_style = row_style + get(f"calls-table--flash-{flash[0].value}")
+        if is_cursor and self.has_focus:
+            row_style = row_style + get("calls-table--cursor")
+        elif is_cursor:
+            row_style = row_style + Style(underline=True)
+        stale = cells[-1].endswith("True")
+        segments: list[Segment] = []
+        by_key = dict(zip(COLUMN_KEYS, cells, strict=False))
+        for i, (column, w) in enumerate(self._columns_for(width)):
+            if i:
+                segments.append(Segment(" ", row_style))
+            text = _fit(by_key[column.key], w, column.align)
+            style = row_style
+            if column.key == "state":
+                style = row_style + state_style
+            elif column.key == "trend":
+                style = row_style + get("calls-table--spark")
+            elif column.key == "polled" and stale:
+                style = row_style + get("calls-table--stale")
+            elif column.key in ("id", "created") or (column.key == "title" and not row.title):
+                style = row_style + get("calls-table--dim")
+            if flash is not None or (is_cursor and self.has_focus):
+                style = style + row_style  # the flash / cursor background wins over cell colours
+            segments.append(Segment(text, style))
+        used = sum(s.cell_length for s in segments)
+        if used < width:
+            segments.append(Segment(" " * (width - used), row_style))
+        return Strip(segments).crop(0, width)
+
+    # -- input ----------------------------------------------------------------------------------------------
+
+    def action_cursor(self, delta: int) -> None:
+        self._move_cursor(self.cursor + delta)
+
+    def action_page(self, direction: int) -> None:
+        self._move_cursor(self.cursor + direction * max(1, self.size.height - 2))
+
+    def action_jump(self, where: int) -> None:
+        self._move_cursor(0 if where == 0 else len(self._view) - 1)
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y == 0:
+            column = self._column_at(event.x)
+            if column is not None:
+                if self.sort_key == column:
+                    self.set_sort(column, not self.sort_reverse)
+                else:
+                    self.set_sort(column, False)
+            return
+        index = int(self.scroll_offset.y) + event.y - 1
+        if 0 <= index < len(self._view):
+            self._move_cursor(index)
+            if event.chain >= 2:
+                self.post_message(self.Selected(self, self._view[index].sid))
+
+    def _column_at(self, x: int) -> str | None:
+        pos = 0
+        for column, w in self._columns_for(self.size.width):
+            if pos <= x < pos + w + 1:
+                return column.key
+            pos += w + 1
+        return None
+
+    def on_focus(self) -> None:
+        self._refresh_row(self.cursor)
+
+    def on_blur(self) -> None:
+        self._refresh_row(self.cursor)

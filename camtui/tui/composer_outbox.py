@@ -1,0 +1,148 @@
+"""The outbox and the sent log, as the composer shows them.
+
+The outbox lists what has not been accepted by the server yet: failed sends (with the reason), sends whose outcome
+is unknown (never resent unless the user says so), and anything queued or in flight. The list only emits intents
+(retry / edit / discard); the pane does the work, so every state change goes through the store in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+from zoneinfo import ZoneInfo
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import DataTable, OptionList
+from textual.widgets.option_list import Option
+
+from camtui.store import OutboxEntry, SentRecord
+
+STATE_LABELS = {
+    "failed": ("✗ failed", "$text-error"),
+    "unknown": ("? unknown", "$text-warning"),
+    "sending": ("… sending", "$text-accent"),
+    "pending": ("• queued", "$text-muted"),
+}
+
+
+def preview(text: str, width: int = 48) -> str:
+    """The message on one line: newlines shown as ⏎, cut with an ellipsis."""
+    flat = text.replace("\r\n", "⏎").replace("\n", "⏎")
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def recipients_summary(users: Sequence[str], width: int = 40) -> str:
+    if not users:
+        return "—"
+    first = users[0]
+    more = f" +{len(users) - 1}" if len(users) > 1 else ""
+    text = first + more
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def local_time(when: datetime, tz: tzinfo, now: datetime) -> str:
+    """HH:MM today, MM-DD HH:MM otherwise (in the configured zone)."""
+    local = when.astimezone(tz)
+    if local.date() == now.astimezone(tz).date():
+        return local.strftime("%H:%M")
+    return local.strftime("%m-%d %H:%M")
+
+
+def zone(name: str) -> tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (KeyError, ValueError, OSError):
+        return ZoneInfo("UTC")
+
+
+def entry_prompt(entry: OutboxEntry) -> Content:
+    label, style = STATE_LABELS.get(entry.state, (entry.state, "$text-muted"))
+    head = Content.assemble(
+        (f"{label:<10}", style),
+        " ",
+        (entry.send, "bold"),
+        " → ",
+        recipients_summary(entry.users),
+        ("  seal" if entry.seal else "", "$text-muted"),
+        (f"  ×{entry.attempts}" if entry.attempts > 1 else "", "$text-muted"),
+    )
+    reason = entry.reason or ("waiting to be sent" if entry.state == "pending" else "")
+    detail = Content.assemble(
+        "  ",
+        (preview(entry.message), "italic"),
+        ("  " + reason if reason else "", "$text-muted"),
+    )
+    return Content("\n").join([head, detail])
+
+
+class OutboxList(OptionList):
+    """The outbox entries, oldest first. r retry · e edit · d discard."""
+
+    BINDINGS = [  # noqa: RUF012
+        Binding("r", "retry", "Retry", show=True),
+        Binding("e", "edit", "Edit", show=True),
+        Binding("d,delete", "discard", "Discard", show=True),
+    ]
+
+    class Intent(Message):
+        """The user asked for `action` ("retry" | "edit" | "discard") on outbox entry `entry_id`."""
+
+        def __init__(self, action: str, entry_id: int) -> None:
+            super().__init__()
+            self.action = action
+            self.entry_id = entry_id
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._ids: list[int] = []
+
+    def show_entries(self, entries: Sequence[OutboxEntry]) -> None:
+        """Replace the list, keeping the highlight on the same entry when it is still there."""
+        keep = self.current_id
+        self._ids = [e.id for e in entries]
+        self.set_options(Option(entry_prompt(e), id=f"outbox-{e.id}") for e in entries)
+        if not entries:
+            return
+        self.highlighted = self._ids.index(keep) if keep in self._ids else 0
+
+    @property
+    def current_id(self) -> int | None:
+        if self.highlighted is None or not (0 <= self.highlighted < len(self._ids)):
+            return None
+        return self._ids[self.highlighted]
+
+    def _intent(self, action: str) -> None:
+        entry_id = self.current_id
+        if entry_id is not None:
+            self.post_message(self.Intent(action, entry_id))
+
+    def action_retry(self) -> None:
+        self._intent("retry")
+
+    def action_edit(self) -> None:
+        self._intent("edit")
+
+    def action_discard(self) -> None:
+        self._intent("discard")
+
+
+class SentLogTable(DataTable[str]):
+    """What went where and when: newest first."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.add_columns("time", "to", "recipients", "message", "id")
+
+    def show_records(self, records: Sequence[SentRecord], tz: tzinfo, now: datetime) -> None:
+        self.clear()
+        for r in records:
+            self.add_row(
+                local_time(r.sent_at, tz, now),
+                r.send,
+                recipients_summary(r.recipients, 28),
+                preview(r.message, 36),
+                r.message_id or "—",
+                key=f"sent-{r.id}",
+            )

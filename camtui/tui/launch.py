@@ -1,0 +1,392 @@
+"""Starting the dashboard: `camtui` (the configured server) and `camtui demo` (a local sandbox, no account).
+
+Registering is cheap: Textual, httpx and the sandbox are imported only when a command runs, and in `demo` the
+sandbox starts while the UI modules import, so the first rooms data is painted as soon as possible.
+Set CAMTUI_STARTUP_PROBE=FILE to make the app write its timings (JSON) there and quit once the first rooms data is
+painted (used by benchmarks/startup.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from camtui.clock import Clock
+    from camtui.config import Settings
+
+PROBE_ENV = "CAMTUI_STARTUP_PROBE"
+_T0 = time.time()
+_MARKS: dict[str, float] = {}
+"""Startup milestones (wall clock), written to the probe file."""
+
+
+def _mark(name: str) -> None:
+    _MARKS[name] = time.time()
+
+
+NOT_CONFIGURED = """\
+camtui is not configured yet{where}.
+
+  camtui init     ask for your server URL and API token, check them, and save them
+  camtui demo     try the dashboard on a local sandbox server (no account needed)
+
+Or set CAMTUI_SERVER_URL and CAMTUI_API_TOKEN, or pass --config PATH.
+"""
+
+
+def register(subparsers: Any) -> None:
+    demo = subparsers.add_parser(
+        "demo",
+        help="the dashboard on a local sandbox server (no account needed)",
+        description="Start the sandbox on a free loopback port (state in a temporary folder, simulation on) "
+        "and open the dashboard on it with the admin token. Quitting stops the server.",
+    )
+    demo.add_argument(
+        "--config", metavar="PATH", default=argparse.SUPPRESS, help="config file (display prefs)"
+    )
+    demo.add_argument("--rooms", type=_positive, default=24, metavar="N", help="meeting rooms (default 24)")
+    demo.add_argument("--users", type=_positive, default=2000, metavar="N", help="users (default 2000)")
+    demo.add_argument(
+        "--faults",
+        metavar="SPEC",
+        help="inject faults, e.g. error_503=0.1,latency_ms=200 (same keys as `camtui serve --faults`)",
+    )
+    demo.add_argument("--seed", type=int, default=1, help="demo data seed (default 1)")
+    demo.add_argument(
+        "--store",
+        metavar="PATH",
+        help="store file (default: a temporary one, removed on quit, like the sandbox)",
+    )
+    demo.add_argument(
+        "--in-process",
+        action="store_true",
+        help="run the sandbox in a thread of this process instead of a child process",
+    )
+    demo.set_defaults(func=run_demo)
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+# ----- camtui (no subcommand) ----------------------------------------------------------------------------------
+
+
+def open_dashboard(args: argparse.Namespace) -> int:
+    """Open the dashboard on the configured server; explain what to do when there is no configuration."""
+    from camtui.config import ConfigError, load_settings, resolve_config_path
+
+    config_path = getattr(args, "config", None)
+    try:
+        settings = load_settings(config_path)
+    except ConfigError as exc:
+        print(f"camtui: config error: {exc}", file=sys.stderr)
+        return 2
+    if not settings.is_configured:
+        path, _explicit = resolve_config_path(config_path)
+        missing = []
+        if not settings.server_url:
+            missing.append("server URL")
+        if not settings.api_token:
+            missing.append("API token")
+        where = f" (no {' and no '.join(missing)}; looked in {path})"
+        print(NOT_CONFIGURED.format(where=where), file=sys.stderr)
+        return 2
+    return run_app(settings)
+
+
+def run_app(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    server_label: str | None = None,
+    store_path: str | Path | None = None,
+) -> int:
+    """Build client + store + app and run it until the user quits. Returns the exit code."""
+    from camtui.api import CAMClient
+    from camtui.clock import system_clock
+    from camtui.store import Store
+    from camtui.tui.app import CamApp
+
+    probe = os.environ.get(PROBE_ENV)
+    marks: dict[str, float] = {"process_start": _process_start(), "launch_import": _T0, **_MARKS}
+    try:
+        client = CAMClient(
+            settings.server_url or "",
+            settings.api_token or "",
+            timeout=settings.timeout_seconds,
+            read_budget=settings.read_budget_seconds,
+            ca_bundle=settings.ca_bundle,
+            verify=settings.verify_tls,
+        )
+    except (ValueError, OSError) as exc:  # a token with stray characters, an unreadable CA bundle…
+        print(f"camtui: {exc}", file=sys.stderr)
+        return 2
+    try:
+        store = Store.open(store_path if store_path is not None else settings.store_path)
+    except Exception as exc:  # sqlite3.Error, OSError: say which file, start nothing
+        where = store_path or settings.store_path or "the default store"
+        print(f"camtui: cannot open the store ({where}): {exc}", file=sys.stderr)
+        return 1
+    app: CamApp
+
+    def painted(when: float) -> None:
+        marks["first_rooms_painted"] = when
+        if probe:
+            _write_probe(probe, marks)
+            app.exit()
+
+    app = CamApp(
+        client,
+        store,
+        settings,
+        clock=clock or system_clock,
+        server_label=server_label,
+        close_on_exit=True,
+        on_first_rooms_paint=painted,
+    )
+    marks["app_built"] = time.time()
+    app.run()
+    return int(app.return_code or 0)
+
+
+# ----- camtui demo ---------------------------------------------------------------------------------------------
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """Sandbox on loopback + dashboard on it; the sandbox (and its temporary state) goes away on quit.
+
+    The sandbox is `camtui serve` in a child process, started first thing: it imports and generates its demo
+    data on the other core while this process imports the UI (the runner's module would cost this process
+    ~0.25 s of imports it does not need). `--in-process` uses `camtui.sandbox.runner.start_sandbox` instead.
+    """
+    import tempfile
+    import threading
+
+    if args.faults:
+        from camtui.sandbox.faults import parse_spec
+
+        try:
+            parse_spec(args.faults)  # fail before starting anything
+        except ValueError as exc:
+            print(f"camtui demo: --faults: {exc}", file=sys.stderr)
+            return 2
+
+    tmp = tempfile.TemporaryDirectory(prefix="camtui-demo-")
+    started: dict[str, Any] = {}
+
+    if args.in_process:
+        # Imported before the thread starts: importing camtui.api from two threads at once can see a
+        # partially initialised module.
+        from camtui.sandbox import runner
+
+        def start() -> None:
+            try:
+                from camtui.sandbox.faults import parse_spec
+
+                started["sandbox"] = runner.start_sandbox(
+                    db_path=Path(tmp.name) / "sandbox.db",
+                    seed=args.seed,
+                    rooms=args.rooms,
+                    users=args.users,
+                    simulation=True,
+                    faults=parse_spec(args.faults) if args.faults else None,
+                )
+            except BaseException as exc:  # reported on the main thread
+                started["error"] = exc
+
+    else:
+        server = DemoServer.spawn(args, Path(tmp.name))
+
+        def start() -> None:
+            try:
+                server.wait_ready()
+                started["sandbox"] = server
+            except BaseException as exc:
+                started["error"] = exc
+
+    _mark("sandbox_spawned")
+    thread = threading.Thread(target=start, name="camtui-demo-sandbox", daemon=True)
+    thread.start()
+    # Meanwhile: the heavy UI imports, so they overlap with the sandbox starting.
+    settings = _demo_display_settings(getattr(args, "config", None))
+    import camtui.api
+    import camtui.store
+    import camtui.tui.app  # noqa: F401
+
+    for module in ("camtui.tui.rooms_pane", "camtui.tui.calls_pane", "camtui.tui.composer_pane"):
+        with contextlib.suppress(Exception):  # the app shows the reason in the pane's place
+            __import__(module)
+    _mark("ui_imported")
+    thread.join()
+    _mark("sandbox_started")
+    if "error" in started:
+        if not args.in_process:
+            server.stop()
+        tmp.cleanup()
+        print(f"camtui demo: the sandbox did not start: {started['error']}", file=sys.stderr)
+        return 1
+    sandbox = started["sandbox"]
+    try:
+        try:
+            watch = tuple(str(call["sid"]) for call in sandbox.calls() if call.get("sid"))
+        except Exception:
+            watch = ()
+        _mark("calls_listed")
+        settings = settings.with_changes(
+            server_url=sandbox.url,
+            api_token=sandbox.admin_token,
+            watch_calls=tuple(dict.fromkeys((*settings.watch_calls, *watch))),
+        )
+        store_path = Path(args.store).expanduser() if args.store else Path(tmp.name) / "store.db"
+        return run_app(settings, server_label=f"demo sandbox {_host(sandbox.url)}", store_path=store_path)
+    finally:
+        sandbox.stop()
+        tmp.cleanup()
+
+
+class DemoServer:
+    """`camtui serve` in a child process: the URL and admin token are read from what it prints at start."""
+
+    READY_LINE = "Ctrl+C stops the server."
+
+    def __init__(self, proc: Any, log_path: Path) -> None:
+        self.proc = proc
+        self.log_path = log_path
+        self.url = ""
+        self.admin_token = ""
+        self._http: Any = None
+
+    @classmethod
+    def spawn(cls, args: argparse.Namespace, workdir: Path) -> DemoServer:
+        import subprocess
+
+        cmd = [
+            sys.executable,
+            "-m",
+            "camtui",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--db",
+            str(workdir / "sandbox.db"),
+            "--seed",
+            str(args.seed),
+            "--rooms",
+            str(args.rooms),
+            "--users",
+            str(args.users),
+        ]
+        if args.faults:
+            cmd += ["--faults", args.faults]
+        log_path = workdir / "sandbox.log"
+        with open(log_path, "wb") as log:
+            proc = subprocess.Popen(
+                cmd,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
+                encoding="utf-8",
+                start_new_session=True,  # terminal signals go to the app, which stops the server itself
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+            )
+        return cls(proc, log_path)
+
+    def wait_ready(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            line = line.strip()
+            if line.startswith("camtui sandbox: "):
+                self.url = line.split(": ", 1)[1].strip()
+            elif line.startswith("admin token: "):
+                self.admin_token = line.split(": ", 1)[1].strip()
+            elif line == self.READY_LINE:
+                break
+        if not (self.url and self.admin_token):
+            self.proc.wait(timeout=10)
+            tail = self.log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]
+            raise RuntimeError(f"camtui serve exited with {self.proc.returncode}: {' / '.join(tail)}")
+
+    def calls(self) -> list[dict[str, Any]]:
+        import httpx
+
+        response = httpx.get(
+            f"{self.url}/_sandbox/calls",
+            headers={"x-cam-apiToken": self.admin_token},
+            timeout=10,
+            trust_env=False,
+        )
+        return list(response.json().get("calls", []))
+
+    def stop(self) -> None:
+        import signal
+        import subprocess
+
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: get SIGTERM if camtui dies without stopping the server (Linux)."""
+    import ctypes
+    import signal
+
+    with contextlib.suppress(Exception):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def _demo_display_settings(config_path: str | None) -> Settings:
+    """Display preferences (theme, zone, hours…) from the user's config if it is valid; never its server."""
+    from camtui.config import ConfigError, Settings, load_settings
+
+    try:
+        loaded = load_settings(config_path, env={}, resolve_token=False)
+    except ConfigError as exc:
+        print(f"camtui demo: ignoring your config ({exc})", file=sys.stderr)
+        return Settings.defaults()
+    return loaded.with_changes(server_url=None, api_token=None, api_token_command=None, store_path=None)
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).netloc or url
+
+
+def _process_start() -> float:
+    """Wall-clock time this process started (Linux /proc; else the time this module was imported)."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        start_ticks = int(fields[19])
+        with open("/proc/uptime", encoding="ascii") as handle:
+            uptime = float(handle.read().split()[0])
+        ticks = os.sysconf("SC_CLK_TCK")
+        return time.time() - uptime + start_ticks / ticks
+    except (OSError, ValueError, IndexError):
+        return _T0
+
+
+def _write_probe(path: str, marks: dict[str, float]) -> None:
+    import json
+
+    Path(path).write_text(json.dumps(marks), encoding="utf-8")

@@ -1,0 +1,255 @@
+"""Pure slot arithmetic for the rooms grid: reservations → per-room rows of cell states, and row diffs.
+
+Nothing here imports Textual, so the computation can run in a worker thread, is cheap to test, and the
+widget only ever compares small tuples to decide which rows to repaint.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from enum import IntEnum
+from zoneinfo import ZoneInfo
+
+from camtui.api.models import ConferenceRoom, Reservation
+
+
+class Cell(IntEnum):
+    """State of one room × slot cell. Overlap wins over in progress, which wins over booked."""
+
+    FREE = 0
+    BOOKED = 1
+    IN_PROGRESS = 2
+    OVERLAP = 3
+
+
+def parse_hhmm(text: str, *, allow_24: bool = False) -> time | None:
+    """Read HH:MM ("08:00" → 08:00); "24:00" only with `allow_24`, as None: midnight ending the day."""
+    hours, sep, minutes = text.strip().partition(":")
+    if not sep or not hours.isdigit() or not minutes.isdigit() or len(minutes) != 2:
+        raise ValueError(f"not a time of day (HH:MM): {text!r}")
+    h, m = int(hours), int(minutes)
+    if allow_24 and h == 24 and m == 0:
+        return None
+    if not (0 <= h < 24 and 0 <= m < 60):
+        raise ValueError(f"not a time of day (HH:MM): {text!r}")
+    return time(h, m)
+
+
+def _ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+@dataclass(frozen=True, slots=True)
+class DayAxis:
+    """The columns of one day: slots of `slot_minutes` from `day_start` to `day_end` in `tz`.
+
+    The last slot is shorter when the hours are not a multiple of the slot length.
+    """
+
+    day: date
+    tz: ZoneInfo
+    starts: tuple[datetime, ...]
+    """Start of each slot, aware, in `tz`."""
+    end: datetime
+    """End of the last slot (exclusive)."""
+    bounds_ms: tuple[int, ...] = field(repr=False)
+    """Slot starts in Unix ms, plus the end: len == len(starts) + 1."""
+
+    @classmethod
+    def build(
+        cls,
+        day: date,
+        tz: str | ZoneInfo,
+        day_start: str = "08:00",
+        day_end: str = "21:00",
+        slot_minutes: int = 30,
+    ) -> DayAxis:
+        zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
+        if not 1 <= slot_minutes <= 24 * 60:
+            raise ValueError(f"rooms_slot_minutes must be between 1 and 1440, not {slot_minutes}")
+        first = parse_hhmm(day_start)
+        assert first is not None
+        last = parse_hhmm(day_end, allow_24=True)
+        begin = datetime.combine(day, first, zone)
+        end = (
+            datetime.combine(day + timedelta(days=1), time(0), zone)
+            if last is None
+            else datetime.combine(day, last, zone)
+        )
+        if end <= begin:
+            raise ValueError(f"rooms_day_end ({day_end}) must be after rooms_day_start ({day_start})")
+        step = timedelta(minutes=slot_minutes)
+        starts: list[datetime] = []
+        cursor = begin
+        while cursor < end:
+            starts.append(cursor)
+            cursor = cursor + step  # wall-clock arithmetic: labels stay on the hour across DST changes
+        bounds = (*(_ms(s) for s in starts), _ms(end))
+        return cls(day=day, tz=zone, starts=tuple(starts), end=end, bounds_ms=bounds)
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def slot_of(self, moment: datetime) -> int | None:
+        """Index of the slot containing `moment`, or None outside the day's hours."""
+        ms = _ms(moment)
+        if ms < self.bounds_ms[0] or ms >= self.bounds_ms[-1]:
+            return None
+        return bisect_right(self.bounds_ms, ms) - 1
+
+    def slot_range(self, start: datetime, end: datetime) -> range:
+        """Slots an interval [start, end) touches (empty if it misses the day's hours or is empty)."""
+        return self._slot_range_ms(_ms(start), _ms(end))
+
+    def _slot_range_ms(self, s: int, e: int) -> range:
+        bounds = self.bounds_ms
+        if e <= s or e <= bounds[0] or s >= bounds[-1]:
+            return range(0)
+        first = max(bisect_right(bounds, s) - 1, 0)
+        last = min(bisect_left(bounds, e), len(bounds) - 1)  # exclusive
+        return range(first, last)
+
+    def slot_bounds(self, index: int) -> tuple[datetime, datetime]:
+        end = self.starts[index + 1] if index + 1 < len(self.starts) else self.end
+        return self.starts[index], end
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """Consecutive slots of one row drawn as one bar: same state, same reservations."""
+
+    start: int
+    stop: int
+    """Exclusive."""
+    state: Cell
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class RoomRow:
+    """One room's line of the grid. `render_key` is all the widget draws from: equal keys, equal pixels."""
+
+    room: ConferenceRoom
+    cells: tuple[Cell, ...]
+    runs: tuple[Run, ...]
+    slot_reservations: tuple[tuple[Reservation, ...], ...]
+    """Reservations touching each slot, by start time."""
+    render_key: tuple[object, ...]
+
+    @property
+    def room_id(self) -> str:
+        return self.room.id
+
+    @property
+    def name(self) -> str:
+        return self.room.name
+
+    def is_free_at(self, slot: int | None) -> bool:
+        return slot is not None and 0 <= slot < len(self.cells) and self.cells[slot] == Cell.FREE
+
+
+def _label(reservations: tuple[Reservation, ...], state: Cell) -> str:
+    if not reservations:
+        return ""
+    if state == Cell.OVERLAP:
+        return "⚠ " + " / ".join(r.title or "(untitled)" for r in reservations)
+    return reservations[0].title or "(untitled)"
+
+
+def build_row(room: ConferenceRoom, axis: DayAxis, now: datetime) -> RoomRow:
+    """Lay one room's reservations over the axis slots."""
+    n = len(axis)
+    now_ms = _ms(now)
+    per_slot: list[list[Reservation]] = [[] for _ in range(n)]
+    in_progress = [False] * n
+    overlap = [False] * n
+    spans: list[tuple[int, int, Reservation]] = []
+    for res in room.reservations:
+        s, e = _ms(res.start), _ms(res.end)
+        slots = axis._slot_range_ms(s, e)
+        if not slots:
+            continue
+        spans.append((s, e, res))
+        live = s <= now_ms < e
+        for k in slots:
+            per_slot[k].append(res)
+            if live:
+                in_progress[k] = True
+    # Overlap: two reservations of the room whose time intervals intersect (touching ends do not).
+    spans.sort(key=lambda t: (t[0], t[1]))
+    for i, (_s1, e1, _r1) in enumerate(spans):
+        for s2, e2, _r2 in spans[i + 1 :]:
+            if s2 >= e1:
+                break
+            for k in axis._slot_range_ms(s2, min(e1, e2)):
+                overlap[k] = True
+    cells: list[Cell] = []
+    for k in range(n):
+        if overlap[k]:
+            cells.append(Cell.OVERLAP)
+        elif in_progress[k]:
+            cells.append(Cell.IN_PROGRESS)
+        elif per_slot[k]:
+            cells.append(Cell.BOOKED)
+        else:
+            cells.append(Cell.FREE)
+    slot_res = tuple(tuple(sorted(lst, key=lambda r: (r.start, r.end, r.id))) for lst in per_slot)
+    runs: list[Run] = []
+    k = 0
+    while k < n:
+        state, group = cells[k], slot_res[k]
+        ids = tuple(r.id for r in group)
+        j = k + 1
+        while j < n and cells[j] == state and tuple(r.id for r in slot_res[j]) == ids:
+            j += 1
+        runs.append(Run(k, j, state, _label(group, state)))
+        k = j
+    key = (room.name, tuple(cells), tuple((r.start, r.stop, r.label) for r in runs))
+    return RoomRow(
+        room=room, cells=tuple(cells), runs=tuple(runs), slot_reservations=slot_res, render_key=key
+    )
+
+
+def build_rows(rooms: Iterable[ConferenceRoom], axis: DayAxis, now: datetime) -> tuple[RoomRow, ...]:
+    return tuple(build_row(room, axis, now) for room in rooms)
+
+
+def _fold(text: str) -> str:
+    """Case- and width-insensitive form for filtering ("ＡＢＣ" matches "abc")."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def matches(room: ConferenceRoom, query: str) -> bool:
+    """Every word of the query appears in the room's name, location, floor or id."""
+    words = _fold(query).split()
+    if not words:
+        return True
+    hay = _fold(
+        " ".join((room.name, room.location, room.id, f"{room.floor}f" if room.floor is not None else ""))
+    )
+    return all(w in hay for w in words)
+
+
+def filter_rows(rows: Sequence[RoomRow], query: str) -> tuple[RoomRow, ...]:
+    return tuple(r for r in rows if matches(r.room, query))
+
+
+@dataclass(frozen=True, slots=True)
+class RowDiff:
+    """What changed between two row lists: `structural` (rows added/removed/reordered) or these indices."""
+
+    structural: bool
+    changed: tuple[int, ...]
+
+
+def diff_rows(old: Sequence[RoomRow], new: Sequence[RoomRow]) -> RowDiff:
+    """Compare by room id and render key only, so the cost is a tuple comparison per row."""
+    if len(old) != len(new) or any(a.room.id != b.room.id for a, b in zip(old, new, strict=True)):
+        return RowDiff(True, tuple(range(len(new))))
+    return RowDiff(
+        False, tuple(i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a.render_key != b.render_key)
+    )

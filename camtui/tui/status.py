@@ -1,0 +1,112 @@
+"""The status line: which server, whether we can reach it, and how fresh each pane's data is.
+
+It only displays; `CamApp` decides the connection state (from PaneStatus messages and reported errors).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Label
+
+CONNECTION_STATES = ("connecting", "connected", "retrying", "offline", "auth failed")
+
+_SYMBOLS = {
+    "connecting": "◌",
+    "connected": "●",
+    "retrying": "◐",
+    "offline": "○",
+    "auth failed": "✖",
+}
+
+PANE_ORDER = ("rooms", "calls", "composer")
+
+
+@dataclass(slots=True)
+class PaneFreshness:
+    when: datetime | None = None
+    ok: bool = True
+    reason: str | None = None
+
+
+class StatusLine(Horizontal):
+    """One line at the top: `camtui  host  ● connected  [detail]   rooms 12:03:04 · calls … · composer …`."""
+
+    DEFAULT_CSS = """
+    StatusLine { height: 1; }
+    """
+
+    def __init__(self, host: str, time_zone: str = "Asia/Tokyo", *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._host = host
+        self._zone = ZoneInfo(time_zone)
+        self._state = "connecting"
+        self._detail = ""
+        self._panes: dict[str, PaneFreshness] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Label("camtui", id="status-app")
+        yield Label(self._host, id="status-host", markup=False)
+        yield Label(self._connection_text(), id="status-conn", classes="-connecting", markup=False)
+        yield Label("", id="status-panes", markup=False)
+
+    @property
+    def state(self) -> str:
+        return self._state
+
+    @property
+    def connection_text(self) -> str:
+        return self._connection_text()
+
+    @property
+    def panes_text(self) -> str:
+        return self._panes_text()
+
+    def set_host(self, host: str) -> None:
+        self._host = host
+        if self.is_mounted:
+            self.query_one("#status-host", Label).update(host)
+
+    def set_connection(self, state: str, detail: str = "") -> None:
+        if state not in CONNECTION_STATES:
+            raise ValueError(f"unknown connection state {state!r}")
+        self._state = state
+        self._detail = detail
+        if self.is_mounted:
+            label = self.query_one("#status-conn", Label)
+            label.update(self._connection_text())
+            for name in CONNECTION_STATES:
+                label.set_class(name == state, "-" + name.replace(" ", "-"))
+
+    def update_pane(self, source: str, ok: bool, when: datetime | None, reason: str | None) -> None:
+        entry = self._panes.setdefault(source, PaneFreshness())
+        entry.ok = ok
+        entry.reason = None if ok else reason
+        if when is not None:
+            entry.when = when
+        if self.is_mounted:
+            self.query_one("#status-panes", Label).update(self._panes_text())
+
+    def last_good(self, source: str) -> datetime | None:
+        entry = self._panes.get(source)
+        return entry.when if entry else None
+
+    def _connection_text(self) -> str:
+        text = f"{_SYMBOLS[self._state]} {self._state}"
+        return f"{text} ({self._detail})" if self._detail else text
+
+    def _panes_text(self) -> str:
+        parts = []
+        names = [n for n in PANE_ORDER if n in self._panes] + sorted(set(self._panes) - set(PANE_ORDER))
+        for name in names:
+            entry = self._panes[name]
+            when = entry.when.astimezone(self._zone).strftime("%H:%M:%S") if entry.when else "—"
+            if entry.ok:
+                parts.append(f"{name} {when}")
+            else:
+                parts.append(f"{name} {when} stale: {entry.reason or 'no data'}")
+        return "   ".join(parts)

@@ -1,0 +1,365 @@
+"""The scripting verbs in-process against the sandbox: output, `--json`, exit codes, and bad input."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from camtui.cli import build_parser, main
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+def one_line(err: str) -> str:
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    return lines[0]
+
+
+# ------------------------------------------------------------------------------------------------- send
+
+
+def test_send_to_the_messenger(camtui, sandbox):
+    r = camtui("send", "messenger", "Backup done", "-u", "user1@xxx.com,user2@xxx.com")
+    assert r.code == 0 and r.err == ""
+    (msg,) = sandbox.delivered_messages()
+    assert r.out.strip() == f"sent {msg['id']} to messenger: user1@xxx.com, user2@xxx.com"
+    assert (msg["text"], msg["recipients"], msg["seal"]) == ("Backup done", ["user1@xxx.com", "user2@xxx.com"], False)
+
+
+def test_send_to_a_room_from_stdin_with_seal_and_json(camtui, sandbox):
+    r = camtui("send", "ルーム名", "-u", "user1@xxx.com", "-u", "user2@xxx.com", "--seal", "--json",
+               stdin="Deploy finished\n2 行目\n")  # fmt: skip
+    assert r.code == 0
+    data = json.loads(r.out)
+    assert data["panelName"] == "ルーム名" and data["recipients"] == ["user1@xxx.com", "user2@xxx.com"]
+    (msg,) = sandbox.delivered_messages()
+    assert (msg["id"], msg["text"], msg["seal"]) == (data["messageId"], "Deploy finished\n2 行目", True)
+
+
+def test_send_api_error_exit_1_with_code_meaning_and_server_message(camtui, sandbox):
+    r = camtui("send", "messenger", "hi", "-u", "ghost@elsewhere.org")
+    assert r.code == 1 and r.out == ""
+    first = r.err.splitlines()[0]
+    assert first.startswith("camtui: error 452 User is not registered: ユーザが登録されていません。")
+    assert "ghost@elsewhere.org" in first
+    assert "hint:" in r.err and "Traceback" not in r.err
+    assert sandbox.delivered_messages() == []
+
+
+def test_api_error_as_json(camtui):
+    r = camtui("send", "存在しない", "hi", "--json")
+    assert r.code == 1
+    error = json.loads(r.out)["error"]
+    assert (error["kind"], error["code"], error["meaning"]) == ("api", "405", "Group (chat room) does not exist")
+    assert error["message"].startswith("グループが存在しません。")
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("send", "messenger", "hi"), "needs at least one recipient"),
+        (("send", "messenger", "hi", "-u", "bob"), "not an e-mail address"),
+        (("send", "messenger", "   ", "-u", "user1@xxx.com"), "message is empty"),
+    ],
+)
+def test_send_bad_input_is_one_line_exit_2_and_nothing_sent(camtui, sandbox, args, fragment):
+    r = camtui(*args)
+    assert r.code == 2
+    assert fragment in one_line(r.err)
+    assert sandbox.delivered_messages() == []
+
+
+def test_bad_token_exit_1_with_hint_and_no_token_echo(camtui):
+    r = camtui("call", "stats", "x", token="wrong-token-value")
+    assert r.code == 1
+    assert "805 Invalid API token" in r.err and "CAMTUI_API_TOKEN" in r.err
+    assert "wrong-token-value" not in r.err + r.out
+
+
+def test_user_token_on_admin_verb_is_800(camtui, sandbox, tmp_path):
+    r = camtui("users", "export", str(tmp_path / "u.csv"), token=sandbox.user_token)
+    assert r.code == 1 and "800 Administrator-only function" in r.err
+    assert not (tmp_path / "u.csv").exists()
+
+
+# ------------------------------------------------------------------------------------------------ rooms
+
+
+def test_rooms_today_human(camtui):
+    r = camtui("rooms")
+    assert r.code == 0
+    today = datetime.now(UTC).astimezone(TOKYO).date()
+    assert r.out.startswith(f"12 rooms, {today.isoformat()} (Asia/Tokyo)")
+    assert "(room-001" in r.out
+
+
+def test_rooms_json_for_a_day_and_a_month(camtui):
+    today = datetime.now(UTC).astimezone(TOKYO).date()
+    day = json.loads(camtui("rooms", today.isoformat(), "--json").out)
+    assert day["period"] == today.strftime("%Y%m%d") and len(day["rooms"]) == 12
+    month = json.loads(camtui("rooms", today.strftime("%Y-%m"), "--json").out)
+    assert month["period"] == today.strftime("%Y%m")
+    day_count = sum(len(room["reservations"]) for room in day["rooms"])
+    month_count = sum(len(room["reservations"]) for room in month["rooms"])
+    assert month_count >= day_count and month_count > 0
+    for room in month["rooms"]:
+        for rsv in room["reservations"]:
+            assert datetime.fromisoformat(rsv["start"]) < datetime.fromisoformat(rsv["end"])
+
+
+def test_rooms_bad_date_exit_2(camtui):
+    r = camtui("rooms", "someday")
+    assert r.code == 2
+    assert "cannot read 'someday' as a day" in one_line(r.err)
+
+
+# ------------------------------------------------------------------------------------------------- call
+
+
+def test_call_create_with_relative_expiry_then_stats(camtui, sandbox):
+    before = datetime.now(UTC)
+    r = camtui("call", "create", "--title", "週次定例", "--password", "pw", "--expires", "in 2 hours", "--json")
+    assert r.code == 0, r.err
+    call = json.loads(r.out)
+    expires = datetime.fromisoformat(call["expiredDate"])
+    assert before + timedelta(hours=2) <= expires <= datetime.now(UTC) + timedelta(hours=2)
+    live = {c["sid"]: c for c in sandbox.calls()}
+    assert live[call["sid"]]["title"] == "週次定例"
+    assert live[call["sid"]]["expiredDate"] == call["expiredDateMs"]
+    assert call["url"].endswith(f"/share/{call['sid']}")
+
+    stats = camtui("call", "stats", call["sid"])
+    assert stats.code == 0
+    assert stats.out.startswith(f"call {call['sid']}: not in progress, 0 participant(s)")
+    assert "週次定例" in stats.out
+
+
+def test_call_create_at_a_wall_clock_time(camtui, sandbox):
+    r = camtui("call", "create", "--expires", "tomorrow 18:00")
+    assert r.code == 0
+    sid = r.out.split()[2]
+    expires_ms = {c["sid"]: c["expiredDate"] for c in sandbox.calls()}[sid]
+    local = datetime.fromtimestamp(expires_ms / 1000, TOKYO)
+    assert (local.date(), local.hour, local.minute) == (
+        datetime.now(TOKYO).date() + timedelta(days=1), 18, 0)  # fmt: skip
+    assert "expires:        " + local.strftime("%Y-%m-%d 18:00") in r.out
+
+
+@pytest.mark.parametrize(
+    ("when", "fragment"),
+    [("bogus", "cannot read 'bogus'"), ("yesterday 9:00", "is in the past"), ("in 0m", "more than zero")],
+)
+def test_call_create_bad_expiry_exit_2(camtui, sandbox, when, fragment):
+    before = len(sandbox.calls())
+    r = camtui("call", "create", "--expires", when)
+    assert r.code == 2
+    line = one_line(r.err)
+    assert line.startswith("camtui: --expires:") and fragment in line
+    assert len(sandbox.calls()) == before
+
+
+def test_call_stats_unknown_exit_1(camtui):
+    r = camtui("call", "stats", "no-such-call", "--json")
+    assert r.code == 1
+    assert json.loads(r.out)["error"]["code"] == "400"
+
+
+# ------------------------------------------------------------------------------------------------ users
+
+
+def test_users_export_to_a_file_and_stdout(camtui, tmp_path):
+    target = tmp_path / "people.csv"
+    r = camtui("users", "export", str(target))
+    assert r.code == 0 and r.out.strip() == f"exported 300 users to {target}"
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM, as the server sends it, for spreadsheet programs
+    assert raw.decode("utf-8-sig").splitlines()[0] == "uid,email,name,romaji,department,position,admin"
+    r = camtui("users", "export", "-", "--json")
+    assert r.code == 0
+    assert r.out.splitlines()[0] == "uid,email,name,romaji,department,position,admin"
+    assert len(r.out.strip().splitlines()) == 301  # stdout holds the CSV only
+    assert r.err.strip() == "camtui: exported 300 users"
+
+
+def test_users_export_into_a_missing_folder_exit_2(camtui, tmp_path):
+    r = camtui("users", "export", str(tmp_path / "nope" / "u.csv"))
+    assert r.code == 2 and "does not exist" in one_line(r.err)
+
+
+CSV = (
+    "uid,email,name,romaji,department,position,admin\n"
+    ",new.person@example.co.jp,新人 一郎,Ichiro Shinjin,開発部,,false\n"
+    "11u1pu9d32p8vuvjoZdd,user1@xxx.com,山田 太郎,Taro Yamada,情報システム部,本部長,true\n"
+    "1lmn7hoh3s1ja26fsazw,user2@xxx.com,佐藤 花子,Hanako Sato,総務部,課長,false\n"
+)
+
+
+def test_users_update_dry_run_changes_nothing_then_real_update(camtui, sandbox, tmp_path):
+    path = tmp_path / "users.csv"
+    path.write_text(CSV, encoding="utf-8")
+    dry = camtui("users", "update", str(path), "--dry-run", "--json")
+    assert dry.code == 0, dry.err
+    # "update" counts rows of existing users, as the server's `updated` does; "changed" those that differ.
+    assert json.loads(dry.out) == {"dryRun": True, "rows": 3, "create": 1, "update": 2, "changed": 1}
+    assert sandbox.stats()["byMethod"].get("updateUsersCSV", 0) == 0
+    human = camtui("users", "update", str(path), "--dry-run")
+    assert "would create 1, update 2 (1 with changes, 1 identical)" in human.out
+
+    real = camtui("users", "update", str(path))
+    assert real.code == 0 and real.out.strip() == "created 1, updated 2"
+    again = json.loads(camtui("users", "update", str(path), "--dry-run", "--json").out)
+    assert (again["create"], again["update"], again["changed"]) == (0, 3, 0)
+
+
+def test_users_update_from_stdin(camtui):
+    r = camtui("users", "update", "-", "--json", stdin=CSV)
+    assert r.code == 0 and json.loads(r.out) == {"created": 1, "updated": 2}
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (CSV.replace("user2@xxx.com", "user2.xxx.com"), "line 4: not an e-mail address"),
+        (CSV.replace(",false\n", ",maybe\n", 1), "line 2: admin must be true or false"),
+        ("uid,name\n,A\n", "line 1: the header has no 'email' column"),
+        ("uid,email,shoe_size\n,a@xxx.com,42\n", "line 1: unknown column 'shoe_size'"),
+        (CSV + CSV.splitlines()[2] + "\n", "line 5: user1@xxx.com is also on line 3"),
+        ("uid,email\n,a@xxx.com,extra\n", "line 2: 3 cells, the header has 2"),
+        ("", "empty file"),
+        ("uid,email,name\n", "no user rows"),
+    ],
+)
+def test_users_update_bad_csv_exit_2_before_sending(camtui, sandbox, tmp_path, content, fragment):
+    path = tmp_path / "bad.csv"
+    path.write_text(content, encoding="utf-8")
+    r = camtui("users", "update", str(path))
+    assert r.code == 2
+    assert fragment in one_line(r.err)
+    assert sandbox.stats()["byMethod"].get("updateUsersCSV", 0) == 0
+
+
+def test_users_update_not_utf8_or_missing(camtui, tmp_path):
+    path = tmp_path / "sjis.csv"
+    path.write_bytes(CSV.encode("shift_jis"))
+    r = camtui("users", "update", str(path))
+    assert r.code == 2 and "not UTF-8" in one_line(r.err)
+    r = camtui("users", "update", str(tmp_path / "missing.csv"))
+    assert r.code == 2 and "no such file" in one_line(r.err)
+
+
+# --------------------------------------------------------------------------------------------- chatroom
+
+
+def test_chatroom_from_a_spec_style_file(camtui, sandbox, tmp_path):
+    path = tmp_path / "room.json"
+    path.write_text(
+        'chatRoom={\n "name":"設計レビュー",\n "createUserId":"11u1pu9d32p8vuvjoZdd",\n "isPublic":false,\n'
+        ' "memberUids":{"11u1pu9d32p8vuvjoZdd":true,"1lmn7hoh3s1ja26fsazw":true,},\n}\n',
+        encoding="utf-8",
+    )
+    r = camtui("chatroom", str(path), "--json")
+    assert r.code == 0, r.err
+    room = json.loads(r.out)
+    assert room["name"] == "設計レビュー" and room["id"]
+    assert room["memberUids"] == {"11u1pu9d32p8vuvjoZdd": True, "1lmn7hoh3s1ja26fsazw": True}
+    assert "設計レビュー" in {c["name"] for c in sandbox.chat_rooms()}
+    path.write_text(json.dumps({"id": room["id"], "name": "設計レビュー2"}), encoding="utf-8")
+    r = camtui("chatroom", str(path))
+    assert r.code == 0 and r.out.startswith(f"updated chat room {room['id']} '設計レビュー2' (2 members)")
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ('{"name": "x",', "not valid JSON (line 1"),
+        ("[1, 2]", "expected a JSON object"),
+        ('{"isPublic": true}', 'needs a "name"'),
+        ('{"name": "x", "memberUids": "a,b"}', '"memberUids" must be'),
+    ],
+)
+def test_chatroom_bad_file_exit_2(camtui, tmp_path, content, fragment):
+    path = tmp_path / "room.json"
+    path.write_text(content, encoding="utf-8")
+    r = camtui("chatroom", str(path))
+    assert r.code == 2 and fragment in one_line(r.err)
+
+
+def test_chatroom_rejected_by_the_server_exit_1(camtui, tmp_path):
+    path = tmp_path / "room.json"
+    path.write_text('{"name": "秘密会議", "createUserId": "11u1pu9d32p8vuvjoZdd"}', encoding="utf-8")
+    r = camtui("chatroom", str(path))
+    assert r.code == 1 and "406 Group cannot be changed" in r.err
+
+
+# ------------------------------------------------------------------------------ configuration, network
+
+
+def test_no_server_or_token_configured_exit_2(isolated_env, capsys):
+    assert main(["rooms"]) == 2
+    assert "no server URL" in one_line(capsys.readouterr().err)
+    isolated_env.setenv("CAMTUI_SERVER_URL", "http://127.0.0.1:9")
+    assert main(["rooms"]) == 2
+    assert "no API token" in one_line(capsys.readouterr().err)
+
+
+def test_server_down_exit_3(isolated_env, capsys):
+    import socket
+
+    from camtui import scripting
+    from camtui.api import RetryPolicy
+
+    isolated_env.setattr(scripting, "RETRY_POLICY", RetryPolicy(max_attempts=2, base_delay=0.01))
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    isolated_env.setenv("CAMTUI_SERVER_URL", f"http://127.0.0.1:{port}")
+    isolated_env.setenv("CAMTUI_API_TOKEN", "token-value-xyz")
+    isolated_env.setenv("CAMTUI_CONFIG", "")
+    code = main(["call", "stats", "abc", "--json"])
+    captured = capsys.readouterr()
+    assert code == 3
+    assert json.loads(captured.out)["error"]["kind"] == "network"
+    assert "network error" in captured.err and "token-value-xyz" not in captured.err
+
+
+def test_outcome_unknown_exit_3_and_not_resent(camtui, sandbox):
+    sandbox.set_faults({"reset_after": 1.0, "times": 1, "methods": ["sendMessage"]})
+    r = camtui("send", "messenger", "once", "-u", "user1@xxx.com")
+    assert r.code == 3
+    assert "outcome unknown for sendMessage" in one_line(r.err)
+    assert [m["text"] for m in sandbox.delivered_messages()] == ["once"]
+
+
+def test_usage_errors_exit_2():
+    with pytest.raises(SystemExit) as info:
+        main(["call"])
+    assert info.value.code == 2
+    with pytest.raises(SystemExit) as info:
+        main(["send"])
+    assert info.value.code == 2
+
+
+def test_no_scripting_verb_takes_a_token_argument():
+    import argparse
+
+    parser = build_parser()
+    verbs = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    seen: list[str] = []
+
+    def walk(p: argparse.ArgumentParser) -> None:
+        for action in p._actions:
+            seen.extend(action.option_strings)
+            if isinstance(action, argparse._SubParsersAction):
+                for sub in action.choices.values():
+                    walk(sub)
+
+    for name in ("send", "rooms", "call", "users", "chatroom"):
+        walk(verbs[name])
+    assert "--json" in seen and "--expires" in seen
+    assert not [opt for opt in seen if "token" in opt.lower()]

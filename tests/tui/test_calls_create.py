@@ -1,0 +1,192 @@
+"""The quick-call dialog: the form check on its own, then the dialog in the real app against the sandbox."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from camtui.api import CAMClient
+from camtui.config import Settings
+from camtui.store import Store
+from camtui.tui.app import CamApp
+from camtui.tui.calls_create import (
+    FormErrors,
+    QuickCallDialog,
+    generate_password,
+    successor_request,
+    validate_quick_call,
+)
+from camtui.tui.calls_model import CallRow, auto_login_url
+from camtui.tui.calls_pane import CallsPane
+
+NOW = datetime(2026, 12, 3, 5, 0, tzinfo=UTC)  # 14:00 in Tokyo
+TZ = "Asia/Tokyo"
+
+
+# -- the form check -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expiry", "expected"),
+    [
+        ("in 2 hours", NOW + timedelta(hours=2)),
+        ("90m", NOW + timedelta(minutes=90)),
+        ("18:00", datetime(2026, 12, 3, 9, 0, tzinfo=UTC)),
+        ("tomorrow 9:00", datetime(2026, 12, 4, 0, 0, tzinfo=UTC)),
+        ("2026-12-03T16:30+09:00", datetime(2026, 12, 3, 7, 30, tzinfo=UTC)),
+        ("2026-12-05 10:00", datetime(2026, 12, 5, 1, 0, tzinfo=UTC)),
+    ],
+)
+def test_good_input(expiry, expected):
+    req = validate_quick_call("  週次   定例 ", "pa ss", expiry, NOW, TZ)
+    assert req.title == "週次 定例"  # whitespace tidied
+    assert req.password == "pa ss"
+    assert req.expires == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "password", "expiry", "fields", "says"),
+    [
+        ("定例", "", "09:00", {"expiry"}, "past"),  # earlier today
+        ("定例", "", "2020-01-01 10:00", {"expiry"}, "past"),
+        ("定例", "", "now", {"expiry"}, "past"),
+        ("定例", "", "whenever", {"expiry"}, ""),
+        ("定例", "", "", {"expiry"}, "no time"),
+        ("定例", "", "in 400 days", {"expiry"}, "year"),
+        ("", "", "in 1 hour", {"title"}, "title"),
+        ("   ", "", "in 1 hour", {"title"}, "title"),
+        ("x" * 101, "", "in 1 hour", {"title"}, "100"),
+        ("定例", " padded", "in 1 hour", {"password"}, "space"),
+        ("定例", "tab\there", "in 1 hour", {"password"}, "control"),
+        ("", " p", "nonsense o'clock", {"title", "password", "expiry"}, ""),
+    ],
+)
+def test_bad_input_names_every_bad_field(title, password, expiry, fields, says):
+    with pytest.raises(FormErrors) as info:
+        validate_quick_call(title, password, expiry, NOW, TZ)
+    assert set(info.value.errors) == fields
+    text = " ".join(info.value.errors.values()).lower()
+    assert says in text
+    assert all("\n" not in t for t in info.value.errors.values())
+
+
+def test_generated_passwords_are_unambiguous_and_differ():
+    seen = {generate_password() for _ in range(50)}
+    assert len(seen) == 50
+    for pw in seen:
+        assert len(pw) == 10 and not set(pw) & set("0O1lI")
+
+
+def test_successor_keeps_title_and_password_and_the_length():
+    row = CallRow("sid00001", title="朝会", password="pw", created=NOW - timedelta(hours=2), expires=NOW)
+    req = successor_request(row, NOW)
+    assert (req.title, req.password, req.expires) == ("朝会", "pw", NOW + timedelta(hours=2))
+    short = CallRow("sid00002", title="t", created=NOW - timedelta(minutes=10), expires=NOW)
+    assert successor_request(short, NOW).expires == NOW + timedelta(hours=1)
+
+
+# -- the dialog in the app ------------------------------------------------------------------------------------
+
+
+async def until(pilot: Pilot, condition: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for: {what}")
+        await pilot.pause(0.02)
+
+
+def build_app(sb: Any, store_path: Path) -> CamApp:
+    client = CAMClient(sb.url, sb.admin_token)
+    config = Settings.defaults().with_changes(
+        server_url=sb.url, api_token=sb.admin_token, calls_poll_seconds=3600
+    )
+    return CamApp(client, Store.open(store_path), config, clock=lambda: NOW, close_on_exit=True)
+
+
+async def open_dialog(pilot: Pilot) -> QuickCallDialog:
+    await pilot.press("2", "n")
+    screen = pilot.app.screen
+    assert isinstance(screen, QuickCallDialog)
+    return screen
+
+
+def fill(screen: QuickCallDialog, title: str, password: str, expiry: str) -> None:
+    screen.query_one("#calls-create-title").value = title
+    screen.query_one("#calls-create-password").value = password
+    screen.query_one("#calls-create-expiry").value = expiry
+
+
+def text_of(screen: QuickCallDialog, selector: str) -> str:
+    return str(screen.query_one(selector).render())
+
+
+async def test_dialog_good_input_creates_shows_links_and_watches(sandbox_factory, tmp_path):
+    sb = sandbox_factory(now=lambda: NOW)
+    app = build_app(sb, tmp_path / "s.db")
+    async with app.run_test(size=(170, 50)) as pilot:
+        pane = app.query_one("#calls", CallsPane)
+        screen = await open_dialog(pilot)
+        assert screen.query_one("#calls-create-password").password  # masked
+        fill(screen, "週次定例", "", "tomorrow 9:00")
+        await pilot.pause()
+        assert "2026-12-04 09:00" in text_of(screen, "#calls-create-expiry-preview")
+        await pilot.press("ctrl+g")  # a generated password, shown so it can be shared
+        generated = screen.query_one("#calls-create-password").value
+        assert len(generated) == 10 and not screen.query_one("#calls-create-password").password
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: screen.result is not None, "the call")
+        call = screen.result
+        assert call is not None
+        summary = text_of(screen, "#calls-create-summary")
+        assert call.url in summary and call.presenter_pass in summary and generated in summary
+        # the auto-login URL builder
+        screen.query_one("#calls-create-user").value = "山田 太郎"
+        await pilot.pause()
+        assert text_of(screen, "#calls-create-login") == auto_login_url(call.url, "山田 太郎", generated)
+        await pilot.press("ctrl+y")
+        assert app.clipboard == call.url
+        # watched at once, remembered, and real on the server
+        row = pane.row(call.sid)
+        assert row is not None and row.origin == "created" and row.password == generated
+        assert app.store.calls.get(call.sid).title == "週次定例"
+        made = next(c for c in sb.calls() if c["sid"] == call.sid)
+        assert made["title"] == "週次定例"
+        assert made["expiredDate"] == int(datetime(2026, 12, 4, 0, 0, tzinfo=UTC).timestamp() * 1000)
+        await until(pilot, lambda: row.last_ok is not None, "the new call polled")
+        await pilot.press("escape")
+        assert not isinstance(app.screen, QuickCallDialog)
+
+
+@pytest.mark.parametrize(
+    ("title", "expiry", "where", "says"),
+    [
+        ("定例", "2020-01-01 10:00", "#calls-create-error", "past"),
+        ("定例", "10:00", "#calls-create-error", "past"),  # earlier today
+        ("定例", "whenever you like", "#calls-create-error", "whenever"),
+        ("", "in 2 hours", "#calls-create-title-error", "title"),
+    ],
+)
+async def test_dialog_refuses_bad_input_and_creates_nothing(
+    sandbox_factory, tmp_path, title, expiry, where, says
+):
+    sb = sandbox_factory(now=lambda: NOW)
+    before = {c["sid"] for c in sb.calls()}
+    app = build_app(sb, tmp_path / "s.db")
+    async with app.run_test(size=(170, 50)) as pilot:
+        pane = app.query_one("#calls", CallsPane)
+        screen = await open_dialog(pilot)
+        fill(screen, title, "pw", expiry)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert says in text_of(screen, where).lower()
+        assert screen.result is None and app.screen is screen  # still open, input kept
+        assert screen.query_one("#calls-create-expiry").value == expiry
+        assert pane.watched == []
+    assert {c["sid"] for c in sb.calls()} == before
