@@ -242,6 +242,8 @@ class BatchPlan:
     estimate_seconds: float
     chunk_size: int
     counts: dict[str, int] = field(default_factory=dict)
+    force_unknown: bool = False
+    """Planned with `force_unknown`: items whose outcome is unknown are sent again."""
 
     @property
     def ok(self) -> bool:
@@ -325,7 +327,7 @@ def plan_batch(
             "administrator token); unknown addresses will be refused by the server (451/452)",
         )
     seen_items: dict[str, int] = {}
-    recipients = 0
+    recipients_of: dict[int, int] = {}
     for e in bf.items:
         for text in e.problems:
             problem(e.index, "error", text, "400")
@@ -355,7 +357,7 @@ def plan_batch(
             elif matcher is not None and matcher.authoritative and matcher.get(email) is None:
                 code = predict_code(email, domains)
                 problem(e.index, "error", f"{email} is not a registered user", code)
-        recipients += len(lowered)
+        recipients_of[e.index] = len(lowered)
         if not e.problems:
             h = e.item_hash
             first = seen_items.get(h)
@@ -426,11 +428,13 @@ def plan_batch(
         items=len(bf.items),
         to_send=len(to_send),
         chunks=len(chunks),
-        recipients=recipients,
+        recipients=sum(recipients_of.get(i, 0) for i in to_send),
         errors=sum(1 for p in problems if p.severity == "error"),
         warnings=sum(1 for p in problems if p.severity == "warning"),
     )
-    return BatchPlan(bf, tuple(problems), tuple(to_send), chunks, skipped, estimate, chunk_size, counts)
+    return BatchPlan(
+        bf, tuple(problems), tuple(to_send), chunks, skipped, estimate, chunk_size, counts, force_unknown
+    )
 
 
 def _matcher(users: RecipientMatcher | Iterable[Any] | None) -> RecipientMatcher | None:
@@ -551,7 +555,17 @@ async def apply_batch(
     sent = failed = unknown = 0
     failures: dict[int, str] = {}
     stopped: str | None = None
-    queue = [list(c) for c in plan.chunks]
+    # The journal may have moved on since the plan was made (the same plan applied twice, another run of the
+    # file in between): what it says went out, or may have, is never sent again from a stale plan.
+    now_known = journal.outcomes(bf.fingerprint)
+    blocked = {"sent", "sending"} | (set() if plan.force_unknown else {"unknown"})
+    queue = [
+        kept
+        for kept in (
+            [i for i in c if i not in now_known or now_known[i].state not in blocked] for c in plan.chunks
+        )
+        if kept
+    ]
     total_chunks = len(queue)
     done_chunks = 0
     attempted: set[int] = set()

@@ -5,13 +5,16 @@ Built once from `camtui.api.User`s. A query is normalised (NFKC + casefold, macr
 romaji) and answered tier by tier, stopping as soon as the capped list is full:
 
 1. exact (e-mail, name or romaji equal to the query),
-2. prefix of a whole field (e-mail, name, romaji in either word order, department),
-3. prefix of a word (e-mail local-part pieces and domain, name, romaji and department words),
-4. substring (one `str.find` walk over a concatenated haystack, ASCII and non-ASCII fields apart),
+2. prefix of a whole field (e-mail, name, romaji in either word order, department); whole words first,
+3. prefix of a word (e-mail local-part pieces and domain, name, romaji and department words), and, when
+   nothing matched yet, several words that each start a word of the same person ("営業 山田"),
+4. substring of a word (one `str.find` walk over the distinct words, far fewer than the users),
 5. one typo (substitution, insertion, deletion or transposition) against e-mail local parts and romaji,
-   enumerated along the sorted keys like a trie walk so only edits that can match are tried.
+   enumerated along the sorted keys like a trie walk so only edits that can match are tried; only when
+   nothing else matched (a query that matches something was typed right).
 
 Tiers 1–3 are bisections in sorted key lists (O(log n + limit)); 4–5 only run when 1–3 left the list short.
+Measured (benchmarks/autocomplete.py): p99 ≈ 0.2 ms per keystroke at 100,000 users.
 """
 
 from __future__ import annotations

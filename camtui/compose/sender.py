@@ -74,6 +74,10 @@ async def deliver_entry(
     except OutcomeUnknown as exc:
         kept = store.outbox.mark_unknown(entry_id, str(exc))
         return SendOutcome("unknown", entry_id, kept, error=exc)
+    except (ValueError, TypeError) as exc:
+        # The client refused the arguments before building a request: nothing left this machine.
+        kept = store.outbox.mark_failed(entry_id, f"not sent: {exc}")
+        return SendOutcome("failed", entry_id, kept, error=exc)
     except (asyncio.CancelledError, KeyboardInterrupt):
         store.outbox.mark_unknown(
             entry_id, "interrupted while sending; it may or may not have been delivered"

@@ -1,8 +1,8 @@
 """The Starlette application: routing, the API dispatcher (guards, token, body, method) and the fault layer.
 
-Order for `/<method>`: fault plan (outermost, like a flaky load balancer) → lock-out (490) → rate limit (491)
-→ body read (drained even when refused) → token (805) → admin check (800) → oversize body (400) → argument
-parsing (400) → the method. Every failure is the spec's envelope; nothing ever answers a traceback.
+Order for `/<method>`: fault plan (outermost, like a flaky load balancer) → body read (drained even when the
+request is refused) → lock-out (490) → rate limit (491) → token (805) → admin check (800) → oversize body (400)
+→ argument parsing (400) → the method. Every failure is the spec's envelope; nothing ever answers a traceback.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-async def read_fields(request: Request, raw: bytes) -> body.Fields:
+def read_fields(request: Request, raw: bytes) -> body.Fields:
     """Query string and body merged into fields (body wins), all decoded as strict UTF-8."""
     fields = body.Fields()
     query = request.scope.get("query_string", b"")
@@ -91,6 +91,11 @@ async def _dispatch(request: Request, state: SandboxState, name: str) -> Respons
     state.counters.by_method[name] += 1
     if request.method not in ("GET", "HEAD", "POST"):
         raise ApiError("400", f"{request.method} は使えません (POST か GET)", http_status=405)
+    too_large = False
+    try:  # read (or drain) the body first, so a refused client sees our answer, not a broken pipe
+        raw = await body.read_limited(request.stream(), _content_length(request))
+    except body.BodyTooLarge:
+        raw, too_large = b"", True
     address = client_address(request)
     if state.lockout.locked(address):
         raise ApiError("490")
@@ -99,11 +104,6 @@ async def _dispatch(request: Request, state: SandboxState, name: str) -> Respons
         if wait > 0:
             state.counters.rate_limited += 1
             raise ApiError("491", headers={"Retry-After": retry_after_header(wait)})
-    too_large = False
-    try:
-        raw = await body.read_limited(request.stream(), _content_length(request))
-    except body.BodyTooLarge:
-        raw, too_large = b"", True
     token = request.headers.get("x-cam-apitoken", "").strip()
     is_admin = bool(token) and token_matches(token, state.admin_token)
     if not is_admin and not (token and token_matches(token, state.user_token)):
@@ -115,8 +115,8 @@ async def _dispatch(request: Request, state: SandboxState, name: str) -> Respons
         raise ApiError("800")
     if too_large:
         raise bad_request(f"リクエストが大きすぎます (最大 {body.MAX_BODY_BYTES // (1024 * 1024)} MB)")
-    fields = await read_fields(request, raw)
-    result = method.handler(Ctx(state, fields, base_url(request)))
+    fields = read_fields(request, raw)
+    result = method.handler(Ctx(state, fields, lambda: base_url(request)))
     if isinstance(result, Response):
         return result
     return json_response({"status": 200, **result})
@@ -168,6 +168,12 @@ async def not_found(request: Request, exc: Exception) -> Response:
     return json_response(codes.error_body("400", "このリクエストは無効です。(not found)"), status=404)
 
 
+async def not_allowed(request: Request, exc: Exception) -> Response:
+    return json_response(
+        codes.error_body("400", "このリクエストは無効です。(method not allowed)"), status=405
+    )
+
+
 async def server_error(request: Request, exc: Exception) -> Response:
     log.error("unhandled error", exc_info=exc)
     return json_response(codes.error_body("500"), status=500)
@@ -201,6 +207,12 @@ class FaultLayer:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        # Starlette's error middleware has already answered the 500 envelope (`server_error`, which logs it)
+        # and re-raised; stop the exception here so the server never sees an application crash.
+        with contextlib.suppress(Exception):
+            await self._call(scope, receive, send)
+
+    async def _call(self, scope: Scope, receive: Receive, send: Send) -> None:
         name = scope["path"][1:]
         if name not in METHODS or not self.state.faults.active:
             await self.app(scope, receive, send)
@@ -272,7 +284,7 @@ def build_app(state: SandboxState) -> ASGIApp:
             Route("/share/{sid}", share_page, methods=["GET", "HEAD"]),
             Route("/{method}", api_endpoint, methods=ALL_METHODS),
         ],
-        exception_handlers={404: not_found, 405: not_found, Exception: server_error},
+        exception_handlers={404: not_found, 405: not_allowed, Exception: server_error},
         lifespan=lifespan,
     )
     app.state.sandbox = state

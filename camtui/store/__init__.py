@@ -36,10 +36,15 @@ __all__ = [
     "SentLogRepo",
     "SentRecord",
     "Store",
+    "StoreError",
     "UIStateRepo",
     "default_path",
     "draft_key",
 ]
+
+
+class StoreError(Exception):
+    """The local database cannot be opened (one line, naming the file)."""
 
 
 def default_path() -> Path:
@@ -70,9 +75,21 @@ class Store:
 
     @classmethod
     def open(cls, path: Path | str | None = None, *, clock: Clock = system_clock) -> Store:
-        """Open (creating if needed) the database at `path`; None → the user data dir; ":memory:" for tests."""
+        """Open (creating if needed) the database at `path`; None → the user data dir; ":memory:" for tests.
+
+        Raises StoreError (one line naming the file) when it cannot be opened or is not a database."""
         target = str(default_path() if path is None else path)
-        return cls(connect(target), target, clock=clock)
+        try:
+            conn = connect(target)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"{target}: cannot open the local database: {exc}") from None
+        try:
+            return cls(conn, target, clock=clock)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(
+                f"{target}: not a usable camtui database ({exc}); move it aside to start afresh"
+            ) from None
 
     def close(self) -> None:
         with self.lock:

@@ -85,6 +85,9 @@ class BatchJournalRepo:
         with self._lock:
             for stmt in _SCHEMA:
                 conn.execute(stmt)
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(batch_items)")}
+            if "item_hash" not in columns:  # databases from before item hashes
+                conn.execute("ALTER TABLE batch_items ADD COLUMN item_hash TEXT")
 
     def begin(self, fingerprint: str, path: str, total: int) -> BatchRun:
         """Open (or reopen) the run for this file and claim it for this process.

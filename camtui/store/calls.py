@@ -192,6 +192,22 @@ class CallStore:
             )
             return False
 
+    def watch_many(
+        self, sids: Iterable[tuple[str, str]], *, origin: str = "config", now: datetime | None = None
+    ) -> int:
+        """Add many `(sid, url)` at once (one transaction: a config listing 2,000 calls must not mean 2,000
+        fsyncs). Calls already watched are left as they are. Returns how many were new."""
+        if origin not in ORIGINS:
+            raise ValueError(f"unknown origin {origin!r}")
+        added = _ms(now or _now())
+        rows = [(sid, url, origin, added) for sid, url in sids if sid]
+        with self._tx() as conn:
+            before = conn.total_changes
+            conn.executemany(
+                "INSERT OR IGNORE INTO calls_watched (sid, url, origin, added_ms) VALUES (?, ?, ?, ?)", rows
+            )
+            return conn.total_changes - before
+
     def unwatch(self, sid: str) -> bool:
         """Forget a call and its history. True if it was watched."""
         with self._tx() as conn:

@@ -348,3 +348,16 @@ async def test_auth_failure_stops_the_run_and_leaves_items_for_later(
     async with client_for(sandbox) as client:
         summary = await apply_batch(client, store, plan_batch(bf, journal=store.batch_journal, chunk_size=5))
     assert summary.sent == 10 and summary.ok
+
+
+async def test_applying_the_same_plan_twice_sends_once(
+    sandbox: RunningSandbox, store: Store, tmp_path: Path
+) -> None:
+    bf = load_batch_file(write_items(tmp_path / "twice.json", numbered(15, "twice")))
+    plan = plan_batch(bf, journal=store.batch_journal, chunk_size=4)
+    async with client_for(sandbox) as client:
+        first = await apply_batch(client, store, plan)
+        second = await apply_batch(client, store, plan)  # a stale plan: double-click, or a second window
+    assert (first.sent, second.sent) == (15, 0)
+    counts = texts(sandbox, "twice")
+    assert len(counts) == 15 and set(counts.values()) == {1}

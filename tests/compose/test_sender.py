@@ -137,7 +137,7 @@ async def test_forced_resend_of_an_unknown_entry_is_explicit(sandbox: RunningSan
 
 
 async def test_cancelled_mid_request_is_unknown(sandbox: RunningSandbox, store: Store) -> None:
-    sandbox.set_faults({"latency_ms": 3000, "methods": ["sendMessage"]})
+    sandbox.set_faults({"latency_ms": 1500, "methods": ["sendMessage"]})
     entry = queue_message(store, "messenger", "cancelled", users=["user1@xxx.com"])
     async with client_for(sandbox) as client:
         task = asyncio.create_task(deliver_entry(client, store, entry.id))

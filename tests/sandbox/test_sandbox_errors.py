@@ -427,3 +427,29 @@ def test_lone_surrogate_in_a_json_body_is_400(api):
 def test_non_utf8_query_string_is_400(api):
     reply = api.http.get("/getCallStats?roomName=%82%B1%82%F1", headers=api.headers("user"))
     assert reply.json()["errors"][0]["code"] == "400"
+
+
+def test_post_to_the_index_is_405_envelope(api):
+    reply = api.http.post("/")
+    assert reply.status_code == 405 and reply.json()["status"] == 520
+
+
+async def test_an_internal_failure_is_a_500_envelope_never_a_traceback():
+    """A database that went away (closed under the server): the catch-all answers the spec's 500 envelope."""
+    from camtui.api.codes import error_body
+    from camtui.sandbox.app import build_app
+    from camtui.sandbox.runner import build_state
+
+    state = build_state(
+        db_path=None, seed=1, rooms=2, users=10, simulation=False, admin_token="a", user_token="u",
+        faults=None, rate_limit=None, now=None,
+    )  # fmt: skip
+    state.conn.close()
+    transport = httpx.ASGITransport(app=build_app(state))
+    async with httpx.AsyncClient(transport=transport, base_url="http://sandbox") as client:
+        reply = await client.post("/getConferenceMaster", headers={"x-cam-apiToken": "u"})
+        share = await client.get("/share/abc")
+    assert reply.status_code == 500
+    assert reply.json() == error_body("500")
+    assert share.status_code == 500 and "Traceback" not in share.text
+    assert state.counters.by_code["500"] == 1

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -289,4 +289,4 @@ def test_stats_count_requests(api, sandbox):
     assert stats["byMethod"]["getConferenceMaster"] == 2
     assert stats["byCode"]["200"] == 1 and stats["byCode"]["805"] == 1
     assert stats["counts"]["users"] == 300
-    assert datetime.fromtimestamp(stats["uptimeSeconds"], UTC)  # a number
+    assert stats["uptimeSeconds"] >= 0 and stats["faultPlan"] == {}

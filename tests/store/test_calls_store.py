@@ -60,7 +60,7 @@ def test_watch_list_and_history_survive_reopen(tmp_path):
 
 
 def test_watch_again_fills_blanks_but_keeps_what_was_known():
-    conn, calls = _open(":memory:")
+    _conn, calls = _open(":memory:")
     assert calls.watch("sid12345", title="first", now=T0)
     assert not calls.watch("sid12345", title="", url="http://h/share/sid12345", password="x")
     got = calls.get("sid12345")
@@ -70,7 +70,7 @@ def test_watch_again_fills_blanks_but_keeps_what_was_known():
 
 
 def test_unwatch_forgets_history_and_late_samples_leave_no_orphans():
-    conn, calls = _open(":memory:")
+    _conn, calls = _open(":memory:")
     calls.watch("sid12345", now=T0)
     calls.add_samples("sid12345", [Sample(T0, 1, True)])
     assert calls.unwatch("sid12345")
@@ -82,7 +82,7 @@ def test_unwatch_forgets_history_and_late_samples_leave_no_orphans():
 
 
 def test_history_since_includes_the_point_in_force_and_prune_keeps_it():
-    conn, calls = _open(":memory:")
+    _conn, calls = _open(":memory:")
     calls.watch("s1xxxxxx", now=T0)
     calls.watch("s2xxxxxx", now=T0)
     pts = [Sample(T0 + timedelta(minutes=m), m, True) for m in (0, 10, 20, 30)]
@@ -98,7 +98,7 @@ def test_history_since_includes_the_point_in_force_and_prune_keeps_it():
 
 
 def test_a_failed_batch_writes_nothing():
-    conn, calls = _open(":memory:")
+    _conn, calls = _open(":memory:")
     calls.watch("s1xxxxxx", now=T0)
     naive = datetime(2026, 12, 3, 5, 0)
     with pytest.raises(ValueError):
@@ -113,7 +113,7 @@ def test_a_failed_batch_writes_nothing():
 
 
 def test_bad_input_is_refused():
-    conn, calls = _open(":memory:")
+    _conn, calls = _open(":memory:")
     with pytest.raises(ValueError):
         calls.watch("")
     with pytest.raises(ValueError):
@@ -132,3 +132,16 @@ def test_works_inside_the_real_store(tmp_path):
         assert [c.sid for c in store.calls.list()] == ["sid99999"]
     finally:
         store.close()
+
+
+def test_watch_many_is_one_batch_and_keeps_existing_entries():
+    _conn, calls = _open(":memory:")
+    calls.watch("keep0001", title="kept", origin="created", now=T0)
+    added = calls.watch_many(
+        [("keep0001", ""), ("new00001", "http://h/share/new00001"), ("new00002", "")], now=T0
+    )
+    assert added == 2
+    assert calls.get("keep0001").origin == "created"  # type: ignore[union-attr]
+    assert calls.get("new00001").url == "http://h/share/new00001"  # type: ignore[union-attr]
+    with pytest.raises(ValueError):
+        calls.watch_many([("x0000001", "")], origin="bogus")

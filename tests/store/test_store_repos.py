@@ -255,3 +255,12 @@ def test_calls_repository_is_optional() -> None:
         assert store.calls is None
     else:
         assert store.calls is not None
+
+
+def test_a_file_that_is_not_a_database_gets_one_clear_error(tmp_path: Path) -> None:
+    from camtui.store import StoreError
+
+    bad = tmp_path / "notes.txt"
+    bad.write_text("this is not sqlite\n" * 100)
+    with pytest.raises(StoreError, match=r"notes\.txt"):
+        Store.open(bad)
