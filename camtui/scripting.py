@@ -19,14 +19,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from camtui.api import CAMClient, ConferenceRoom, User
+    from camtui.api import CAMClient, ConferenceRoom, RetryPolicy, User
 
 EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_NETWORK = 0, 1, 2, 3
 ENV_SERVER = "CAMTUI_SERVER_URL"
 ENV_TOKEN = "CAMTUI_API_TOKEN"
 
 
-RETRY_POLICY = None
+RETRY_POLICY: RetryPolicy | None = None
 """A `RetryPolicy` for every verb's client; None: the client's default (tests set a fast one)."""
 
 

@@ -8,7 +8,7 @@ async with CAMClient("https://cam.example.com", token) as client:
 from __future__ import annotations
 
 from camtui.api.client import METHODS, CAMClient, InsecureTokenWarning
-from camtui.api.errors import CAMAPIError, CAMError, OutcomeUnknown, TransportError
+from camtui.api.errors import CAMAPIError, CAMError, MalformedResponse, OutcomeUnknown, TransportError
 from camtui.api.models import (
     MESSENGER,
     BatchItem,
@@ -38,6 +38,7 @@ __all__ = [
     "ChatRoom",
     "ConferenceRoom",
     "InsecureTokenWarning",
+    "MalformedResponse",
     "OutcomeUnknown",
     "QuickCall",
     "Reservation",

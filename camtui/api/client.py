@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from camtui.api import codes, wire
-from camtui.api.errors import CAMAPIError, OutcomeUnknown, TransportError
+from camtui.api.errors import CAMAPIError, MalformedResponse, OutcomeUnknown, TransportError
 from camtui.api.models import (
     BatchItem,
     BatchSendResult,
@@ -252,9 +252,10 @@ class CAMClient:
         try:
             return parser(body, *args)
         except wire.MalformedBody as exc:
-            raise CAMAPIError(
-                "500", f"unexpected response body: {exc}", method=method, meaning="Malformed response"
-            ) from None
+            detail = f"unexpected response body: {exc}"
+            if METHODS[method].write:
+                raise OutcomeUnknown(method, f"the server answered, but {detail}") from None
+            raise MalformedResponse(detail, method=method) from None
 
     async def _call(
         self, method: str, data: Mapping[str, str] | None = None, *, files: Mapping[str, Any] | None = None
@@ -285,6 +286,12 @@ class CAMClient:
             else:
                 try:
                     return self._interpret(spec, response)
+                except MalformedResponse as err:
+                    if spec.write:
+                        raise OutcomeUnknown(
+                            method, f"the server answered, but {err.message}", url=url
+                        ) from None
+                    raise
                 except CAMAPIError as err:
                     if spec.write and response.status_code in _GATEWAY_STATUSES:
                         raise OutcomeUnknown(
@@ -354,12 +361,8 @@ class CAMClient:
                 else f"not a JSON object ({content_type or 'no type'}, {len(raw)} bytes"
             )
             what += "" if not text.strip() else f": {_snippet(text)!r})"
-            raise CAMAPIError(
-                "500",
-                self._redact(f"the server's answer is {what}"),
-                http_status=status,
-                meaning="Malformed response",
-                method=spec.name,
+            raise MalformedResponse(
+                self._redact(f"the server's answer is {what}"), http_status=status, method=spec.name
             )
         return body
 

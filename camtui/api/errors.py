@@ -88,6 +88,27 @@ def _rebuild_api_error(state: dict[str, Any]) -> CAMAPIError:
     return err
 
 
+class MalformedResponse(CAMAPIError):
+    """The server answered, but not with anything we can read (code "500", meaning "Malformed response").
+
+    Raised for reads; a write that gets such an answer raises `OutcomeUnknown` instead, because the server
+    may well have done the work before its answer went wrong.
+    """
+
+    def __init__(self, message: str, *, http_status: int = 200, method: str | None = None) -> None:
+        super().__init__("500", message, http_status=http_status, meaning="Malformed response", method=method)
+
+    def __reduce__(self) -> Any:
+        return (_rebuild_malformed, (self.__dict__.copy(),))
+
+
+def _rebuild_malformed(state: dict[str, Any]) -> MalformedResponse:
+    err = MalformedResponse.__new__(MalformedResponse)
+    err.__dict__.update(state)
+    Exception.__init__(err, str(err))
+    return err
+
+
 class TransportError(CAMError):
     """The server could not be reached or gave no answer (after the retries that were safe)."""
 

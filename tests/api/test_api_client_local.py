@@ -6,6 +6,7 @@ HTML 502, a 200 with an error `status` but no `errors`, …); everything else is
 
 from __future__ import annotations
 
+import json
 import pickle
 import random
 import warnings
@@ -21,6 +22,7 @@ from camtui.api import (
     CAMClient,
     CAMError,
     InsecureTokenWarning,
+    MalformedResponse,
     OutcomeUnknown,
     RetryPolicy,
     TransportError,
@@ -203,6 +205,23 @@ def test_export_users_returns_csv_text_but_still_reads_error_envelopes():
     assert err.code == "800"
 
 
+@pytest.mark.parametrize(
+    "code", ["400", "405", "406", "451", "452", "490", "491", "500", "503", "800", "802", "805"]
+)
+def test_every_spec_code_decodes_with_its_meaning(code):
+    # The sandbox answers all of these except 802 (no method is "API-only" there); the decoding is the same.
+    from camtui.api.codes import lookup
+
+    row = lookup(code)
+    err = api_error("sendMessage", 200, json.dumps(codes_body(code, row.message), ensure_ascii=False))
+    assert (err.code, err.meaning, err.message, err.hint) == (code, row.meaning, row.message, row.hint)
+    assert err.retryable is (code in ("491", "503"))
+
+
+def codes_body(code: str, message: str) -> dict:
+    return {"status": 520, "errors": [{"code": code, "message": message}]}
+
+
 def test_unknown_code_still_explains_itself():
     err = api_error("getCallStats", 200, '{"status":520,"errors":[{"code":"999","message":"new"}]}')
     assert err.meaning == "Unknown error code 999"
@@ -214,12 +233,14 @@ def test_errors_are_one_hierarchy_and_pickle():
         "ConnectError: refused", method="getCallStats", url="http://127.0.0.1:9/getCallStats"
     )
     unknown = OutcomeUnknown("sendMessage", "ReadError")
-    for err in (api, transport, unknown):
+    malformed = MalformedResponse("the server's answer is empty", method="getCallStats")
+    for err in (api, transport, unknown, malformed):
         assert isinstance(err, CAMError)
         clone = pickle.loads(pickle.dumps(err))
         assert str(clone) == str(err)
         assert type(clone) is type(err)
     assert not isinstance(transport, CAMAPIError) and not isinstance(unknown, CAMAPIError)
+    assert isinstance(malformed, CAMAPIError) and malformed.code == "500"
     assert api.retryable and pickle.loads(pickle.dumps(api)).code == "491"
     assert unknown.method == "sendMessage" and "not resent" in str(unknown)
     assert (

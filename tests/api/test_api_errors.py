@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from camtui.api import BatchItem, CAMAPIError, CAMClient, ChatRoom, RetryPolicy
+from camtui.api import BatchItem, CAMAPIError, CAMClient, ChatRoom, MalformedResponse, RetryPolicy
 from camtui.api.codes import lookup
 
 
@@ -82,7 +82,9 @@ async def test_400_bad_period(client):
 
 async def test_400_bad_csv_names_the_line(client):
     with pytest.raises(CAMAPIError) as info:
-        await client.update_users_csv("uid,email,name,romaji,department,position,admin\n,ok@xxx.com,A,,,,false\n,broken,B,,,,false\n")
+        await client.update_users_csv(
+            "uid,email,name,romaji,department,position,admin\n,ok@xxx.com,A,,,,false\n,broken,B,,,,false\n"
+        )
     check(info.value, "400", "updateUsersCSV")
     assert info.value.line == 3
     assert "line 3" in str(info.value)
@@ -98,7 +100,9 @@ async def test_405_unknown_chat_room(client, sandbox):
 
 async def test_405_in_a_batch_names_the_item(client, sandbox):
     with pytest.raises(CAMAPIError) as info:
-        await client.send_messages([BatchItem("ok", users=("user1@xxx.com",)), BatchItem("x", send="nowhere")])
+        await client.send_messages(
+            [BatchItem("ok", users=("user1@xxx.com",)), BatchItem("x", send="nowhere")]
+        )
     check(info.value, "405", "sendMessages")
     assert info.value.index == 1
     assert sandbox.delivered_messages() == []  # all or nothing
@@ -167,7 +171,9 @@ async def test_491_rate_limit_is_retried_after_the_servers_delay(sandbox_factory
 
 async def test_491_when_retries_run_out(sandbox, sleeps):
     sandbox.set_faults({"error_491": 1.0})
-    async with CAMClient(sandbox.url, sandbox.admin_token, retry=RetryPolicy(max_attempts=2, sleep=sleeps)) as c:
+    async with CAMClient(
+        sandbox.url, sandbox.admin_token, retry=RetryPolicy(max_attempts=2, sleep=sleeps)
+    ) as c:
         with pytest.raises(CAMAPIError) as info:
             await c.get_conference_rooms()
     check(info.value, "491", "getConferenceRooms")
@@ -177,7 +183,9 @@ async def test_491_when_retries_run_out(sandbox, sleeps):
 
 async def test_503_when_retries_run_out(sandbox, sleeps):
     sandbox.set_faults({"error_503": 1.0, "methods": ["sendMessage"]})
-    async with CAMClient(sandbox.url, sandbox.admin_token, retry=RetryPolicy(max_attempts=3, sleep=sleeps)) as c:
+    async with CAMClient(
+        sandbox.url, sandbox.admin_token, retry=RetryPolicy(max_attempts=3, sleep=sleeps)
+    ) as c:
         with pytest.raises(CAMAPIError) as info:
             await c.send_message("messenger", "hi", users=["user1@xxx.com"])
     check(info.value, "503", "sendMessage", http_status=503)
@@ -192,12 +200,8 @@ async def test_500_garbage_body_is_a_clear_error(client, sandbox):
     with pytest.raises(CAMAPIError) as info:
         await client.get_conference_master()
     err = info.value
+    assert isinstance(err, MalformedResponse)
     assert (err.code, err.meaning, err.http_status) == ("500", "Malformed response", 200)
     assert "not a JSON object" in err.message and "text/html" in err.message
     assert str(err).startswith("500 Malformed response: the server's answer is not a JSON object")
     assert len(await client.get_conference_master()) == 12  # one bad answer does not break the client
-
-
-def test_802_has_a_meaning_even_though_the_sandbox_never_sends_it():
-    # No sandbox method is "API-only"; the decoding of an 802 envelope is covered in test_api_client_local.
-    assert lookup("802").meaning == "API-only function"

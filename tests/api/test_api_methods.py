@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from camtui.api import (
     BatchItem,
     BatchSendResult,
     CallStats,
+    CAMClient,
     ChatRoom,
     ConferenceRoom,
     QuickCall,
@@ -27,7 +31,9 @@ NOW = datetime(2026, 12, 3, 1, 30, tzinfo=UTC)  # Thursday 10:30 in Tokyo
 
 
 async def test_send_message_to_the_messenger(client, sandbox):
-    result = await client.send_message("messenger", "Hello!\n2行目", False, ["user1@xxx.com", "user2@xxx.com"])
+    result = await client.send_message(
+        "messenger", "Hello!\n2行目", False, ["user1@xxx.com", "user2@xxx.com"]
+    )
     assert isinstance(result, SendResult)
     assert result.panel_name == "messenger"
     assert result.recipients == ("user1@xxx.com", "user2@xxx.com")
@@ -82,7 +88,12 @@ async def test_quick_call_lifecycle(client, sandbox):
 
     stats = await client.get_call_stats(call.sid)
     assert isinstance(stats, CallStats)
-    assert (stats.room_name, stats.title, stats.participants, stats.in_progress) == (call.sid, "週次定例", 0, False)
+    assert (stats.room_name, stats.title, stats.participants, stats.in_progress) == (
+        call.sid,
+        "週次定例",
+        0,
+        False,
+    )
     assert stats.expired_date is not None and stats.expired_date.tzinfo is not None
     assert stats.creation_date is not None and stats.creation_date <= datetime.now(UTC)
 
@@ -138,7 +149,9 @@ async def test_update_users_csv(client, tmp_path, as_type):
 
 async def test_update_chat_room_create_then_update(client, sandbox):
     uids = [u.uid for u in (await client.export_users()).users[:3]]
-    created = await client.update_chat_room(ChatRoom(None, "設計レビュー", uids[0], uids[0], False, tuple(uids)))
+    created = await client.update_chat_room(
+        ChatRoom(None, "設計レビュー", uids[0], uids[0], False, tuple(uids))
+    )
     assert isinstance(created, ChatRoom)
     assert created.id and created.name == "設計レビュー"
     assert set(created.member_uids) == set(uids)
@@ -163,8 +176,6 @@ async def test_conference_master_and_rooms(client):
 
 
 async def test_conference_room_status_day_month_and_master(sandbox_factory, fast_retry):
-    from camtui.api import CAMClient
-
     sandbox = sandbox_factory(now=FixedClock(NOW))
     async with CAMClient(sandbox.url, sandbox.user_token, retry=fast_retry) as client:
         day = await client.get_conference_room_status(date(2026, 12, 3))
@@ -189,9 +200,25 @@ async def test_conference_room_status_day_month_and_master(sandbox_factory, fast
 
 
 async def test_many_concurrent_reads_share_a_small_pool(client):
-    import asyncio
-
     results = await asyncio.gather(*(client.get_conference_master() for _ in range(40)))
     assert all(len(r) == 12 for r in results)
     pool = client._http._transport._pool  # white-box: the pool never grew past the limit
     assert len(pool.connections) <= 8
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    text=st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")) | st.sampled_from("\n&=+%;#\"\\"),
+                 min_size=1, max_size=80).filter(str.strip),
+    seal=st.booleans(),
+)  # fmt: skip
+def test_any_text_arrives_exactly_as_written(sandbox, text, seal):
+    """Form encoding of JSON-in-a-field survives any text: `&`, `=`, `+`, `%`, quotes, newlines, emoji, 日本語."""
+
+    async def send() -> str:
+        async with CAMClient(sandbox.url, sandbox.admin_token) as client:
+            return (await client.send_message("messenger", text, seal, ["user1@xxx.com"])).message_id
+
+    message_id = asyncio.run(send())
+    delivered = sandbox.delivered_messages()[-1]
+    assert (delivered["id"], delivered["text"], delivered["seal"]) == (message_id, text, seal)

@@ -24,7 +24,9 @@ def environment(tmp_path, url: str, token: str) -> dict[str, str]:
     config = tmp_path / "config.toml"
     config.write_text("", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if "PROXY" not in k.upper()}
-    env.update(CAMTUI_CONFIG=str(config), CAMTUI_SERVER_URL=url, CAMTUI_API_TOKEN=token, PYTHONIOENCODING="utf-8")
+    env.update(
+        CAMTUI_CONFIG=str(config), CAMTUI_SERVER_URL=url, CAMTUI_API_TOKEN=token, PYTHONIOENCODING="utf-8"
+    )
     return env
 
 
@@ -47,10 +49,16 @@ def test_call_create_and_exit_codes(sandbox, tmp_path):
     assert stats.returncode == 0 and json.loads(stats.stdout)["title"] == "障害対応"
 
     bad_input = run(["call", "create", "--expires", "next blue moon"], env)
-    assert bad_input.returncode == 2 and bad_input.stderr.count("\n") == 1 and "Traceback" not in bad_input.stderr
+    assert (
+        bad_input.returncode == 2
+        and bad_input.stderr.count("\n") == 1
+        and "Traceback" not in bad_input.stderr
+    )
 
     api_error = run(["call", "stats", "missing"], env)
     assert api_error.returncode == 1 and "400 Invalid request from the client" in api_error.stderr
 
     bad_token = run(["rooms"], environment(tmp_path, sandbox.url, "not-a-token-123"))
-    assert bad_token.returncode == 1 and "805" in bad_token.stderr and "not-a-token-123" not in bad_token.stderr
+    assert (
+        bad_token.returncode == 1 and "805" in bad_token.stderr and "not-a-token-123" not in bad_token.stderr
+    )

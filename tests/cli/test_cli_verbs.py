@@ -28,7 +28,11 @@ def test_send_to_the_messenger(camtui, sandbox):
     assert r.code == 0 and r.err == ""
     (msg,) = sandbox.delivered_messages()
     assert r.out.strip() == f"sent {msg['id']} to messenger: user1@xxx.com, user2@xxx.com"
-    assert (msg["text"], msg["recipients"], msg["seal"]) == ("Backup done", ["user1@xxx.com", "user2@xxx.com"], False)
+    assert (msg["text"], msg["recipients"], msg["seal"]) == (
+        "Backup done",
+        ["user1@xxx.com", "user2@xxx.com"],
+        False,
+    )
 
 
 def test_send_to_a_room_from_stdin_with_seal_and_json(camtui, sandbox):
@@ -55,7 +59,11 @@ def test_api_error_as_json(camtui):
     r = camtui("send", "存在しない", "hi", "--json")
     assert r.code == 1
     error = json.loads(r.out)["error"]
-    assert (error["kind"], error["code"], error["meaning"]) == ("api", "405", "Group (chat room) does not exist")
+    assert (error["kind"], error["code"], error["meaning"]) == (
+        "api",
+        "405",
+        "Group (chat room) does not exist",
+    )
     assert error["message"].startswith("グループが存在しません。")
 
 
@@ -123,7 +131,9 @@ def test_rooms_bad_date_exit_2(camtui):
 
 def test_call_create_with_relative_expiry_then_stats(camtui, sandbox):
     before = datetime.now(UTC)
-    r = camtui("call", "create", "--title", "週次定例", "--password", "pw", "--expires", "in 2 hours", "--json")
+    r = camtui(
+        "call", "create", "--title", "週次定例", "--password", "pw", "--expires", "in 2 hours", "--json"
+    )
     assert r.code == 0, r.err
     call = json.loads(r.out)
     expires = datetime.fromisoformat(call["expiredDate"])
@@ -334,6 +344,18 @@ def test_outcome_unknown_exit_3_and_not_resent(camtui, sandbox):
     assert r.code == 3
     assert "outcome unknown for sendMessage" in one_line(r.err)
     assert [m["text"] for m in sandbox.delivered_messages()] == ["once"]
+
+
+def test_unreadable_answer_to_a_write_exit_3(camtui, sandbox):
+    sandbox.set_faults({"garbage": 1.0, "times": 1, "methods": ["createQuickCall"]})
+    r = camtui("call", "create", "--expires", "in 1h")
+    assert r.code == 3 and "outcome unknown for createQuickCall" in one_line(r.err)
+
+
+def test_unreadable_answer_to_a_read_exit_1(camtui, sandbox):
+    sandbox.set_faults({"garbage": 1.0, "times": 1, "methods": ["getConferenceRoomStatus"]})
+    r = camtui("rooms")
+    assert r.code == 1 and r.err.startswith("camtui: error 500 Malformed response: the server's answer is")
 
 
 def test_usage_errors_exit_2():
