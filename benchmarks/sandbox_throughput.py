@@ -3,8 +3,11 @@
 Both servers run in their own child process (uvicorn, same settings); the load comes from a third process
 holding several keep-alive HTTP/1.1 connections over raw asyncio streams (so the client costs little).
 Goal: ≥ 1,500 getCallStats/s on 2 cores. The two are measured alternately, best of `--rounds` reported.
+Then, at 1,000 rooms: how long making a month of reservations takes (at start-up, and on the first
+getConferenceRoomStatus request for a day of next month), against a repeat of that request.
 
     .venv/bin/python benchmarks/sandbox_throughput.py [--seconds 5] [--connections 8] [--rounds 3]
+                                                      [--rooms 1000] [--no-reservations]
 """
 
 from __future__ import annotations
@@ -129,11 +132,52 @@ def build_request(url: str, path: str, token: str, body: bytes) -> bytes:
     ).encode() + body
 
 
+def reservation_figures(rooms: int) -> None:
+    """Month-making cost at `rooms` rooms: in-process, then over HTTP (first request vs a repeat)."""
+    from datetime import UTC, date, datetime
+
+    import httpx
+
+    from camtui.clock import fixed_clock
+    from camtui.sandbox import db, demo, reservations
+    from camtui.sandbox.runner import start_sandbox
+
+    now = datetime(2026, 3, 31, 5, 0, tzinfo=UTC)  # the last day of a month: "tomorrow" is next month
+    conn = db.connect(None)
+    demo.generate(conn, seed=1, rooms=rooms, users=2000, now=now)
+    started = time.perf_counter()
+    reservations.ensure_months(conn, 1, [date(2026, 3, 1)], now)
+    made = time.perf_counter() - started
+    count = conn.execute("SELECT COUNT(*) FROM reservations").fetchone()[0]
+    conn.close()
+    print(f"reservations at {rooms} rooms: one month ({count} meetings) made in {made * 1000:.0f} ms")
+    with (
+        start_sandbox(rooms=rooms, users=2000, simulation=False, now=fixed_clock(now)) as sandbox,
+        httpx.Client(base_url=sandbox.url, timeout=60, trust_env=False) as client,
+    ):
+        timings = []
+        for _ in range(3):
+            started = time.perf_counter()
+            reply = client.post(
+                "/getConferenceRoomStatus",
+                headers={"x-cam-apiToken": sandbox.user_token},
+                data={"yyyyMMdd": "20260401"},
+            )
+            timings.append(time.perf_counter() - started)
+            assert reply.json()["status"] == 200
+    print(
+        f"  getConferenceRoomStatus 20260401 (next month): first {timings[0] * 1000:.0f} ms (makes April),"
+        f" then {min(timings[1:]) * 1000:.0f} ms"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rooms", type=int, default=1000, help="rooms for the reservation figures")
+    parser.add_argument("--no-reservations", action="store_true", help="skip the reservation figures")
     args = parser.parse_args(argv)
 
     import uvicorn
@@ -183,6 +227,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"goal >= {GOAL:,.0f} req/s: {'met' if rate >= GOAL else 'NOT met'} (server answered {served} getCallStats)"
     )
+    if not args.no_reservations:
+        reservation_figures(args.rooms)
     return 0
 
 

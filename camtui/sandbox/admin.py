@@ -15,12 +15,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from camtui.api import lenient_json
 from camtui.sandbox import shapes, simulation
-from camtui.sandbox.body import MAX_BODY_BYTES
+from camtui.sandbox.body import BodyTooLarge, read_limited
 from camtui.sandbox.errors import ApiError, bad_request
 from camtui.sandbox.faults import FaultPlan
 from camtui.sandbox.responses import error_response, json_response, token_matches
@@ -42,12 +42,17 @@ async def endpoint(request: Request) -> Response:
         return json_response({"status": 200, **await handler(request, state)})
     except ApiError as exc:
         return error_response(exc)
+    except ClientDisconnect:  # the client left mid-body: nobody to answer
+        state.counters.disconnects += 1
+        return Response(status_code=400)
 
 
 async def _json_body(request: Request) -> Any:
-    raw = await request.body()
-    if len(raw) > MAX_BODY_BYTES:
-        raise bad_request("body too large")
+    declared = request.headers.get("content-length", "")
+    try:  # never buffer more than the API methods would (5 MB)
+        raw = await read_limited(request.stream(), int(declared) if declared.isdigit() else None)
+    except BodyTooLarge:
+        raise bad_request("body too large") from None
     if not raw.strip():
         return {}
     try:
@@ -84,11 +89,15 @@ async def stats(request: Request, state: SandboxState) -> dict[str, Any]:
         "badTokens": c.bad_tokens,
         "lockouts": c.lockouts,
         "rateLimited": c.rate_limited,
+        "disconnects": c.disconnects,
         "messagesDelivered": c.messages_delivered,
         "callsCreated": c.calls_created,
         "simulationSteps": c.simulation_steps,
         "simulationRunning": state.simulation,
         "counts": counts,
+        "reservationMonths": [
+            r[0] for r in conn.execute("SELECT month FROM reservation_months ORDER BY month")
+        ],
         "faultPlan": state.faults.to_json(),
     }
 

@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator
 from html import escape
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -77,6 +77,9 @@ async def api_endpoint(request: Request) -> Response:
     except ApiError as exc:
         counters.by_code[exc.code] += 1
         response = error_response(exc)
+    except ClientDisconnect:  # the client left before sending its body: nobody to answer, nothing went wrong
+        counters.disconnects += 1
+        response = Response(status_code=400)
     except Exception:  # never a traceback on the wire, never a dead server
         log.exception("unexpected error in %s", name[:80])
         counters.by_code["500"] += 1
@@ -89,7 +92,7 @@ async def _dispatch(request: Request, state: SandboxState, name: str) -> Respons
     if method is None:
         raise ApiError("400", f"存在しない API です: {name[:80]}", http_status=404)
     state.counters.by_method[name] += 1
-    if request.method not in ("GET", "HEAD", "POST"):
+    if request.method not in ("GET", "HEAD", "POST") or (request.method == "HEAD" and method.writes):
         raise ApiError("400", f"{request.method} は使えません (POST か GET)", http_status=405)
     too_large = False
     try:  # read (or drain) the body first, so a refused client sees our answer, not a broken pipe
@@ -175,6 +178,9 @@ async def not_allowed(request: Request, exc: Exception) -> Response:
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, ClientDisconnect):  # a client that went away is not a server failure
+        request.app.state.sandbox.counters.disconnects += 1
+        return Response(status_code=400)
     log.error("unhandled error", exc_info=exc)
     return json_response(codes.error_body("500"), status=500)
 

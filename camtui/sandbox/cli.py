@@ -36,7 +36,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--users", type=_non_negative, default=2000, help="users (default: 2000)")
     parser.add_argument("--no-simulation", action="store_true", help="no live changes (calls, bookings)")
     parser.add_argument(
-        "--simulation-interval", type=float, default=2.0, metavar="S", help="seconds per simulation step"
+        "--simulation-interval",
+        type=_positive_float,
+        default=2.0,
+        metavar="S",
+        help="seconds per simulation step (default: 2)",
     )
     parser.add_argument(
         "--faults",
@@ -53,6 +57,16 @@ def _non_negative(text: str) -> int:
     value = int(text)
     if value < 0:
         raise argparse.ArgumentTypeError("must not be negative")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError("must be a positive number of seconds")
     return value
 
 

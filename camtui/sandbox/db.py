@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS reservations (
     end_ms INTEGER NOT NULL, organizer_name TEXT NOT NULL, organizer_email TEXT NOT NULL, origin TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS reservations_start ON reservations(start_ms);
+CREATE TABLE IF NOT EXISTS reservation_months (month TEXT PRIMARY KEY, rows INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS chat_rooms (
     id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, create_user_id TEXT NOT NULL, admin_user_id TEXT NOT NULL,
     is_public INTEGER NOT NULL, created_ms INTEGER NOT NULL
@@ -44,7 +45,9 @@ CREATE TABLE IF NOT EXISTS messages (
 );
 """
 
-DATA_TABLES = ("users", "rooms", "reservations", "chat_rooms", "chat_members", "calls", "messages")
+DATA_TABLES = (
+    "users", "rooms", "reservations", "reservation_months", "chat_rooms", "chat_members", "calls", "messages",
+)  # fmt: skip
 
 
 def connect(path: Path | str | None) -> sqlite3.Connection:

@@ -1,4 +1,5 @@
-"""Deterministic demo data: the same `seed`, sizes and month always give the same rooms, people and calls.
+"""Deterministic demo data: the same `seed` and sizes always give the same rooms, people and chat rooms, and
+the same calls relative to `now` (reservations: see `reservations`, made a month at a time).
 
 Each section draws from its own random stream (`Random(f"{seed}:users")`, …) so that, say, asking for more
 rooms does not reshuffle the people. Generation is written for 100,000 users in well under three seconds:
@@ -7,15 +8,14 @@ plain tuples, precomputed choice tables and one `executemany` per table.
 
 from __future__ import annotations
 
-import calendar
 import random
 import sqlite3
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from camtui.sandbox import names
+from camtui.sandbox import names, reservations
 from camtui.sandbox.db import DATA_TABLES, SCHEMA_VERSION, get_meta, set_meta, transaction
 from camtui.sandbox.shapes import TIME_ZONE
 
@@ -38,8 +38,6 @@ SECRET_ROOM_ID = "1564831284702237059"
 """The spec's updateChatRoom sample id: a chat room 秘密会議 with exactly that id and those members exists."""
 
 TOKYO = ZoneInfo(TIME_ZONE)
-DAY_START_MIN = 8 * 60
-DAY_END_MIN = 21 * 60
 
 
 def ms(instant: datetime) -> int:
@@ -49,24 +47,24 @@ def ms(instant: datetime) -> int:
 def ensure(conn: sqlite3.Connection, *, seed: int, rooms: int, users: int, now: datetime) -> bool:
     """Fill the database unless it already holds this seed and size; returns True when it generated.
 
-    A persisted database from an earlier month gets fresh reservations (they follow the current month).
+    Either way, `now`'s month of reservations exists afterwards (other months are made when first asked for,
+    see `reservations`) and a few meetings are in progress at `now`.
     """
     meta = get_meta(conn)
     wanted = {"schema": SCHEMA_VERSION, "seed": str(seed), "rooms": str(rooms), "users": str(users)}
-    month = now.astimezone(TOKYO).strftime("%Y%m")
-    if all(meta.get(k) == v for k, v in wanted.items()):
-        if meta.get("month") != month:
-            with transaction(conn):
-                conn.execute("DELETE FROM reservations")
-                _insert_reservations(conn, seed, _room_ids(conn), _organizers(conn), now)
-                set_meta(conn, {"month": month})
-        return False
-    generate(conn, seed=seed, rooms=rooms, users=users, now=now)
-    return True
+    generated = not all(meta.get(k) == v for k, v in wanted.items())
+    if generated:
+        generate(conn, seed=seed, rooms=rooms, users=users, now=now)
+    else:
+        reservations.migrate(conn)
+    reservations.ensure_current_month(conn, seed, now)
+    reservations.add_live_bookings(conn, seed, now)
+    return generated
 
 
 def generate(conn: sqlite3.Connection, *, seed: int, rooms: int, users: int, now: datetime) -> None:
-    """Replace every table's content with the demo data for `seed`."""
+    """Replace every table's content with the demo data for `seed` (reservations: none yet; they are made a
+    month at a time on demand, see `reservations`)."""
     with transaction(conn):
         for table in DATA_TABLES:
             conn.execute(f"DELETE FROM {table}")
@@ -75,8 +73,6 @@ def generate(conn: sqlite3.Connection, *, seed: int, rooms: int, users: int, now
         conn.executemany("INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", user_rows)
         room_rows = make_rooms(seed, rooms)
         conn.executemany("INSERT INTO rooms VALUES (?, ?, ?, ?, ?, ?)", room_rows)
-        organizers = [(row[2], row[1]) for row in user_rows[: max(50, min(len(user_rows), 5000))]]
-        _insert_reservations(conn, seed, [r[0] for r in room_rows], organizers, now)
         _insert_chat_rooms(conn, seed, user_rows)
         _insert_calls(conn, seed, now)
         set_meta(
@@ -86,7 +82,7 @@ def generate(conn: sqlite3.Connection, *, seed: int, rooms: int, users: int, now
                 "seed": str(seed),
                 "rooms": str(rooms),
                 "users": str(users),
-                "month": now.astimezone(TOKYO).strftime("%Y%m"),
+                "reservations": reservations.SCHEME,
             },
         )
 
@@ -146,79 +142,6 @@ def make_rooms(seed: int, count: int) -> list[tuple]:
             (f"room-{i + 1:0{width}d}", i, name, rng.randint(low, high), f"{building} {floor}F", floor)
         )
     return rows
-
-
-def _room_ids(conn: sqlite3.Connection) -> list[str]:
-    return [r[0] for r in conn.execute("SELECT id FROM rooms ORDER BY seq")]
-
-
-def _organizers(conn: sqlite3.Connection) -> list[tuple[str, str]]:
-    return conn.execute("SELECT name, email FROM users ORDER BY seq LIMIT 5000").fetchall()
-
-
-def month_bounds(now: datetime) -> tuple[datetime, int]:
-    """First day (midnight, Tokyo) of `now`'s month and the number of days in it."""
-    local = now.astimezone(TOKYO)
-    first = datetime(local.year, local.month, 1, tzinfo=TOKYO)
-    return first, calendar.monthrange(local.year, local.month)[1]
-
-
-def _insert_reservations(
-    conn: sqlite3.Connection,
-    seed: int,
-    room_ids: Sequence[str],
-    organizers: Sequence[tuple[str, str]],
-    now: datetime,
-) -> None:
-    """Meetings on every day of the current month between 08:00 and 21:00 Tokyo; some overlap; a few rooms
-    have a meeting in progress right now."""
-    rng = random.Random(f"{seed}:reservations:{now.astimezone(TOKYO):%Y%m}")
-    first, days = month_bounds(now)
-    day_starts = []
-    for d in range(days):
-        day = first + timedelta(days=d)
-        start = datetime(day.year, day.month, day.day, tzinfo=TOKYO)
-        day_starts.append((ms(start), start.weekday() >= 5))
-    titles = names.MEETING_TITLES
-    durations = (30, 60, 60, 60, 90, 120)
-    gaps = (0, 0, 30, 60, 90)
-    rows: list[tuple] = []
-    random_ = rng.random
-
-    def choice(seq: Sequence) -> Any:
-        return seq[int(random_() * len(seq))]
-
-    n_org = len(organizers)
-    minute = 60_000
-    for room_id in room_ids:
-        busy = 0.25 + random_() * 0.55
-        for day_ms, weekend in day_starts:
-            if weekend and random_() > 0.12:
-                continue
-            cursor = DAY_START_MIN + choice((0, 0, 30, 60, 90))
-            while True:
-                dur = choice(durations)
-                if cursor + dur > DAY_END_MIN:
-                    break
-                if random_() < busy:
-                    org = organizers[int(random_() * n_org)]
-                    start = day_ms + cursor * minute
-                    rows.append((room_id, choice(titles), start, start + dur * minute, org[0], org[1]))
-                    if random_() < 0.05:  # a double booking, which the dashboard should highlight
-                        extra = start + 30 * minute
-                        rows.append((room_id, choice(titles), extra, extra + 60 * minute, org[0], org[1]))
-                cursor += dur + choice(gaps)
-    now_ms = ms(now)
-    slot = 30 * minute
-    for i, room_id in enumerate(room_ids[:24]):
-        if i % 4 == 0:  # in progress now
-            start = now_ms - now_ms % slot - slot
-            org = organizers[(i * 7) % n_org]
-            rows.append((room_id, choice(titles), start, start + 3 * slot, org[0], org[1]))
-    conn.executemany(
-        "INSERT INTO reservations VALUES (?, ?, ?, ?, ?, ?, ?, 'demo')",
-        [(f"rsv-{n:06d}", *row) for n, row in enumerate(rows, 1)],
-    )
 
 
 def _insert_chat_rooms(conn: sqlite3.Connection, seed: int, user_rows: Sequence[tuple]) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from camtui.sandbox import shapes
+from camtui.sandbox import reservations, shapes
 from camtui.sandbox.body import Fields, json_field
 from camtui.sandbox.db import transaction
 from camtui.sandbox.demo import ORG_DOMAINS, SID_ALPHABET, TOKYO
@@ -58,6 +58,8 @@ class Method:
     handler: Handler
     admin: bool = False
     """Needs the admin token (800 with the user token)."""
+    writes: bool = False
+    """Changes something (sends, creates, updates): never run for a HEAD request, which must be safe."""
 
 
 # ---------------------------------------------------------------- helpers
@@ -378,6 +380,8 @@ def update_chat_room(ctx: Ctx) -> dict[str, Any]:
     members = _members(data)
     if name is not None and len(name) > MAX_TITLE:
         raise bad_request("chatRoom.name が長すぎます", field="name")
+    if name is not None and name.lower() == shapes.MESSENGER:  # would shadow sendMessage's direct messages
+        raise ApiError("406", f"{shapes.MESSENGER} はチャットルーム名に使えません", field="name")
     _check_uids(conn, {u for u in (creator, admin) if u} | (members or set()), "memberUids")
     if room_id is None:
         if not name:
@@ -466,13 +470,11 @@ def get_conference_room_status(ctx: Ctx) -> dict[str, Any]:
     if not period:
         return {"conferenceRooms": rooms, "conferenceRoomStatus": None}
     start, end = period_bounds(period)
+    state = ctx.state
+    reservations.ensure_period(ctx.conn, state.seed, start, end, state.clock())
     start_ms, end_ms = int(start.timestamp() * 1000), int(end.timestamp() * 1000)
     by_room: dict[str, list[dict[str, Any]]] = {r["id"]: [] for r in rooms}
-    for row in ctx.conn.execute(
-        "SELECT id, room_id, title, start_ms, end_ms, organizer_name, organizer_email FROM reservations"
-        " WHERE start_ms < ? AND end_ms > ? ORDER BY start_ms, id",
-        (end_ms, start_ms),
-    ):
+    for row in reservations.in_period(ctx.conn, start_ms, end_ms):
         bucket = by_room.get(row[1])
         if bucket is not None:
             bucket.append(shapes.reservation(row))
@@ -490,13 +492,13 @@ def get_conference_room_status(ctx: Ctx) -> dict[str, Any]:
 
 
 METHODS: dict[str, Method] = {
-    "sendMessage": Method(send_message),
-    "sendMessages": Method(send_messages),
-    "createQuickCall": Method(create_quick_call),
+    "sendMessage": Method(send_message, writes=True),
+    "sendMessages": Method(send_messages, writes=True),
+    "createQuickCall": Method(create_quick_call, writes=True),
     "getCallStats": Method(get_call_stats),
     "exportUsers": Method(export_users, admin=True),
-    "updateUsersCSV": Method(update_users_csv, admin=True),
-    "updateChatRoom": Method(update_chat_room, admin=True),
+    "updateUsersCSV": Method(update_users_csv, admin=True, writes=True),
+    "updateChatRoom": Method(update_chat_room, admin=True, writes=True),
     "getConferenceMaster": Method(get_conference_master),
     "getConferenceRooms": Method(get_conference_master),
     "getConferenceRoomStatus": Method(get_conference_room_status),

@@ -150,6 +150,8 @@ def build_state(
     """Open (and fill if needed) the database and assemble the server's state; no network yet."""
     if rooms < 0 or users < 0:
         raise ValueError("rooms and users must not be negative")
+    if not simulation_interval > 0:
+        raise ValueError("the simulation interval must be positive")
     clock = now or system_clock
     conn = db.connect(db_path)
     demo.ensure(conn, seed=seed, rooms=rooms, users=users, now=clock())

@@ -44,6 +44,7 @@ def _one_step(state: SandboxState, rng: random.Random) -> None:
         participants, phase, expired = _advance_call(rng, participants, capacity, phase, expired, now)
         live += phase != "expired"
         updates.append((participants, phase, expired, sid))
+    slot = now - now % (30 * MINUTE) + 30 * MINUTE
     with transaction(conn):
         conn.executemany(
             "UPDATE calls SET participants = ?, phase = ?, expired_ms = ? WHERE sid = ?", updates
@@ -51,7 +52,7 @@ def _one_step(state: SandboxState, rng: random.Random) -> None:
         if live < TARGET_LIVE_CALLS and rng.random() < 0.5:
             _start_call(conn, rng, now)
         if rng.random() < 0.15:
-            _book_meeting(conn, rng, now, state.simulation_step)
+            _book_meeting(conn, rng, now, slot, state.simulation_step)
 
 
 def _advance_call(
@@ -99,26 +100,32 @@ def _start_call(conn, rng: random.Random, now: int) -> None:  # type: ignore[no-
     )
 
 
-def _book_meeting(conn, rng: random.Random, now: int, step_no: int) -> None:  # type: ignore[no-untyped-def]
-    """An ad-hoc meeting from the next half hour, in a random room (may overlap: people do double-book)."""
+def _book_meeting(conn, rng: random.Random, now: int, start: int, step_no: int) -> None:  # type: ignore[no-untyped-def]
+    """An ad-hoc meeting from the next half hour in a random room (it may overlap: people do double-book).
+    At most `ad_hoc_cap` per half hour, or a long run would bury the next slot under them. The id names the
+    moment and the step, so a restarted simulation (its steps counting from 1 again) never collides."""
     rooms = conn.execute("SELECT id FROM rooms ORDER BY seq LIMIT 200").fetchall()
     user = conn.execute("SELECT name, email FROM users ORDER BY seq LIMIT 1 OFFSET ?", (rng.randint(0, 50),))
     organizer = user.fetchone()
     if not rooms or organizer is None:
         return
-    start = now - now % (30 * MINUTE) + 30 * MINUTE
+    room_id = rng.choice(rooms)[0]
+    title = rng.choice(("臨時打ち合わせ", "Quick sync", "緊急対応", "面談"))
+    end = start + rng.choice((30, 60)) * MINUTE
+    taken = conn.execute(
+        "SELECT COUNT(*) FROM reservations WHERE start_ms = ? AND origin = 'sim'", (start,)
+    ).fetchone()[0]
+    if taken >= ad_hoc_cap(len(rooms)):
+        return
     conn.execute(
         "INSERT OR IGNORE INTO reservations VALUES (?, ?, ?, ?, ?, ?, ?, 'sim')",
-        (
-            f"rsv-sim-{step_no:06d}",
-            rng.choice(rooms)[0],
-            rng.choice(("臨時打ち合わせ", "Quick sync", "緊急対応", "面談")),
-            start,
-            start + rng.choice((30, 60)) * MINUTE,
-            organizer[0],
-            organizer[1],
-        ),
+        (f"rsv-sim-{now}-{step_no}", room_id, title, start, end, organizer[0], organizer[1]),
     )
+
+
+def ad_hoc_cap(rooms: int) -> int:
+    """Ad-hoc bookings per half hour: one per eight rooms, at least two."""
+    return max(2, rooms // 8)
 
 
 async def run_forever(state: SandboxState, sleep: Callable[[float], object] = asyncio.sleep) -> None:

@@ -25,6 +25,8 @@ class Counters:
     bad_tokens: int = 0
     lockouts: int = 0
     rate_limited: int = 0
+    disconnects: int = 0
+    """Requests whose client went away before its body was read: nobody to answer, not a server error."""
     messages_delivered: int = 0
     calls_created: int = 0
     simulation_steps: int = 0

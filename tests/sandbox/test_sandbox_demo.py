@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from camtui.clock import fixed_clock
-from camtui.sandbox import db, demo, simulation
+from camtui.sandbox import db, demo, reservations, simulation
 from camtui.sandbox.runner import build_state
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -81,12 +81,6 @@ def test_reservations_cover_the_month_in_tokyo(sandbox_factory, make_api):
     assert overlapping, "some rooms are double-booked"
     in_progress = [r for r in reservations if r["start"] <= ms(NOW) < r["end"]]
     assert len(in_progress) >= 3
-    assert (
-        api.ok("getConferenceRoomStatus", data={"yyyyMMdd": "202604"})["conferenceRooms"][0][
-            "reservedSchedules"
-        ]
-        == []
-    )
 
 
 def test_day_query_returns_that_days_meetings(sandbox_factory, make_api):
@@ -164,25 +158,34 @@ def test_database_persists_across_restarts(sandbox_factory, make_api, tmp_path):
     assert make_api(second).post("exportUsers", "admin").content == users_before
 
 
-def test_persisted_database_follows_the_month(tmp_path):
+def test_a_restart_in_another_month_keeps_what_exists_and_adds_that_month(tmp_path):
     conn = db.connect(tmp_path / "m.db")
     assert demo.ensure(conn, seed=1, rooms=3, users=20, now=NOW) is True
+    march = conn.execute("SELECT COUNT(*) FROM reservations WHERE id LIKE 'rsv-202603%'").fetchone()[0]
+    assert march > 0
     assert demo.ensure(conn, seed=1, rooms=3, users=20, now=NOW) is False
     april = NOW + timedelta(days=30)
-    demo.ensure(conn, seed=1, rooms=3, users=20, now=april)
-    first = conn.execute("SELECT MIN(start_ms) FROM reservations").fetchone()[0]
-    assert datetime.fromtimestamp(first / 1000, TOKYO).month == 4
+    assert demo.ensure(conn, seed=1, rooms=3, users=20, now=april) is False
+    assert (
+        conn.execute("SELECT COUNT(*) FROM reservations WHERE id LIKE 'rsv-202603%'").fetchone()[0] == march
+    )
+    assert conn.execute("SELECT COUNT(*) FROM reservations WHERE id LIKE 'rsv-202604%'").fetchone()[0] > 0
     assert demo.ensure(conn, seed=2, rooms=3, users=20, now=april) is True  # another world: regenerated
+    assert conn.execute("SELECT COUNT(*) FROM reservations WHERE id LIKE 'rsv-202603%'").fetchone()[0] == 0
     conn.close()
 
 
 @pytest.mark.parametrize(("rooms", "users"), [(1000, 100_000)])
 def test_large_worlds_generate_quickly_enough_to_use(rooms, users):
-    """Behaviour at benchmark scale (unique ids and names); the timing itself is reported, not asserted."""
+    """Behaviour at benchmark scale (unique ids and names, every room booked); timings reported, not asserted."""
     conn = db.connect(None)
     started = time.perf_counter()
     demo.generate(conn, seed=3, rooms=rooms, users=users, now=NOW)
-    elapsed = time.perf_counter() - started
+    world = time.perf_counter() - started
+    started = time.perf_counter()
+    assert reservations.ensure_current_month(conn, 3, NOW) == 1
+    month = time.perf_counter() - started
+    assert reservations.ensure_current_month(conn, 3, NOW) == 0  # made once
     assert conn.execute(
         "SELECT COUNT(*), COUNT(DISTINCT email), COUNT(DISTINCT uid) FROM users"
     ).fetchone() == (
@@ -191,5 +194,10 @@ def test_large_worlds_generate_quickly_enough_to_use(rooms, users):
         users,
     )
     assert conn.execute("SELECT COUNT(DISTINCT name) FROM rooms").fetchone()[0] == rooms
-    print(f"generated {rooms} rooms / {users} users in {elapsed:.2f} s")
+    booked, count = conn.execute("SELECT COUNT(DISTINCT room_id), COUNT(*) FROM reservations").fetchone()
+    assert booked == rooms
+    print(
+        f"generated {rooms} rooms / {users} users in {world:.2f} s; a month of reservations in {month:.2f} s"
+        f" ({count} reservations)"
+    )
     conn.close()

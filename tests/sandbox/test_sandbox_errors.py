@@ -241,6 +241,8 @@ def test_update_unknown_chat_room_id_is_405(api):
         {"id": "1564831284702237059", "memberUids": {"11u1pu9d32p8vuvjoZdd": False}},  # nobody left
         {"id": "1564831284702237059", "name": "test"},  # name taken by another room
         {"name": "ルーム名", "createUserId": "11u1pu9d32p8vuvjoZdd"},  # create with a taken name
+        {"name": "messenger", "createUserId": "11u1pu9d32p8vuvjoZdd"},  # sendMessage's direct-message target
+        {"id": "1564831284702237059", "name": "Messenger"},
     ],
 )
 def test_forbidden_chat_room_change_is_406(api, sandbox, room):
@@ -388,6 +390,16 @@ def test_unknown_method_is_http_404_with_envelope(api):
 def test_other_http_verbs_are_405(api, sandbox):
     reply = api.http.put("/sendMessage", headers=api.headers("user"), content=b"x")
     assert reply.status_code == 405 and reply.json()["status"] == 520
+
+
+def test_head_never_runs_a_method_that_changes_something(api, sandbox):
+    message = json.dumps(
+        {"panelName": "messenger", "message": "x", "generalPurposes": {"users": "user1@xxx.com"}}
+    )
+    reply = api.http.head("/sendMessage", headers=api.headers("user"), params={"message": message})
+    assert reply.status_code == 405
+    assert sandbox.delivered_messages() == []
+    assert api.http.head("/getConferenceRooms", headers=api.headers("user")).status_code == 200
 
 
 def test_sandbox_endpoints_need_the_admin_token(sandbox):

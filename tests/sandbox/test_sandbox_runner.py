@@ -78,6 +78,15 @@ def test_serve_options_parse():
     assert args.func is cli.run
     with pytest.raises(SystemExit):
         parser.parse_args(["serve", "--rooms", "-1"])
+    for interval in ("0", "-2", "nan", "soon"):
+        with pytest.raises(SystemExit):
+            parser.parse_args(["serve", "--simulation-interval", interval])
+    assert parser.parse_args(["serve", "--simulation-interval", "0.5"]).simulation_interval == 0.5
+
+
+def test_a_non_positive_simulation_interval_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="interval"):
+        start_sandbox(db_path=tmp_path / "i.db", rooms=1, users=1, simulation_interval=0)
 
 
 def test_serve_rejects_a_bad_fault_spec(capsys):
