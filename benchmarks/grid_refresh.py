@@ -23,14 +23,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
 from camtui.api.models import ConferenceRoom
 from camtui.tui.rooms_grid import RoomsGrid, now_position
-from camtui.tui.rooms_model import DayAxis, RoomRow, build_rows
+from camtui.tui.rooms_model import DayAxis, RoomRow, RowDiff, build_rows, prepare
 from camtui.tui.rooms_synthetic import SAMPLE_DAY, SAMPLE_NOW, SAMPLE_TZ, STYLES, random_rooms, toggle_cells
 
 
@@ -43,7 +43,7 @@ class Sample:
 class Host(App[None]):
     """One widget filling a headless screen; records when each compositor update has been rendered."""
 
-    CSS_PATH = [STYLES]
+    CSS_PATH: ClassVar = [STYLES]
     CSS = "DataTable { height: 1fr; }"
 
     def __init__(self, widget_factory: Callable[[], Any]) -> None:
@@ -89,12 +89,16 @@ async def bench_grid(
 ) -> tuple[list[Sample], list[Sample], float, int]:
     """Returns (apply+repaint samples, build+apply+repaint samples, mean build ms, rows rendered per poll)."""
     slot, fraction = now_position(axis, now)
-    built: list[tuple[RoomRow, ...]] = []
-    build_ms: list[float] = []
-    for rooms in states:
-        t0 = time.perf_counter()
-        built.append(build_rows(rooms, axis, now))
-        build_ms.append((time.perf_counter() - t0) * 1000)
+    # As the pane does: each poll's rows are built with the current rows as `previous`, so rooms that did not
+    # change keep their row objects.
+    # The diff against the rows on screen is computed there too (`prepare`), like the DataTable below is handed
+    # the list of changed cells.
+    first = build_rows(states[0], axis, now)
+    t0 = time.perf_counter()
+    second = build_rows(states[1], axis, now, {r.room_id: r for r in first})
+    diffs = [prepare(second, first, "", slot).diff, prepare(first, second, "", slot).diff]
+    build_ms = (time.perf_counter() - t0) * 1000
+    built: list[tuple[RoomRow, ...]] = [first, second]
     app = Host(lambda: RoomsGrid(id="grid"))
     applied: list[Sample] = []
     full: list[Sample] = []
@@ -104,23 +108,33 @@ async def bench_grid(
         grid.set_data(axis, built[0], slot, fraction)
         await pilot.pause()
         await asyncio.sleep(0.1)
+        current = 0
         for i in range(1, polls + 2):
-            rows = built[i % 2]
+            current = 1 - current  # every poll flips the same cells back and forth
+            rows, diff, base = built[current], diffs[current], built[1 - current]
             before = grid.render_count
-            sample = await measure(app, lambda rows=rows: grid.set_data(axis, rows, slot, fraction))
+
+            def apply(
+                rows: tuple[RoomRow, ...] = rows, diff: RowDiff = diff, base: tuple[RoomRow, ...] = base
+            ) -> None:
+                grid.set_data(axis, rows, slot, fraction, diff=diff, base=base)
+
+            sample = await measure(app, apply)
             if i > 1:  # the first one warms caches
                 applied.append(sample)
                 rendered.append(grid.render_count - before)
         for i in range(1, polls + 2):
-            rooms = states[i % 2]
+            current = 1 - current
+            rooms = states[current]
 
             def build_and_apply(rooms: list[ConferenceRoom] = rooms) -> None:
-                grid.set_data(axis, build_rows(rooms, axis, now), slot, fraction)
+                previous = {r.room_id: r for r in grid.rows}
+                grid.set_data(axis, build_rows(rooms, axis, now, previous), slot, fraction)  # diffs here too
 
             sample = await measure(app, build_and_apply)
             if i > 1:
                 full.append(sample)
-    return applied, full, statistics.mean(build_ms), round(statistics.median(rendered))
+    return applied, full, build_ms, round(statistics.median(rendered))
 
 
 def cell_text(rooms: list[ConferenceRoom], slots: int) -> list[list[str]]:
@@ -189,7 +203,7 @@ async def main() -> None:
     table = await bench_datatable(states, flips, axis, (width, height), args.polls)
     print(summary("RoomsGrid apply + repaint", applied))
     print(f"{'':34} rows re-rendered per poll: {rendered} (the visible ones whose content changed)")
-    print(f"{'':34} row build for {args.rooms} rooms (worker thread in the pane): {build_ms:.2f} ms")
+    print(f"{'':34} build + diff for {args.rooms} rooms (a worker thread in the pane): {build_ms:.2f} ms")
     print(summary("RoomsGrid build + apply + repaint", full))
     print(summary("DataTable update_cell × changes", table))
     grid_ms = statistics.median(s.cpu_ms for s in applied)

@@ -1,12 +1,16 @@
 """The rooms × time-slots grid: a Line API widget that repaints only the rows whose content changed.
 
-Each row's slot part is rendered once into a `Strip` and kept until that row's `render_key` changes; a paint
-only crops the cached strip to the horizontal scroll window and joins it to the frozen room-name column.
-DataTable was rejected because any cell update invalidates and repaints the whole table.
+Each row's line is rendered once and cached with the `render_key` it was drawn from; a poll marks dirty only
+the on-screen lines of rows whose key changed, and painting an unchanged row is a dict lookup. The room-name
+column and the header row are frozen; the slot part is cropped to the horizontal scroll window.
+DataTable was rejected because any cell update invalidates and repaints the whole table (~170 ms for a 5%
+poll of 1,000 rooms; see benchmarks/grid_refresh.py).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
@@ -27,13 +31,6 @@ MIN_SLOT_WIDTH, MAX_SLOT_WIDTH = 3, 8
 """Terminal cells per time slot: at least room for "08:00" over two 30-minute slots; wider to fill the pane."""
 NAME_MIN, NAME_MAX = 10, 26
 
-_STATE_CLASS = {
-    Cell.FREE: "rooms-grid--free",
-    Cell.BOOKED: "rooms-grid--booked",
-    Cell.IN_PROGRESS: "rooms-grid--in-progress",
-    Cell.OVERLAP: "rooms-grid--overlap",
-}
-
 
 @dataclass(frozen=True, slots=True)
 class _Styles:
@@ -53,6 +50,30 @@ class _Styles:
 
     def state(self, cell: Cell) -> Style:
         return (self.free, self.booked, self.in_progress, self.overlap)[cell]
+
+
+_PLAIN = Style()
+
+
+@dataclass(frozen=True, slots=True)
+class _Paint:
+    """What every line of one paint shares, computed once per paint instead of once per line."""
+
+    styles: _Styles
+    width: int
+    scroll_x: int
+    scroll_y: int
+    view_w: int
+    base: Style
+
+
+def _crop(segments: list[Segment], length: int, start: int, end: int) -> list[Segment]:
+    """The cells [start, end) of a line of `length` cells (wide characters cut in half become spaces)."""
+    if start <= 0 and end >= length:
+        return segments
+    if start >= length:
+        return []
+    return list(Segment.divide(segments, [start, min(end, length)]))[1]
 
 
 class RoomsGrid(ScrollView, can_focus=True):
@@ -122,9 +143,15 @@ class RoomsGrid(ScrollView, can_focus=True):
         self.cursor_row = 0
         self.cursor_col = 0
         self._name_width = NAME_MIN
-        self._body_cache: dict[int, Strip] = {}
-        self._name_cache: dict[int, Strip] = {}
-        self._header: Strip | None = None
+        self._body_cache: dict[int, tuple[tuple[object, ...], list[Segment], int]] = {}
+        self._name_cache: dict[int, tuple[tuple[str, bool], list[Segment]]] = {}
+        self._line_cache: dict[int, tuple[tuple[object, ...], Strip]] = {}
+        self._run_cache: dict[tuple[int, int, Cell, str], Segment] = {}
+        self._line_view: tuple[int, ...] = ()
+        self._header: tuple[list[Segment], int] | None = None
+        self._free_key: tuple[object, ...] = ()
+        self._free_text: tuple[str, ...] = ()
+        self._paint: _Paint | None = None
         self._styles: _Styles | None = None
         self._style_token: tuple[object, ...] = ()
         self.render_count = 0
@@ -133,11 +160,23 @@ class RoomsGrid(ScrollView, can_focus=True):
     # ---- data -----------------------------------------------------------------------------------------------
 
     def set_data(
-        self, axis: DayAxis, rows: tuple[RoomRow, ...], now_slot: int | None, now_fraction: float = 0.0
+        self,
+        axis: DayAxis,
+        rows: tuple[RoomRow, ...],
+        now_slot: int | None,
+        now_fraction: float = 0.0,
+        *,
+        diff: RowDiff | None = None,
+        base: tuple[RoomRow, ...] | None = None,
     ) -> RowDiff:
-        """Show `rows`; repaint only rows whose render key changed unless the columns or the now-line moved."""
+        """Show `rows`; repaint only rows whose render key changed unless the columns or the now-line moved.
+
+        `diff` (with the `base` rows it was computed against, e.g. in a worker thread) saves the O(rooms)
+        comparison here; it is used only if `base` is still what the grid shows.
+        """
         same_columns = self.axis is not None and self.axis.bounds_ms == axis.bounds_ms
-        diff = diff_rows(self.rows, rows)
+        if diff is None or base is not self.rows:
+            diff = diff_rows(self.rows, rows)
         if now_slot is None:
             now_fraction = 0.0
         moved = (now_slot, self._column_in_slot(now_fraction)) != (self.now_slot, self.now_offset)
@@ -154,9 +193,8 @@ class RoomsGrid(ScrollView, can_focus=True):
             self._clamp_cursor()
             self.refresh()
             return RowDiff(True, tuple(range(len(rows))))
-        for index in diff.changed:
-            self._body_cache.pop(index, None)
-            self._name_cache.pop(index, None)
+        # Cached lines carry the render key they were drawn from, so nothing is dropped here: a changed row
+        # misses its cache when painted. Only the changed rows on screen are marked dirty.
         self._refresh_rows(diff.changed)
         return diff
 
@@ -230,6 +268,8 @@ class RoomsGrid(ScrollView, can_focus=True):
     def _invalidate_all(self) -> None:
         self._body_cache.clear()
         self._name_cache.clear()
+        self._line_cache.clear()
+        self._run_cache.clear()
         self._header = None
 
     def notify_style_update(self) -> None:
@@ -237,23 +277,25 @@ class RoomsGrid(ScrollView, can_focus=True):
         self._styles = None
         self._invalidate_all()
 
-    def _refresh_rows(self, indices: object) -> None:
+    def _refresh_rows(self, indices: Iterable[int]) -> None:
         """Mark the on-screen lines of these rows dirty, merged into as few regions as possible."""
-        scroll_y = round(self.scroll_offset.y)
+        scroll_y = int(self.scroll_offset.y)
         height = self.size.height
         width = self.size.width
-        lines = sorted({1 + i - scroll_y for i in indices})  # type: ignore[attr-defined]
+        ordered = indices if isinstance(indices, tuple) else tuple(sorted(set(indices)))
+        # `ordered` is ascending: only the slice that is on screen matters.
+        first = bisect_left(ordered, scroll_y)
+        last = bisect_left(ordered, scroll_y + height - 1)
         regions: list[Region] = []
-        start = prev = None
-        for y in lines:
-            if y < 1 or y >= height:
-                continue
-            if start is None or prev is None or y != prev + 1:
-                if start is not None and prev is not None:
+        start = prev = -2
+        for index in ordered[first:last]:
+            y = 1 + index - scroll_y
+            if y != prev + 1:
+                if start >= 1:
                     regions.append(Region(0, start, width, prev - start + 1))
                 start = y
             prev = y
-        if start is not None and prev is not None:
+        if start >= 1:
             regions.append(Region(0, start, width, prev - start + 1))
         if regions:
             self.refresh(*regions)
@@ -290,122 +332,187 @@ class RoomsGrid(ScrollView, can_focus=True):
         return self._styles
 
     # ---- rendering ------------------------------------------------------------------------------------------
+    #
+    # Three caches, all plain dicts keyed by row index: the row's unscrolled slot segments (`_body_cache`), its
+    # name-column segments (`_name_cache`), and the finished line for the current view (`_line_cache`: width
+    # and horizontal scroll). A poll drops the entries of changed rows only; a paint of an unchanged row is a
+    # dict lookup. The cursor row is composed fresh on every paint (one line).
 
-    def render_line(self, y: int) -> Strip:
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._paint = self._paint_context()
+        return super().render_lines(crop)
+
+    def _paint_context(self) -> _Paint:
         styles = self._get_styles()
         width = self.size.width
-        scroll_x, scroll_y = (round(v) for v in self.scroll_offset)
-        name_w = self._name_width
-        view_w = max(0, width - name_w)
+        scroll_x, scroll_y = self.scroll_offset
+        scroll_x, scroll_y = int(scroll_x), int(scroll_y)
+        view = (width, scroll_x, self._name_width, self.slot_width)
+        if view != self._line_view:
+            self._line_cache.clear()
+            self._line_view = view
+        return _Paint(styles, width, scroll_x, scroll_y, max(0, width - self._name_width), self.rich_style)
+
+    def render_line(self, y: int) -> Strip:
+        paint = self._paint or self._paint_context()
+        width = paint.width
         if y == 0:
-            header = self._header_strip(styles)
-            name = Strip([Segment(set_cell_size(" Room", name_w), styles.header)], name_w)
-            body = header.crop(scroll_x, scroll_x + view_w)
-            return Strip.join([name, body]).adjust_cell_length(width, styles.header)
-        index = y - 1 + scroll_y
+            return self._line(-1, paint)
         if not self.rows or self.axis is None:
             if y == 1:
-                return Strip([Segment(set_cell_size(f" {self.empty_text}", width), styles.empty)], width)
-            return Strip.blank(width, self.rich_style)
+                return Strip(
+                    [Segment(set_cell_size(f" {self.empty_text}", width), paint.styles.empty)], width
+                )
+            return Strip.blank(width, paint.base)
+        index = y - 1 + paint.scroll_y
         if index >= len(self.rows):
-            return Strip.blank(width, self.rich_style)
-        body = self._body_strip(index, styles).crop(scroll_x, scroll_x + view_w)
-        name = self._name_strip(index, styles)
+            return Strip.blank(width, paint.base)
         if index == self.cursor_row:
-            name = Strip([Segment(s.text, (s.style or Style()) + styles.name_cursor) for s in name], name_w)
-            length = body.cell_length
+            return self._compose_line(index, paint, cursor=True)
+        return self._line(index, paint)
+
+    def _line(self, index: int, paint: _Paint) -> Strip:
+        key = self.rows[index].render_key if index >= 0 else None
+        cached = self._line_cache.get(index)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        strip = self._compose_line(index, paint, cursor=False)
+        self._line_cache[index] = (key, strip)  # type: ignore[assignment]
+        return strip
+
+    def _compose_line(self, index: int, paint: _Paint, *, cursor: bool) -> Strip:
+        """One finished line: the frozen name column, then the slots cropped to the scroll window."""
+        styles = paint.styles
+        if index < 0:
+            name = [Segment(set_cell_size(" Room", self._name_width), styles.header)]
+            body, length = self._header_segments(styles)
+            base = styles.header
+        else:
+            name = self._name_segments(index, styles)
+            body, length = self._body_segments(index, styles)
+            base = paint.base
+        start, end = paint.scroll_x, paint.scroll_x + paint.view_w
+        visible = _crop(body, length, start, end)
+        if cursor:
+            name = [Segment(seg.text, (seg.style or _PLAIN) + styles.name_cursor) for seg in name]
             sw = self.slot_width
-            x0 = max(0, min(self.cursor_col * sw - scroll_x, length))
-            x1 = max(x0, min(self.cursor_col * sw - scroll_x + sw, length))
+            x0 = max(0, min(self.cursor_col * sw - start, paint.view_w))
+            x1 = max(x0, min(self.cursor_col * sw - start + sw, paint.view_w, length - start))
             if x1 > x0:
-                mid = body.crop(x0, x1)
-                mid = Strip([Segment(s.text, (s.style or Style()) + styles.cursor) for s in mid], x1 - x0)
-                body = Strip.join([body.crop(0, x0), mid, body.crop(x1, length)])
-        return Strip.join([name, body]).adjust_cell_length(width, self.rich_style)
+                left, mid, right = Segment.divide(visible, [x0, x1, max(x1, length - start)])
+                mid = [Segment(seg.text, (seg.style or _PLAIN) + styles.cursor) for seg in mid]
+                visible = [*left, *mid, *right]
+        segments = [*name, *visible]
+        shown = self._name_width + max(0, min(length, end) - start)
+        if shown < paint.width:
+            segments.append(Segment(" " * (paint.width - shown), base))
+        return Strip(segments, paint.width)
 
-    def _name_strip(self, index: int, styles: _Styles) -> Strip:
-        strip = self._name_cache.get(index)
-        if strip is None:
-            row = self.rows[index]
-            w = self._name_width
-            free_now = self.highlight_free_now and row.is_free_at(self.now_slot)
-            style = styles.name_free_now if free_now else styles.name
-            text = set_cell_size(f" {row.name}", w - 1)
-            strip = Strip([Segment(text, style), Segment("│", styles.name)], w)
-            self._name_cache[index] = strip
-        return strip
+    def _name_segments(self, index: int, styles: _Styles) -> list[Segment]:
+        row = self.rows[index]
+        free_now = self.highlight_free_now and row.is_free_at(self.now_slot)
+        key = (row.name, free_now)
+        cached = self._name_cache.get(index)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        style = styles.name_free_now if free_now else styles.name
+        segments = [
+            Segment(set_cell_size(f" {row.name}", self._name_width - 1), style),
+            Segment("│", styles.name),
+        ]
+        self._name_cache[index] = (key, segments)
+        return segments
 
-    def _body_strip(self, index: int, styles: _Styles) -> Strip:
-        strip = self._body_cache.get(index)
-        if strip is None:
-            strip = self._render_body(self.rows[index], styles)
-            self._body_cache[index] = strip
-            self.render_count += 1
-        return strip
+    def _body_segments(self, index: int, styles: _Styles) -> tuple[list[Segment], int]:
+        row = self.rows[index]
+        cached = self._body_cache.get(index)
+        if cached is not None and cached[0] == row.render_key:
+            return cached[1], cached[2]
+        segments, length = self._render_body(row, styles)
+        self._body_cache[index] = (row.render_key, segments, length)
+        self.render_count += 1
+        return segments, length
 
-    def _render_body(self, row: RoomRow, styles: _Styles) -> Strip:
-        """One row's slot cells, unscrolled: free cells one by one, bookings as labelled bars."""
+    def _render_body(self, row: RoomRow, styles: _Styles) -> tuple[list[Segment], int]:
+        """One row's slot cells, unscrolled: free stretches as one segment each, bookings as labelled bars."""
         assert self.axis is not None
-        segments: list[Segment] = []
-        now = self.now_slot
-        free_now_row = self.highlight_free_now and row.is_free_at(now)
-        starts = self.axis.starts
         sw = self.slot_width
-        hour_cell, blank_cell = "·".ljust(sw), " " * sw
+        now = self.now_slot
+        free_cells = self._free_cells()
+        memo = self._run_cache
+        if len(memo) > 20_000:
+            memo.clear()
+        segments: list[Segment] = []
         for run in row.runs:
-            if run.state == Cell.FREE:
-                for k in range(run.start, run.stop):
-                    if k == now:
-                        style = styles.free_now if free_now_row else styles.now
-                        line = " " * self.now_offset + "│"
-                        segments.append(Segment(line.ljust(sw), style))
+            start, stop, state, label = run
+            if now is None or not start <= now < stop:
+                seg = memo.get(run)
+                if seg is None:
+                    if state == Cell.FREE:
+                        seg = Segment("".join(free_cells[start:stop]), styles.free)
                     else:
-                        segments.append(Segment(hour_cell if starts[k].minute == 0 else blank_cell, styles.free))
+                        seg = Segment(set_cell_size(f" {label}", (stop - start) * sw), styles.state(state))
+                    memo[run] = seg
+                segments.append(seg)
                 continue
-            width = (run.stop - run.start) * sw
-            style = styles.state(run.state)
-            segments.append(Segment(set_cell_size(f" {run.label}", width), style))
-        return Strip(segments, len(row.cells) * sw)
+            if state == Cell.FREE:  # the now-line crosses this free stretch
+                free_now = self.highlight_free_now and row.is_free_at(now)
+                if now > start:
+                    segments.append(Segment("".join(free_cells[start:now]), styles.free))
+                line = (" " * self.now_offset + "│").ljust(sw)
+                segments.append(Segment(line, styles.free_now if free_now else styles.now))
+                if stop > now + 1:
+                    segments.append(Segment("".join(free_cells[now + 1 : stop]), styles.free))
+                continue
+            segments.append(Segment(set_cell_size(f" {label}", (stop - start) * sw), styles.state(state)))
+        return segments, len(row.cells) * sw
 
-    def _header_strip(self, styles: _Styles) -> Strip:
+    def _free_cells(self) -> tuple[str, ...]:
+        """The text of each free slot: a dot at the start of each hour."""
+        key = (self.axis.bounds_ms if self.axis is not None else (), self.slot_width)
+        if self._free_key != key:
+            sw = self.slot_width
+            starts = self.axis.starts if self.axis is not None else ()
+            self._free_text = tuple("·".ljust(sw) if s.minute == 0 else " " * sw for s in starts)
+            self._free_key = key
+        return self._free_text
+
+    def _header_segments(self, styles: _Styles) -> tuple[list[Segment], int]:
         if self._header is None:
             self._header = self._render_header(styles)
         return self._header
 
-    def _render_header(self, styles: _Styles) -> Strip:
+    def _render_header(self, styles: _Styles) -> tuple[list[Segment], int]:
         """Hour labels ("HH:MM", or "HH" when the hour is narrow), the now slot's columns marked."""
         if self.axis is None:
-            return Strip([], 0)
+            return [], 0
         starts = self.axis.starts
         sw = self.slot_width
         segments: list[Segment] = []
         k = 0
         n = len(starts)
         while k < n:
-            if starts[k].minute == 0 or k == 0:
-                j = k + 1
-                while j < n and starts[j].minute != 0:
-                    j += 1
-                span = (j - k) * sw
-                label = starts[k].strftime("%H:%M") if span >= 6 else starts[k].strftime("%H")
-                text = set_cell_size(label, span)
-                if self.now_slot is not None and k <= self.now_slot < j:
-                    # Split the hour's label so the now slot's own columns are highlighted.
-                    a = (self.now_slot - k) * sw
-                    b = a + sw
-                    for part, style in (
-                        (text[:a], styles.header),
-                        (text[a:b], styles.header_now),
-                        (text[b:], styles.header),
-                    ):
-                        if part:
-                            segments.append(Segment(part, style))
-                else:
-                    segments.append(Segment(text, styles.header))
-                k = j
+            j = k + 1
+            while j < n and starts[j].minute != 0:
+                j += 1
+            span = (j - k) * sw
+            label = starts[k].strftime("%H:%M") if span >= 6 else starts[k].strftime("%H")
+            text = set_cell_size(label, span)
+            if self.now_slot is not None and k <= self.now_slot < j:
+                # Split the hour's label so the now slot's own columns are highlighted.
+                a = (self.now_slot - k) * sw
+                b = a + sw
+                for part, style in (
+                    (text[:a], styles.header),
+                    (text[a:b], styles.header_now),
+                    (text[b:], styles.header),
+                ):
+                    if part:
+                        segments.append(Segment(part, style))
             else:
-                k += 1
-        return Strip(segments, n * sw)
+                segments.append(Segment(text, styles.header))
+            k = j
+        return segments, n * sw
 
     # ---- navigation -----------------------------------------------------------------------------------------
 

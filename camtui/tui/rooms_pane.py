@@ -26,7 +26,7 @@ from camtui.api.models import ConferenceRoom, RoomStatus
 from camtui.tui.events import PaneStatus
 from camtui.tui.rooms_detail import ReservationDetailScreen
 from camtui.tui.rooms_grid import RoomsGrid, now_position
-from camtui.tui.rooms_model import Cell, DayAxis, RoomRow, build_rows, filter_rows
+from camtui.tui.rooms_model import Cell, DayAxis, Prepared, RoomRow, build_rows, prepare
 
 POLL_STEPS = (2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0)
 """What + and - step through (the configured interval is added to the list)."""
@@ -58,6 +58,20 @@ def next_boundary(rooms: Iterable[ConferenceRoom], axis: DayAxis, now: datetime)
             if r.end > now:
                 candidates.append(r.end)
     return min(candidates) if candidates else None
+
+
+def _build(
+    rooms: tuple[ConferenceRoom, ...],
+    axis: DayAxis,
+    now: datetime,
+    previous: dict[str, RoomRow] | None,
+    base: tuple[RoomRow, ...],
+    query: str,
+    now_slot: int | None,
+) -> tuple[tuple[RoomRow, ...], datetime | None, Prepared]:
+    """All of a poll's O(rooms) work, pure, so big sites can run it in a thread."""
+    rows = build_rows(rooms, axis, now, previous)
+    return rows, next_boundary(rooms, axis, now), prepare(base, rows, query, now_slot)
 
 
 class FilterInput(Input):
@@ -129,7 +143,11 @@ class RoomsPane(Widget):
         """Completed polls (tests wait on it)."""
         self._timer: Timer | None = None
         self._built_at: datetime | None = None
+        self._built_axis: DayAxis | None = None
         self._next_change: datetime | None = None
+        self._counts = (0, 0)
+        """Rooms free now, rooms with overlaps (of the rows shown)."""
+        self._build_generation = 0
 
     # ---- setup ----------------------------------------------------------------------------------------------
 
@@ -222,12 +240,8 @@ class RoomsPane(Widget):
                 self._stop_for_auth()
                 self.polls += 1
                 return
-            reason = (
-                "rate limited"
-                if exc.code in RATE_LIMIT_CODES or exc.http_status in (491, 503)
-                else (f"error {exc.code}")
-            )
-            self._failed(reason, exc.retry_after)
+            limited = exc.code in RATE_LIMIT_CODES or exc.http_status in (491, 503)
+            self._failed("rate limited" if limited else f"error {exc.code}", exc.retry_after)
         except TransportError as exc:
             self.app.report_error(exc, "rooms")  # type: ignore[attr-defined]
             self._failed("offline", None)
@@ -273,32 +287,53 @@ class RoomsPane(Widget):
         if self.status is None or self.axis is None:
             return
         rooms, axis = self.status.rooms, self.axis
+        previous = None
+        if (
+            self.all_rows
+            and self._built_axis is axis
+            and self._built_at is not None
+            and self._built_at <= now
+            and (self._next_change is None or now < self._next_change)
+        ):
+            # Nothing crossed a boundary since the last build: unchanged rooms may keep their rows.
+            previous = {row.room_id: row for row in self.all_rows}
+        query, base = self.query_text, self.grid.rows
+        position = self._now_position()
+        self._build_generation += 1
+        generation = self._build_generation
         if len(rooms) > THREAD_THRESHOLD:
-            rows = await asyncio.to_thread(build_rows, rooms, axis, now)
-            boundary = await asyncio.to_thread(next_boundary, rooms, axis, now)
+            rows, boundary, prepared = await asyncio.to_thread(
+                _build, rooms, axis, now, previous, base, query, position[0]
+            )
         else:
-            rows = build_rows(rooms, axis, now)
-            boundary = next_boundary(rooms, axis, now)
-        if axis is not self.axis:
-            return  # the day changed meanwhile
+            rows, boundary, prepared = _build(rooms, axis, now, previous, base, query, position[0])
+        if axis is not self.axis or generation != self._build_generation:
+            return  # the day changed, or a newer build (poll or tick) started meanwhile
         self.all_rows = rows
         self._built_at = now
+        self._built_axis = axis
         self._next_change = boundary
-        self._show_rows()
+        self._show_rows(prepared if query == self.query_text else None, position)
 
-    def _show_rows(self) -> None:
+    def _show_rows(
+        self, prepared: Prepared | None = None, position: tuple[int | None, float] | None = None
+    ) -> None:
+        """Hand the (filtered) rows to the grid; `prepared` carries the diff and counts computed off-thread."""
         grid = self.grid
         if self.axis is None:
             return
         keep = grid.cursor_room.room_id if grid.cursor_room is not None else None
-        rows = filter_rows(self.all_rows, self.query_text) if self.query_text else self.all_rows
+        now_slot, fraction = position or self._now_position()
+        if prepared is None:
+            prepared = prepare(grid.rows, self.all_rows, self.query_text, now_slot)
+        rows = prepared.rows
         grid.set_empty_text(f"no rooms match “{self.query_text}”" if self.query_text else "no rooms")
-        now_slot, fraction = self._now_position()
-        diff = grid.set_data(self.axis, rows, now_slot, fraction)
+        diff = grid.set_data(self.axis, rows, now_slot, fraction, diff=prepared.diff, base=prepared.base)
         if diff.structural and keep is not None:
             index = next((i for i, r in enumerate(rows) if r.room_id == keep), None)
             if index is not None and index != grid.cursor_row:
                 grid.move_cursor(row=index)
+        self._counts = (prepared.free_now, prepared.overlaps)
         self._show_info()
 
     def _now_position(self) -> tuple[int | None, float]:
@@ -335,7 +370,10 @@ class RoomsPane(Widget):
         elif self.status is not None:
             slot, fraction = self._now_position()
             grid = self.grid
-            if (slot, grid._column_in_slot(fraction) if slot is not None else 0) != (grid.now_slot, grid.now_offset):
+            if (slot, grid._column_in_slot(fraction) if slot is not None else 0) != (
+                grid.now_slot,
+                grid.now_offset,
+            ):
                 self._show_rows()  # the now-line moved: same rows, new line
 
     # ---- labels ---------------------------------------------------------------------------------------------
@@ -353,10 +391,9 @@ class RoomsPane(Widget):
         ]
         if self.query_text:
             parts.append(f"filter “{self.query_text}”")
+        free, overlaps = self._counts
         if grid.now_slot is not None:
-            free = sum(1 for r in grid.rows if r.is_free_at(grid.now_slot))
             parts.append(f"{free} free now" + (" (highlighted)" if self.free_now else ""))
-        overlaps = sum(1 for r in grid.rows if Cell.OVERLAP in r.cells)
         if overlaps:
             parts.append(f"⚠ {overlaps} with overlaps")
         self.query_one("#rooms-info", Static).update(" · ".join(parts))
@@ -396,6 +433,7 @@ class RoomsPane(Widget):
         self.status = None
         self.all_rows = ()
         self._next_change = None
+        self._counts = (0, 0)
         self._build_axis()
         assert self.axis is not None
         self.grid.set_empty_text("loading…")

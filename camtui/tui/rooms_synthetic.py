@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import ClassVar
 from zoneinfo import ZoneInfo
@@ -107,6 +107,40 @@ def sample_rooms(day: date = SAMPLE_DAY, tz: str = SAMPLE_TZ) -> tuple[Conferenc
             (res("room-008", "Deep work", (18, 30), (20, 0), *smith),),
         ),
     )
+
+
+def sample_month_rooms(year: int, month: int, tz: str = SAMPLE_TZ) -> tuple[ConferenceRoom, ...]:
+    """The sample rooms with the sample day's meetings repeated on the month's weekdays, thinned out
+    deterministically so the days differ (the month overview's data)."""
+    import calendar
+
+    template = sample_rooms(date(year, month, 1), tz)
+    out = []
+    for room in template:
+        reservations = []
+        for d in range(1, calendar.monthrange(year, month)[1] + 1):
+            day = date(year, month, d)
+            if day.weekday() >= 5:
+                continue
+            rng = random.Random(f"{room.id}:{day.isoformat()}")
+            shift = timedelta(days=d - 1)
+            for r in room.reservations:
+                if rng.random() < 0.7:
+                    reservations.append(
+                        Reservation(
+                            f"{r.id}-{d:02d}",
+                            r.room_id,
+                            r.title,
+                            r.start + shift,
+                            r.end + shift,
+                            r.organizer_name,
+                            r.organizer_email,
+                        )
+                    )
+        out.append(
+            ConferenceRoom(room.id, room.name, room.capacity, room.location, room.floor, tuple(reservations))
+        )
+    return tuple(out)
 
 
 def random_rooms(

@@ -11,7 +11,7 @@ from textual.strip import Strip
 
 from camtui.api.models import ConferenceRoom, Reservation
 from camtui.tui.rooms_grid import RoomsGrid, now_position
-from camtui.tui.rooms_model import Cell, build_rows
+from camtui.tui.rooms_model import Cell, build_rows, prepare
 from camtui.tui.rooms_synthetic import SAMPLE_NOW, GridPreviewApp, sample_rooms
 
 
@@ -121,7 +121,9 @@ async def test_click_moves_the_cursor_and_double_click_opens() -> None:
     app = GridPreviewApp()
     async with app.run_test(size=(120, 14)) as pilot:
         grid = app.query_one(RoomsGrid)
-        target = Offset(grid._name_width + 4 * grid.slot_width + 1, 1 + 4)  # Huddle 1 (row 4) at 10:00 (slot 4)
+        target = Offset(
+            grid._name_width + 4 * grid.slot_width + 1, 1 + 4
+        )  # Huddle 1 (row 4) at 10:00 (slot 4)
         await pilot.click(RoomsGrid, offset=target)
         assert (grid.cursor_row, grid.cursor_col) == (4, 4)
         assert app.selected == []
@@ -174,7 +176,9 @@ async def test_only_changed_rows_are_rendered_again() -> None:
         before = grid.render_count
         assert before >= 8  # every row at least once for the first paint (again if the slot width was fitted)
         start, end = app.axis.slot_bounds(10)[0], app.axis.slot_bounds(12)[1]
-        booking = Reservation("new", "r03", "Pop-up", start.astimezone(UTC), end.astimezone(UTC), "A", "a@xxx.com")
+        booking = Reservation(
+            "new", "r03", "Pop-up", start.astimezone(UTC), end.astimezone(UTC), "A", "a@xxx.com"
+        )
         rooms[3] = replace(rooms[3], reservations=(booking,))
         slot, fraction = now_position(app.axis, app.now)
         diff = grid.set_data(app.axis, build_rows(rooms, app.axis, app.now), slot, fraction)
@@ -212,7 +216,12 @@ async def test_free_now_highlight_marks_rooms_free_at_the_now_slot() -> None:
         free_now = grid.get_component_rich_style("rooms-grid--free-now")
         name = grid.get_component_rich_style("rooms-grid--name")
         free_rows = [i for i, r in enumerate(grid.rows) if r.is_free_at(grid.now_slot)]
-        assert [r.name for r in (grid.rows[i] for i in free_rows)] == ["会議室B", "Board Room", "Huddle 2", "Focus Pod"]
+        assert [r.name for r in (grid.rows[i] for i in free_rows)] == [
+            "会議室B",
+            "Board Room",
+            "Huddle 2",
+            "Focus Pod",
+        ]
         for i, row in enumerate(grid.rows):
             if i == grid.cursor_row:
                 continue
@@ -248,7 +257,9 @@ async def test_long_and_wide_names_are_cropped_on_a_cell_boundary() -> None:
         await pilot.pause()
         lines = text_lines(app)
         grid = app.query_one(RoomsGrid)
-        assert cell_len(lines[1].split("│", 1)[0]) == cell_len(lines[2].split("│", 1)[0]) == grid._name_width - 1
+        assert (
+            cell_len(lines[1].split("│", 1)[0]) == cell_len(lines[2].split("│", 1)[0]) == grid._name_width - 1
+        )
 
 
 async def test_empty_grid_says_why() -> None:
@@ -273,3 +284,32 @@ async def test_day_outside_hours_has_no_now_line() -> None:
         assert grid.now_slot is None
         assert "│" not in "".join(line.split("│", 1)[1] for line in text_lines(app)[1:9])
         assert all(c != Cell.IN_PROGRESS for r in grid.rows for c in r.cells)
+
+
+async def test_a_precomputed_diff_is_used_only_against_its_own_base() -> None:
+    rooms = [ConferenceRoom(f"r{i:02d}", f"Room {i:02d}", 4, "HQ", 1) for i in range(6)]
+    app = GridPreviewApp(rooms)
+    async with app.run_test(size=(120, 12)) as pilot:
+        await pilot.pause()
+        grid = app.query_one(RoomsGrid)
+        shown = grid.rows
+        start, end = app.axis.slot_bounds(10)[0], app.axis.slot_bounds(12)[1]
+        booking = Reservation(
+            "new", "r02", "Pop-up", start.astimezone(UTC), end.astimezone(UTC), "A", "a@xxx.com"
+        )
+        rooms[2] = replace(rooms[2], reservations=(booking,))
+        new = build_rows(rooms, app.axis, app.now, {r.room_id: r for r in shown})
+        slot, fraction = now_position(app.axis, app.now)
+        ready = prepare(shown, new, "", slot)
+        assert ready.diff.changed == (2,)
+        # a stale base (not what the grid shows) is ignored: the grid diffs by itself
+        stale = prepare((), new, "", slot)
+        diff = grid.set_data(app.axis, new, slot, fraction, diff=stale.diff, base=stale.base)
+        assert diff.changed == (2,) and not diff.structural
+        await pilot.pause()
+        assert "Pop-up" in text_lines(app)[3]
+        back = build_rows([*rooms[:2], replace(rooms[2], reservations=()), *rooms[3:]], app.axis, app.now)
+        ready = prepare(grid.rows, back, "", slot)
+        assert grid.set_data(app.axis, back, slot, fraction, diff=ready.diff, base=ready.base) == ready.diff
+        await pilot.pause()
+        assert "Pop-up" not in text_lines(app)[3]

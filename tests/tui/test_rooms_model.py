@@ -21,6 +21,7 @@ from camtui.tui.rooms_model import (
     filter_rows,
     matches,
     parse_hhmm,
+    prepare,
 )
 
 TZ = "Asia/Tokyo"
@@ -36,7 +37,9 @@ def rsv(rid: str, start: datetime, end: datetime, title: str = "会議", room: s
     return Reservation(rid, room, title, start, end, "山田 太郎", "taro@example.co.jp")
 
 
-def room(*reservations: Reservation, rid: str = "r1", name: str = "会議室A", location: str = "本社 3F") -> ConferenceRoom:
+def room(
+    *reservations: Reservation, rid: str = "r1", name: str = "会議室A", location: str = "本社 3F"
+) -> ConferenceRoom:
     return ConferenceRoom(rid, name, 8, location, 3, tuple(reservations))
 
 
@@ -61,7 +64,10 @@ def test_default_axis_has_26_half_hour_slots_in_the_configured_zone() -> None:
 def test_last_slot_is_shorter_when_hours_are_not_a_multiple_of_the_slot() -> None:
     axis = DayAxis.build(DAY, TZ, "08:00", "09:10", 30)
     assert len(axis) == 3
-    assert axis.slot_bounds(2) == (datetime(2026, 5, 12, 9, 0, tzinfo=JST), datetime(2026, 5, 12, 9, 10, tzinfo=JST))
+    assert axis.slot_bounds(2) == (
+        datetime(2026, 5, 12, 9, 0, tzinfo=JST),
+        datetime(2026, 5, 12, 9, 10, tzinfo=JST),
+    )
 
 
 def test_day_may_end_at_24_00() -> None:
@@ -72,7 +78,13 @@ def test_day_may_end_at_24_00() -> None:
 
 @pytest.mark.parametrize(
     ("start", "end", "slot"),
-    [("21:00", "08:00", 30), ("08:00", "08:00", 30), ("8", "21:00", 30), ("25:00", "26:00", 30), ("08:00", "21:00", 0)],
+    [
+        ("21:00", "08:00", 30),
+        ("08:00", "08:00", 30),
+        ("8", "21:00", 30),
+        ("25:00", "26:00", 30),
+        ("08:00", "21:00", 0),
+    ],
 )
 def test_bad_hours_are_refused_with_a_message(start: str, end: str, slot: int) -> None:
     with pytest.raises(ValueError, match=r"\S"):
@@ -171,6 +183,34 @@ def test_added_removed_or_reordered_rooms_are_structural() -> None:
     a, b = room(rid="a"), room(rid="b")
     assert diff_rows(build_rows([a, b], AXIS, at(7)), build_rows([b, a], AXIS, at(7))).structural
     assert diff_rows(build_rows([a], AXIS, at(7)), build_rows([a, b], AXIS, at(7))).structural
+
+
+def test_previous_rows_are_reused_only_for_unchanged_rooms() -> None:
+    rooms = [room(rsv("a", at(9), at(10)), rid="r1"), room(rid="r2", name="B")]
+    old = build_rows(rooms, AXIS, at(7))
+    again = [room(rsv("a", at(9), at(10)), rid="r1"), room(rsv("b", at(13), at(14)), rid="r2", name="B")]
+    new = build_rows(again, AXIS, at(7), {r.room_id: r for r in old})
+    assert new[0] is old[0]  # equal room: the same row object, diffed by identity
+    assert new[1] is not old[1] and new[1].cells[10] == Cell.BOOKED
+    assert diff_rows(old, new).changed == (1,)
+
+
+def test_prepare_filters_diffs_and_counts() -> None:
+    rooms = [
+        room(rsv("a", at(10), at(11)), rsv("b", at(10, 30), at(12)), rid="r1", name="会議室A"),
+        room(rid="r2", name="Board Room", location="HQ"),
+        room(rsv("c", at(10, 30), at(11)), rid="r3", name="会議室B"),
+    ]
+    rows = build_rows(rooms, AXIS, at(10, 40))
+    ready = prepare((), rows, "", AXIS.slot_of(at(10, 40)))
+    assert ready.rows == rows and ready.diff.structural
+    assert (ready.free_now, ready.overlaps) == (1, 1)
+    filtered = prepare(rows, rows, "会議室", 5)
+    assert [r.room_id for r in filtered.rows] == ["r1", "r3"] and filtered.diff.structural
+    assert (filtered.free_now, filtered.overlaps) == (0, 1)
+    assert prepare(rows, rows, "", None).free_now == 0
+    same = prepare(rows, rows, "", 5)
+    assert not same.diff.structural and same.diff.changed == ()
 
 
 def test_filter_matches_name_location_floor_case_and_width_insensitively() -> None:
