@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, ProgressBar, Static
+from textual.widgets import Button, Checkbox, Footer, Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from camtui.tui.composer_confirm import ConfirmScreen
@@ -76,6 +76,7 @@ class BatchScreen(ModalScreen[None]):
                 )
                 yield Button("Send", id="batch-apply", variant="primary", disabled=True)
                 yield Button("Close", id="batch-close")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#batch-progress", ProgressBar).display = False
@@ -98,7 +99,10 @@ class BatchScreen(ModalScreen[None]):
 
     @property
     def running(self) -> bool:
-        return self._apply_job is not None and self._apply_job.state in (WorkerState.PENDING, WorkerState.RUNNING)
+        return self._apply_job is not None and self._apply_job.state in (
+            WorkerState.PENDING,
+            WorkerState.RUNNING,
+        )
 
     # ----- load and plan ----------------------------------------------------------------------------------
 

@@ -35,6 +35,15 @@ SuggestFn = Callable[[str], Sequence[Suggestion]]
 class SuggestionDropdown(OptionList, can_focus=False):
     """The list under the input. It never takes focus; it floats over the widgets below (overlay)."""
 
+    def __init__(self, *, classes: str | None = None) -> None:
+        super().__init__(classes=classes)
+        self._suggestions: list[Suggestion] = []
+
+    @property
+    def suggestions(self) -> list[Suggestion]:
+        """What is listed, in order."""
+        return list(self._suggestions)
+
     def show_suggestions(self, suggestions: Sequence[Suggestion]) -> None:
         self.set_options(Option(s.label, id=str(i)) for i, s in enumerate(suggestions))
         self._suggestions = list(suggestions)
@@ -53,22 +62,23 @@ class SuggestionDropdown(OptionList, can_focus=False):
     def current(self) -> Suggestion | None:
         if not self.is_open or self.highlighted is None:
             return None
-        suggestions: list[Suggestion] = getattr(self, "_suggestions", [])
-        if 0 <= self.highlighted < len(suggestions):
-            return suggestions[self.highlighted]
+        if 0 <= self.highlighted < len(self._suggestions):
+            return self._suggestions[self.highlighted]
         return None
 
 
 class SuggestInput(Input):
     """An Input whose navigation keys drive the sibling dropdown while it is open."""
 
+    # Action names start with "cursor_": the shell lists them in help but keeps them out of the command
+    # palette (they only make sense with the list open).
     BINDINGS = [  # noqa: RUF012 (Textual's own pattern)
-        Binding("down", "dropdown_move(1)", "Next suggestion", show=False),
-        Binding("up", "dropdown_move(-1)", "Previous suggestion", show=False),
-        Binding("tab", "dropdown_accept", "Accept suggestion", show=False),
+        Binding("down", "cursor_suggestion(1)", "Next suggestion", show=False),
+        Binding("up", "cursor_suggestion(-1)", "Previous suggestion", show=False),
+        Binding("tab", "cursor_accept", "Accept suggestion", show=False),
         # Our "enter" replaces Input's own (Textual keeps one binding per key per class), so it submits itself.
-        Binding("enter", "dropdown_accept_or_submit", "Accept suggestion / submit", show=False),
-        Binding("escape", "dropdown_close", "Close suggestions", show=False),
+        Binding("enter", "cursor_accept_or_submit", "Accept suggestion / submit", show=False),
+        Binding("escape", "cursor_close_suggestions", "Close suggestions", show=False),
     ]
 
     def _dropdown(self) -> SuggestionDropdown | None:
@@ -77,7 +87,7 @@ class SuggestInput(Input):
             return field.dropdown
         return None
 
-    def action_dropdown_move(self, delta: int) -> None:
+    def action_cursor_suggestion(self, delta: int) -> None:
         dropdown = self._dropdown()
         if dropdown is None or not dropdown.is_open:
             raise SkipAction()
@@ -86,7 +96,7 @@ class SuggestInput(Input):
         else:
             dropdown.action_cursor_up()
 
-    def action_dropdown_accept(self) -> None:
+    def action_cursor_accept(self) -> None:
         dropdown = self._dropdown()
         if dropdown is None or dropdown.current is None:
             raise SkipAction()
@@ -94,14 +104,14 @@ class SuggestInput(Input):
         assert isinstance(field, SuggestField)
         field.accept(dropdown.current)
 
-    async def action_dropdown_accept_or_submit(self) -> None:
+    async def action_cursor_accept_or_submit(self) -> None:
         dropdown = self._dropdown()
         if dropdown is None or dropdown.current is None:
             await self.action_submit()
             return
-        self.action_dropdown_accept()
+        self.action_cursor_accept()
 
-    def action_dropdown_close(self) -> None:
+    def action_cursor_close_suggestions(self) -> None:
         dropdown = self._dropdown()
         if dropdown is None or not dropdown.is_open:
             raise SkipAction()

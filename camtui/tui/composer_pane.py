@@ -16,13 +16,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Checkbox, Label, Static, TabbedContent, TabPane, TextArea
+from textual.widgets import Checkbox, Input, Label, Static, TabbedContent, TabPane, Tabs, TextArea
 
 from camtui.compose.matcher import RecipientMatcher, normalize
 from camtui.store import OutboxStateError, draft_key
@@ -111,6 +112,8 @@ class ComposerPane(Widget):
         """A short line about the last send, shown under the message."""
         self._autosave: DraftAutosaver | None = None
         self._entries: list[RecipientEntry] = []
+        self._outbox_counts: dict[str, int] = {}
+        self._directory_timer: Timer | None = None
 
     # ----- layout ---------------------------------------------------------------------------------------------
 
@@ -195,6 +198,9 @@ class ComposerPane(Widget):
 
     def on_mount(self) -> None:
         self.border_title = self.PANE_TITLE
+        # The tab strip is for the mouse (ctrl+g switches views): focusing the pane lands in the "To" field.
+        for tabs in self.query(Tabs):
+            tabs.can_focus = False
         self._autosave = DraftAutosaver(self, self._save_draft)
         self._use_fallback_matcher()
         self._restore_draft()
@@ -246,8 +252,18 @@ class ComposerPane(Widget):
         state = self.form()
         if state == self._last_saved:
             return
-        self.store.drafts.save(state.send, state.text, state.recipients, state.seal)
-        self.store.ui_state.set(LAST_SEND_KEY, state.send)
+        try:
+            self.store.drafts.save(state.send, state.text, state.recipients, state.seal)
+            self.store.ui_state.set(LAST_SEND_KEY, state.send)
+        except (
+            Exception
+        ) as exc:  # disk full, locked database…: say so, keep the text on screen, try again later
+            if self._autosave is not None:
+                self._autosave.dirty = True
+            self._saved_at = "NOT SAVED"
+            self._update_footer()
+            self.app.report_error(exc, "composer")  # type: ignore[attr-defined]
+            return
         self._last_saved = state
         self._saved_at = self.app.clock().astimezone(self._tz()).strftime("%H:%M:%S")  # type: ignore[attr-defined]
         self._update_footer()
@@ -297,14 +313,16 @@ class ComposerPane(Widget):
             out.append(Suggestion(name, label))
         return out
 
-    def _commit_destination(self) -> None:
-        """Make the typed destination the current one (draft key), moving or swapping drafts as needed."""
+    def _commit_destination(self) -> bool:
+        """Make the typed destination the current one (draft key), moving or swapping drafts as needed.
+        Returns True when another draft replaced what was on screen."""
         typed = self.destination.value.strip() or MESSENGER
         if is_messenger(typed):
             typed = MESSENGER
         old = self._current_send
         if typed == old:
-            return
+            return False
+        swapped = False
         if self._autosave is not None:
             self._autosave.cancel()
         current = self.form()
@@ -315,6 +333,7 @@ class ComposerPane(Widget):
                 self.store.drafts.save(old, current.text, current.recipients, current.seal)
                 self.notify(f"Draft for {typed} restored; the one for {old} is kept.", title="Composer")
             self._fill(FormState(typed, existing.recipients, existing.text, existing.seal))
+            swapped = not current.is_empty
         else:
             # No draft there: what is typed travels with the destination.
             self.store.drafts.delete(old)
@@ -327,6 +346,7 @@ class ComposerPane(Widget):
             self._recheck_recipients()
         self.store.ui_state.set(LAST_SEND_KEY, self._current_send)
         self._update_footer()
+        return swapped
 
     def _after_destination_change(self) -> None:
         room = not is_messenger(self._current_send)
@@ -349,7 +369,7 @@ class ComposerPane(Widget):
     def _seal_changed(self) -> None:
         self._touch()
 
-    def on_input_submitted(self, event: Any) -> None:
+    def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "destination-input":
             event.stop()
             self._commit_destination()
@@ -358,11 +378,11 @@ class ComposerPane(Widget):
             event.stop()
             self.message.focus()
 
-    def on_descendant_blur(self, event: Any) -> None:
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
         if getattr(event.widget, "id", None) == "destination-input":
             self._commit_destination()
 
-    def on_input_changed(self, event: Any) -> None:
+    def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "recipients-input":
             self._recheck_recipients()
             self._touch()
@@ -459,10 +479,17 @@ class ComposerPane(Widget):
         self._arm_directory_refresh(DIRECTORY_REFRESH_SECONDS)
 
     def _arm_directory_refresh(self, seconds: float) -> None:
-        self.set_timer(seconds, self.action_refresh_directory, name="composer-directory-refresh")
+        """One pending refresh at a time (re-armed after each attempt, never overlapping)."""
+        if self._directory_timer is not None:
+            self._directory_timer.stop()
+        self._directory_timer = self.set_timer(
+            seconds, self.action_refresh_directory, name="composer-directory-refresh"
+        )
 
     def _directory_not_admin(self) -> None:
         """800: this token cannot export users. Fall back to addresses used before and config contacts."""
+        # The server answered (and accepted the token): the composer is connected, just without a directory.
+        self.post_message(PaneStatus("composer", ok=True, when=self.app.clock()))  # type: ignore[attr-defined]
         if self._directory_state != "cached":
             self._use_fallback_matcher()
             self._directory_state = "contacts"
@@ -492,6 +519,11 @@ class ComposerPane(Widget):
     def action_refresh_directory(self) -> None:
         self._refresh_worker()
 
+    def on_auth_state_changed(self, event: Any) -> None:
+        """The shell fixed the token or asked for a retry: fetch the directory again if it is not fresh."""
+        if not getattr(event, "failed", True) and self._directory_state != "fresh":
+            self.action_refresh_directory()
+
     @work(group="composer-directory", exclusive=True, exit_on_error=False)
     async def _refresh_worker(self) -> None:
         await self._refresh_directory()
@@ -499,7 +531,10 @@ class ComposerPane(Widget):
     # ----- sending --------------------------------------------------------------------------------------------
 
     def action_send(self) -> None:
-        self._commit_destination()
+        if self._commit_destination():
+            # The new destination brought its own draft up: never send a text the user is not looking at.
+            self.notify("Not sent: check the restored draft, then press ctrl+s again.", title="Composer")
+            return
         state = self.form()
         send = state.send
         text = state.text
@@ -607,6 +642,7 @@ class ComposerPane(Widget):
 
     def _refresh_outbox(self) -> None:
         entries = self.store.outbox.list()
+        self._outbox_counts = self.store.outbox.counts()
         self.outbox_list.show_entries(entries)
         tabs = self.query_one("#composer-tabs", TabbedContent)
         tabs.get_tab(TAB_OUTBOX).label = f"Outbox ({len(entries)})" if entries else "Outbox"
@@ -793,21 +829,18 @@ class ComposerPane(Widget):
             text = self.message.text
         except Exception:
             return
-        counts = self.store.outbox.counts()
+        counts = self._outbox_counts
+        # Most important first: the line is cut at the pane's width.
         bits: list[tuple[str, str]] = [(count_line(text), "")]
         if self.seal.value:
             bits.append((" · sealed", "$text-warning"))
+        waiting = [f"{counts[s]} {s}" for s in ("failed", "unknown", "pending", "sending") if counts.get(s)]
+        if waiting:
+            style = "$text-error" if counts.get("failed") else "$text-warning"
+            bits.append((" · outbox: " + ", ".join(waiting), style))
+        if self._notice:
+            bits.append((f" · {self._notice}", "$text-accent"))
         if self._saved_at:
             bits.append((f" · draft {self._saved_at}", "$text-muted"))
         bits.append((f" · {self._directory_text()}", "$text-muted"))
-        waiting = [f"{counts[s]} {s}" for s in ("failed", "unknown", "pending", "sending") if counts.get(s)]
-        if waiting:
-            bits.append(
-                (
-                    " · outbox: " + ", ".join(waiting),
-                    "$text-error" if counts.get("failed") else "$text-warning",
-                )
-            )
-        if self._notice:
-            bits.append((f"\n{self._notice}", "$text-muted"))
-        footer.update(Content.assemble(*bits))
+        footer.update(Content.assemble(*bits), layout=False)  # fixed height: a repaint, not a re-layout

@@ -106,4 +106,10 @@ class RecipientCheck(Static):
     """Shows `check_line` for the current entries."""
 
     def show(self, entries: Sequence[RecipientEntry], *, mentions: bool) -> None:
-        self.update(check_line(entries, mentions=mentions))
+        content = check_line(entries, mentions=mentions)
+        # One row unless the line needs two: a re-layout only when that changes, a repaint otherwise.
+        width = max(1, self.content_size.width or 80)
+        rows = 1 if content.cell_length <= width else 2
+        if self.styles.height is None or self.styles.height.value != rows:
+            self.styles.height = rows
+        self.update(content, layout=False)

@@ -12,6 +12,7 @@ from test_composer_support import (
     TSUBAKI,
     add_people,
     make_composer_app,
+    paste,
     ready,
     type_text,
     until,
@@ -23,12 +24,12 @@ from camtui.sandbox.runner import RunningSandbox
 from camtui.store import Store
 from camtui.tui.composer_confirm import ConfirmScreen
 from camtui.tui.composer_dropdown import SuggestionDropdown
-from camtui.tui.composer_pane import ComposerPane
+from camtui.tui.composer_pane import TAB_SENT, ComposerPane
 
 
 def dropdown_values(pane: ComposerPane) -> list[str]:
     dropdown = pane.recipients.query_one(SuggestionDropdown)
-    return [s.value for s in getattr(dropdown, "_suggestions", [])] if dropdown.is_open else []
+    return [s.value for s in dropdown.suggestions] if dropdown.is_open else []
 
 
 async def test_autocomplete_from_kanji_input_picks_the_person(
@@ -86,6 +87,21 @@ async def test_autocomplete_from_romaji_and_kana_then_second_entry(
             assert pane.entries[-1].status == "ambiguous"
 
 
+async def test_mouse_click_picks_a_suggestion(sandbox: RunningSandbox, tmp_path: Path) -> None:
+    await add_people(sandbox.url, sandbox.admin_token)
+    async with CAMClient(sandbox.url, sandbox.admin_token) as client:
+        app = make_composer_app(client, Store.open(tmp_path / "c.db"))
+        async with app.run_test(size=(140, 40)) as pilot:
+            pane = await ready(pilot)
+            pane.recipients.input.focus()
+            await type_text(pilot, "紅")
+            await until(pilot, lambda: dropdown_values(pane)[:1] == [TSUBAKI], "suggestions")
+            await pilot.click(pane.recipients.dropdown, offset=(4, 1))
+            await pilot.pause()
+            assert pane.recipients.value == f"{TSUBAKI}, "
+            assert app.focused is pane.recipients.input
+
+
 async def test_unknown_and_invalid_entries_are_shown_before_sending(
     sandbox: RunningSandbox, tmp_path: Path
 ) -> None:
@@ -94,7 +110,7 @@ async def test_unknown_and_invalid_entries_are_shown_before_sending(
         async with app.run_test(size=(140, 40)) as pilot:
             pane = await ready(pilot)
             pane.recipients.input.focus()
-            await type_text(pilot, "user1@xxx.com, nobody@example.co.jp, stranger@elsewhere.org, zzqqxx")
+            await paste(pilot, "user1@xxx.com, nobody@example.co.jp, stranger@elsewhere.org, zzqqxx")
             await pilot.press("escape")
             await pilot.pause()
             statuses = [(e.token, e.status, e.predicted_code) for e in pane.entries]
@@ -133,9 +149,10 @@ async def test_draft_survives_an_app_restart(sandbox: RunningSandbox, tmp_path: 
             await type_text(pilot, "test")
             await pilot.press("escape", "tab")  # close the room list, leave the field: destination committed
             pane.recipients.input.focus()
-            await type_text(pilot, "user1@test.com")
+            await paste(pilot, "user1@test.com")
             pane.message.focus()
-            await type_text(pilot, text)
+            await paste(pilot, text[:-4])
+            await type_text(pilot, text[-4:])
             await pilot.press("ctrl+l")  # seal on
             # Saved as typed (debounced), without quitting.
             await until(
@@ -155,6 +172,28 @@ async def test_draft_survives_an_app_restart(sandbox: RunningSandbox, tmp_path: 
             assert pane.seal.value is True
             assert str(pane.query_one("#recipients-label").render()) == "Mention"
         store2.close()
+
+
+async def test_a_failing_disk_does_not_lose_the_text(sandbox: RunningSandbox, tmp_path: Path) -> None:
+    async with CAMClient(sandbox.url, sandbox.admin_token) as client:
+        store = Store.open(tmp_path / "c.db")
+        app = make_composer_app(client, store)
+        async with app.run_test(size=(140, 40)) as pilot:
+            pane = await ready(pilot)
+            store.conn.execute(
+                "PRAGMA query_only=ON"
+            )  # every write now fails, as on a full or read-only disk
+            pane.message.focus()
+            await type_text(pilot, "abc")
+            footer = pane.query_one("#composer-footer")
+            await until(pilot, lambda: "NOT SAVED" in str(footer.render()), "save failure shown")
+            assert any(r.source == "composer" for r in app.error_log)
+            assert pane.message.text == "abc"
+            store.conn.execute("PRAGMA query_only=OFF")
+            await type_text(pilot, "d")
+            await until(
+                pilot, lambda: (d := store.drafts.get("messenger")) is not None and d.text == "abcd", "saved"
+            )
 
 
 async def test_switching_destination_keeps_each_draft(sandbox: RunningSandbox, tmp_path: Path) -> None:
@@ -184,6 +223,36 @@ async def test_switching_destination_keeps_each_draft(sandbox: RunningSandbox, t
             assert pane.message.text == "room draft"
             assert store.drafts.get("ルーム名").text == "room draft"
             assert store.drafts.get("test") is None
+            # "Discard draft" (palette) asks first, then clears the form and the stored draft.
+            pane.action_discard_draft()
+            await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "discard confirmation")
+            await pilot.press("y")
+            await pilot.pause()
+            assert pane.message.text == "" and store.drafts.get("ルーム名") is None
+            assert store.drafts.get("messenger").text == "dm draft"
+
+
+async def test_send_key_in_the_to_field_never_sends_a_draft_it_just_brought_up(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    async with CAMClient(sandbox.url, sandbox.admin_token) as client:
+        store = Store.open(tmp_path / "c.db")
+        store.drafts.save("test", "old room draft", "", False)
+        store.drafts.save("messenger", "what I am writing", "user1@xxx.com", False)
+        app = make_composer_app(client, store)
+        async with app.run_test(size=(140, 40)) as pilot:
+            pane = await ready(pilot)
+            pane.destination.input.focus()
+            await pilot.press("ctrl+u")
+            await type_text(pilot, "test")
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert pane.message.text == "old room draft"
+            assert store.drafts.get("messenger").text == "what I am writing"
+            assert sandbox.delivered_messages() == [] and len(store.outbox) == 0
+            await pilot.press("ctrl+s")  # now it is what is on screen: it goes
+            await until(pilot, lambda: len(sandbox.delivered_messages()) == 1, "delivery")
+            assert sandbox.delivered_messages()[0]["text"] == "old room draft"
 
 
 async def test_editor_key_round_trips_the_message(
@@ -217,8 +286,13 @@ async def test_non_admin_token_falls_back_to_contacts_and_says_so_once(
         async with app.run_test(size=(140, 40)) as pilot:
             pane = await ready(pilot, "contacts")
             assert not pane.matcher.authoritative
-            notices = [n for n in app._notifications if "administrator token (800)" in n.message]
-            assert len(notices) == 1
+
+            def notices() -> list[object]:
+                return [n for n in app._notifications if "administrator token (800)" in n.message]
+
+            await until(pilot, notices, "the 800 notice")
+            await pilot.pause()
+            assert len(notices()) == 1
             assert app.error_log == []  # an expected 800 is not an error toast
             pane.recipients.input.focus()
             await type_text(pilot, "bo")
@@ -227,7 +301,7 @@ async def test_non_admin_token_falls_back_to_contacts_and_says_so_once(
             await type_text(pilot, "user2@t")
             await until(pilot, lambda: dropdown_values(pane) == ["user2@test.com"], "used-before suggestion")
             await pilot.press("enter")
-            await type_text(pilot, "someone@example.co.jp")
+            await paste(pilot, "someone@example.co.jp")
             await pilot.pause()
             # Known addresses are taken as they are; others cannot be checked without the directory.
             assert [e.status for e in pane.entries] == ["resolved", "resolved", "unchecked"]
@@ -236,6 +310,7 @@ async def test_non_admin_token_falls_back_to_contacts_and_says_so_once(
         app2 = make_composer_app(client, store)
         async with app2.run_test(size=(140, 40)) as pilot:
             await ready(pilot, "contacts")
+            await pilot.pause()
             assert not [n for n in app2._notifications if "administrator token (800)" in n.message]
     store.close()
 
@@ -251,9 +326,10 @@ async def test_send_to_messenger_is_delivered_with_newlines_kept(
         async with app.run_test(size=(140, 40)) as pilot:
             pane = await ready(pilot)
             pane.recipients.input.focus()
-            await type_text(pilot, "user1@xxx.com, 紅 椿")
+            await paste(pilot, "user1@xxx.com, 紅 椿")
             pane.message.focus()
-            await type_text(pilot, text)
+            await type_text(pilot, text[:3])
+            await paste(pilot, text[3:])
             await pilot.press("ctrl+s")
             await until(pilot, lambda: len(store.sent_log) == 1, "sent log entry")
             delivered = sandbox.delivered_messages()
@@ -267,6 +343,12 @@ async def test_send_to_messenger_is_delivered_with_newlines_kept(
             assert pane.message.text == "" and pane.recipients.value == ""
             # A full name typed without picking from the list resolved to the one person it means.
             assert store.sent_log.list()[0].recipients == ("user1@xxx.com", TSUBAKI)
+            # The sent log view shows it.
+            await pilot.press("ctrl+g", "ctrl+g")
+            table = pane.query_one("#composer-sent")
+            assert pane.query_one("#composer-tabs").active == TAB_SENT
+            assert table.row_count == 1
+            assert table.get_row_at(0)[:2] == ["10:30", "messenger"]
 
 
 async def test_send_to_a_room_with_a_mention_and_seal(sandbox: RunningSandbox, tmp_path: Path) -> None:
@@ -282,7 +364,7 @@ async def test_send_to_a_room_with_a_mention_and_seal(sandbox: RunningSandbox, t
             await pilot.press("enter")
             assert pane.destination.value == "ルーム名"
             await pilot.press("tab")
-            await type_text(pilot, "user1@test.com")
+            await paste(pilot, "user1@test.com")
             pane.message.focus()
             await type_text(pilot, "全員へ")
             await pilot.press("ctrl+l", "ctrl+s")
@@ -301,7 +383,7 @@ async def test_many_recipients_ask_first_and_no_means_nothing_sent(
 ) -> None:
     async with CAMClient(sandbox.url, sandbox.admin_token) as client:
         store = Store.open(tmp_path / "c.db")
-        app = make_composer_app(client, store, composer_confirm_recipients=2)
+        app = make_composer_app(client, store, composer_confirm_recipients=2, composer_confirm_chars=10)
         async with app.run_test(size=(140, 40)) as pilot:
             pane = await ready(pilot)
             pane.recipients.set_value("user1@xxx.com, user2@xxx.com, user1@test.com")
@@ -309,7 +391,9 @@ async def test_many_recipients_ask_first_and_no_means_nothing_sent(
             await pilot.pause()
             await pilot.press("ctrl+s")
             await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "confirmation")
-            assert "3 recipients" in str(app.screen.query_one("#confirm-body").render())
+            body = str(app.screen.query_one("#confirm-body").render())
+            assert "3 recipients (more than 2)" in body
+            assert "a long message: 15 characters (more than 10)" in body
             await pilot.press("enter")  # focus is on "Back to editing": a stray Enter does not send
             await pilot.pause()
             assert not isinstance(app.screen, ConfirmScreen)
@@ -319,3 +403,37 @@ async def test_many_recipients_ask_first_and_no_means_nothing_sent(
             await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "confirmation again")
             await pilot.press("y")
             await until(pilot, lambda: len(sandbox.delivered_messages()) == 1, "delivery")
+
+
+async def test_inside_the_full_dashboard(sandbox: RunningSandbox, tmp_path: Path) -> None:
+    """With the real rooms and calls panes around it: focus key, send, status line."""
+    from camtui.config import Settings
+    from camtui.tui.app import CamApp
+
+    async with CAMClient(sandbox.url, sandbox.admin_token) as client:
+        store = Store.open(tmp_path / "c.db")
+        settings = Settings.defaults().with_changes(server_url=sandbox.url, api_token="x")
+        app = CamApp(client, store, settings, clock=fixed_clock(NOW))
+        async with app.run_test(size=(160, 50)) as pilot:
+            pane = await ready(pilot)
+            await pilot.press("alt+3")  # the shell's "focus composer" key lands in the To field
+            await pilot.pause()
+            assert app.focused is pane.destination.input
+            await pilot.press("tab")
+            assert app.focused is pane.recipients.input
+            await paste(pilot, "user2@test.com")
+            await pilot.press("tab")  # a complete address: no list open, Tab moves on to the message
+            assert app.focused is pane.message
+            await type_text(pilot, "hi")
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: len(sandbox.delivered_messages()) == 1, "delivery")
+            assert sandbox.delivered_messages()[0]["recipients"] == ["user2@test.com"]
+            # Everything is in the command palette too (the shell collects it from the pane).
+            titles = {c.title for c in app.pane_commands(app.screen)}
+            assert {
+                "Composer: Send",
+                "Composer: Batch…",
+                "Composer: Show outbox",
+                "Composer: Refresh directory",
+            } <= titles
+            assert not any("suggestion" in t for t in titles)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from test_composer_support import make_composer_app, ready, type_text, until
+from test_composer_support import make_composer_app, paste, ready, until
 
 from camtui.api import CAMClient, RetryPolicy
 from camtui.sandbox.runner import RunningSandbox
@@ -26,7 +26,9 @@ BAD_FILE = """messages=[
 
 
 def numbered_file(path: Path, n: int) -> Path:
-    items = "".join(f' {{"message":"batch {i}","property":{{"users":"user1@test.com"}}}},\n' for i in range(n))
+    items = "".join(
+        f' {{"message":"batch {i}","property":{{"users":"user1@test.com"}}}},\n' for i in range(n)
+    )
     path.write_text(f"messages=[\n{items}]\n", encoding="utf-8")
     return path
 
@@ -39,11 +41,15 @@ def status_text(screen: BatchScreen) -> str:
     return str(screen.query_one("#batch-status").render())
 
 
-async def test_batch_with_bad_items_is_refused_before_sending(sandbox: RunningSandbox, tmp_path: Path) -> None:
+async def test_batch_with_bad_items_is_refused_before_sending(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
     bad = tmp_path / "messages.json"
     bad.write_text(BAD_FILE, encoding="utf-8")
     sjis = tmp_path / "sjis.json"
-    sjis.write_bytes('messages=[{"message":"こんにちは","property":{"users":"user1@test.com"}}]'.encode("cp932"))
+    sjis.write_bytes(
+        'messages=[{"message":"こんにちは","property":{"users":"user1@test.com"}}]'.encode("cp932")
+    )
     async with CAMClient(sandbox.url, sandbox.admin_token) as client:
         store = Store.open(tmp_path / "c.db")
         app = make_composer_app(client, store)
@@ -54,7 +60,7 @@ async def test_batch_with_bad_items_is_refused_before_sending(sandbox: RunningSa
             await until(pilot, lambda: isinstance(app.screen, BatchScreen), "batch screen")
             screen = app.screen
             assert isinstance(screen, BatchScreen)
-            await type_text(pilot, str(bad))
+            await paste(pilot, str(bad))
             await pilot.press("enter")
             await until(pilot, lambda: screen.plan is not None, "plan")
             plan = screen.plan
@@ -87,7 +93,9 @@ async def test_batch_with_bad_items_is_refused_before_sending(sandbox: RunningSa
             assert sandbox.delivered_messages() == []
 
 
-async def test_batch_stopped_midway_resumes_without_duplicates(sandbox: RunningSandbox, tmp_path: Path) -> None:
+async def test_batch_stopped_midway_resumes_without_duplicates(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
     path = numbered_file(tmp_path / "many.json", 20)
     async with CAMClient(sandbox.url, sandbox.admin_token) as client:
         store = Store.open(tmp_path / "c.db")
@@ -117,7 +125,9 @@ async def test_batch_stopped_midway_resumes_without_duplicates(sandbox: RunningS
             # Check the same file again: the plan says what is left; unknown items are not resent.
             sandbox.clear_faults()
             screen.load(str(path))
-            await until(pilot, lambda: screen.plan is not None and screen.plan.counts["already_sent"] > 0, "replan")
+            await until(
+                pilot, lambda: screen.plan is not None and screen.plan.counts["already_sent"] > 0, "replan"
+            )
             counts = screen.plan.counts
             assert counts["already_sent"] == len(sent_first)
             assert counts["unknown_before"] == 2
@@ -138,12 +148,16 @@ async def test_batch_stopped_midway_resumes_without_duplicates(sandbox: RunningS
 
             # A third check: nothing left, and the unknown ones only go again when the box is ticked.
             screen.load(str(path))
-            await until(pilot, lambda: screen.plan is not None and screen.plan.counts["to_send"] == 0, "final plan")
+            await until(
+                pilot, lambda: screen.plan is not None and screen.plan.counts["to_send"] == 0, "final plan"
+            )
             assert screen.query_one("#batch-apply").disabled
             assert screen.query_one("#batch-force-unknown").display
 
 
-async def test_batch_stopped_by_server_errors_resumes_everything(sandbox: RunningSandbox, tmp_path: Path) -> None:
+async def test_batch_stopped_by_server_errors_resumes_everything(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
     path = numbered_file(tmp_path / "six.json", 6)
     fast = RetryPolicy(max_attempts=2, base_delay=0.01, jitter=0)
     async with CAMClient(sandbox.url, sandbox.admin_token, retry=fast) as client:
@@ -172,3 +186,38 @@ async def test_batch_stopped_by_server_errors_resumes_everything(sandbox: Runnin
             assert texts == sorted(f"batch {i}" for i in range(6))
             # The composer's sent log shows the batch too.
             assert len(store.sent_log) == 6
+
+
+async def test_items_the_server_refuses_go_to_a_failed_items_file(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    """Without a directory (user token) the plan can only warn; the server's 452 for one item does not stop the
+    others, and that item lands in `<name>.failed.json`, ready to fix and resend."""
+    path = tmp_path / "mixed.json"
+    path.write_text(
+        "messages=[\n"
+        ' {"message":"one","property":{"users":"user1@test.com"}},\n'
+        ' {"message":"two","property":{"users":"nobody@nowhere.example"}},\n'
+        ' {"message":"three","property":{"users":"user2@test.com"}},\n'
+        "]\n",
+        encoding="utf-8",
+    )
+    async with CAMClient(sandbox.url, sandbox.user_token) as client:
+        store = Store.open(tmp_path / "c.db")
+        app = make_composer_app(client, store)
+        async with app.run_test(size=(140, 45)) as pilot:
+            await ready(pilot, "contacts")
+            screen = BatchScreen(str(path))
+            app.push_screen(screen)
+            await until(pilot, lambda: screen.plan is not None, "plan")
+            assert screen.plan.ok
+            assert "recipients not checked against the directory" in plan_text(screen)
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: screen.summary is not None, "summary")
+            summary = screen.summary
+            assert (summary.sent, summary.failed) == (2, 1)
+            assert summary.failed_path == tmp_path / "mixed.failed.json"
+            failed_text = summary.failed_path.read_text(encoding="utf-8")
+            assert '"two"' in failed_text and "452" in failed_text
+            assert "failed items written to" in plan_text(screen)
+            assert sorted(m["text"] for m in sandbox.delivered_messages()) == ["one", "three"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from test_composer_support import make_composer_app, ready, type_text, until
+from test_composer_support import make_composer_app, paste, ready, type_text, until
 
 from camtui.api import CAMClient, RetryPolicy
 from camtui.sandbox.runner import RunningSandbox
@@ -19,10 +19,10 @@ FAST = RetryPolicy(max_attempts=2, base_delay=0.01, jitter=0)
 
 async def compose(pilot, pane: ComposerPane, recipients: str, text: str) -> None:
     pane.recipients.input.focus()
-    await type_text(pilot, recipients)
+    await paste(pilot, recipients)
     await pilot.press("escape")
     pane.message.focus()
-    await type_text(pilot, text)
+    await paste(pilot, text)
 
 
 async def test_send_during_outage_waits_in_outbox_and_goes_out_once_on_retry(
@@ -158,13 +158,15 @@ async def test_edit_refuses_to_overwrite_a_message_being_written(
         async with app.run_test(size=(140, 40)) as pilot:
             pane = await ready(pilot)
             pane.message.focus()
-            await type_text(pilot, "work in progress")
+            await type_text(pilot, "wip")
             pane.show_tab(TAB_OUTBOX)
             await pilot.press("e")
             await pilot.pause()
             assert len(store.outbox) == 1
-            assert pane.message.text == "work in progress"
-            assert any("first" in n.message for n in app._notifications)
+            assert pane.message.text == "wip"
+            await until(
+                pilot, lambda: any("first" in n.message for n in app._notifications), "refusal notice"
+            )
 
 
 async def test_discard_asks_then_removes(sandbox: RunningSandbox, tmp_path: Path) -> None:
@@ -189,4 +191,31 @@ async def test_discard_asks_then_removes(sandbox: RunningSandbox, tmp_path: Path
             await pilot.press("y")
             await until(pilot, lambda: len(store.outbox) == 1, "discarded")
             assert [e.message for e in store.outbox.list()] == ["keep me"]
+            assert sandbox.delivered_messages() == []
+
+
+async def test_crash_mid_send_comes_back_as_unknown(sandbox: RunningSandbox, tmp_path: Path) -> None:
+    """Another camtui process died while its message was in flight: the next start says so, resends nothing."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "c.db"
+    script = (
+        "import sys; from camtui.store import Store; s = Store.open(sys.argv[1]); "
+        "e = s.outbox.add('messenger', 'in flight when it crashed', False, ('user1@xxx.com',)); "
+        "s.outbox.mark_sending(e.id)"
+    )
+    subprocess.run([sys.executable, "-c", script, str(db)], check=True)
+    async with CAMClient(sandbox.url, sandbox.admin_token) as client:
+        store = Store.open(db)
+        app = make_composer_app(client, store)
+        async with app.run_test(size=(140, 40)) as pilot:
+            pane = await ready(pilot)
+            assert [e.state for e in store.outbox.list()] == ["unknown"]
+            await until(
+                pilot,
+                lambda: any("being sent when camtui stopped" in n.message for n in app._notifications),
+                "crash notice",
+            )
+            assert "1 unknown" in str(pane.query_one("#composer-footer").render())
             assert sandbox.delivered_messages() == []

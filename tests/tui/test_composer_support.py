@@ -83,6 +83,21 @@ async def ready(pilot: Pilot[Any], state: str = "fresh") -> ComposerPane:
     return pane
 
 
+async def paste(pilot: Pilot[Any], text: str) -> None:
+    """Put `text` into the focused input or text area in one go, as a terminal paste does (one change event)."""
+    from textual.widgets import Input, TextArea
+
+    await pilot.pause()  # a focus() just before takes effect on the next message cycle
+    focused = pilot.app.focused
+    if isinstance(focused, Input):
+        focused.insert_text_at_cursor(text)
+    elif isinstance(focused, TextArea):
+        focused.insert(text)
+    else:
+        raise AssertionError(f"cannot paste into {focused!r}")
+    await pilot.pause()
+
+
 async def type_text(pilot: Pilot[Any], text: str) -> None:
     """Type like a person: one key per character (newlines as Enter)."""
     for ch in text:
