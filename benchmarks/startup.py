@@ -59,23 +59,21 @@ def one_run(args: argparse.Namespace, workdir: Path, index: int) -> dict[str, fl
 
     reader = threading.Thread(target=drain, daemon=True)
     spawned = time.time()
-    proc = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=subprocess.PIPE, cwd=ROOT, env=env)
+    # Textual draws on stderr: all three standard streams are the terminal, as in real use.
+    proc = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=slave, cwd=ROOT, env=env)
     reader.start()
     os.close(slave)
     try:
-        _out, err = proc.communicate(timeout=args.timeout)
+        proc.wait(timeout=args.timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
-        _out, err = proc.communicate()
+        proc.wait()
         print(f"run {index}: no rooms data painted within {args.timeout} s", file=sys.stderr)
-        if err:
-            print(err.decode(errors="replace")[-2000:], file=sys.stderr)
         return None
     finally:
         os.close(master)
     if not probe.exists():
         print(f"run {index}: exited with {proc.returncode} without painting rooms data", file=sys.stderr)
-        print(err.decode(errors="replace")[-2000:], file=sys.stderr)
         return None
     marks = json.loads(probe.read_text(encoding="utf-8"))
     marks["spawned"] = spawned

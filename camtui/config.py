@@ -12,7 +12,7 @@ import re
 import shlex
 import subprocess
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -192,12 +192,11 @@ def load_settings(
     *,
     env: Mapping[str, str] | None = None,
     resolve_token: bool = True,
-    run_command: Callable[[str], str] | None = None,
 ) -> Settings:
     """Read the config file (if any), apply env overrides, validate everything, resolve the token.
 
-    `resolve_token=False` skips running `api_token_command` (for `camtui config` without `--reveal-source`).
-    Raises `ConfigError` for any problem.
+    `env` replaces os.environ (tests); `resolve_token=False` skips running `api_token_command` (`camtui config`
+    shows settings without running a password manager). Raises `ConfigError` for any problem.
     """
     env = os.environ if env is None else env
     path, explicit = resolve_config_path(config_path, env)
@@ -220,9 +219,7 @@ def load_settings(
         sources["api_token"] = f"env {ENV_API_TOKEN}"
 
     if values.get("api_token") is None and values.get("api_token_command") and resolve_token:
-        values["api_token"] = run_token_command(
-            values["api_token_command"], path=path, run_command=run_command
-        )
+        values["api_token"] = run_token_command(values["api_token_command"], path=path)
         sources["api_token"] = "file (api_token_command)"
 
     if values.get("rooms_day_start", "08:00") >= values.get("rooms_day_end", "21:00"):
@@ -238,38 +235,31 @@ def load_settings(
     return Settings(**values, config_path=file_used, sources=MappingProxyType(sources))
 
 
-def run_token_command(
-    command: str, *, path: Path | None = None, run_command: Callable[[str], str] | None = None
-) -> str:
-    """Run the password-manager command and return the first line it prints. The token is never logged."""
+def run_token_command(command: str, *, path: Path | None = None) -> str:
+    """Run the password-manager command (no shell) and return the first line it prints; never logged."""
     key = "[server] api_token_command"
-    if run_command is not None:
-        output = run_command(command)
-    else:
-        try:
-            argv = shlex.split(command)
-        except ValueError as exc:
-            raise ConfigError(f"cannot parse the command: {exc}", path=path, key=key) from None
-        if not argv:
-            raise ConfigError("the command is empty", path=path, key=key)
-        try:
-            done = subprocess.run(
-                argv, capture_output=True, text=True, timeout=TOKEN_COMMAND_TIMEOUT, check=False
-            )
-        except FileNotFoundError:
-            raise ConfigError(f"command not found: {argv[0]}", path=path, key=key) from None
-        except subprocess.TimeoutExpired:
-            raise ConfigError(
-                f"the command did not finish within {TOKEN_COMMAND_TIMEOUT:.0f} s", path=path, key=key
-            ) from None
-        if done.returncode != 0:
-            # stderr only: stdout might hold (part of) the secret.
-            last = (done.stderr or "").strip().splitlines()
-            detail = f": {last[-1]}" if last else ""
-            raise ConfigError(
-                f"the command failed with exit code {done.returncode}{detail}", path=path, key=key
-            )
-        output = done.stdout
+    try:
+        argv = shlex.split(command)
+    except ValueError as exc:
+        raise ConfigError(f"cannot parse the command: {exc}", path=path, key=key) from None
+    if not argv:
+        raise ConfigError("the command is empty", path=path, key=key)
+    try:
+        done = subprocess.run(
+            argv, capture_output=True, text=True, timeout=TOKEN_COMMAND_TIMEOUT, check=False
+        )
+    except FileNotFoundError:
+        raise ConfigError(f"command not found: {argv[0]}", path=path, key=key) from None
+    except subprocess.TimeoutExpired:
+        raise ConfigError(
+            f"the command did not finish within {TOKEN_COMMAND_TIMEOUT:.0f} s", path=path, key=key
+        ) from None
+    if done.returncode != 0:
+        # stderr only: stdout might hold (part of) the secret.
+        last = (done.stderr or "").strip().splitlines()
+        detail = f": {last[-1]}" if last else ""
+        raise ConfigError(f"the command failed with exit code {done.returncode}{detail}", path=path, key=key)
+    output = done.stdout
     lines = (output or "").strip().splitlines()
     if not lines or not lines[0].strip():
         raise ConfigError("the command printed no token", path=path, key=key)

@@ -104,6 +104,14 @@ def run_config(
     print(f"{'key'.ljust(width_key)}  {'value'.ljust(width_val)}  source", file=out)
     for dotted, shown, source in rows:
         print(f"{dotted.ljust(width_key)}  {shown.ljust(width_val)}  {source}", file=out)
+    if settings.source_of("api_token") == "file" and path.exists() and os.name == "posix":
+        mode = path.stat().st_mode & 0o777
+        if mode & 0o077:
+            print(
+                f"\nwarning: {path} holds the API token and is readable by others (mode {mode:o}); "
+                f"run: chmod 600 {path}",
+                file=out,
+            )
     if not settings.server_url or not (settings.api_token or settings.api_token_command):
         print("\nNot configured yet: run `camtui init`, or try `camtui demo` (no account needed).", file=out)
     return 0

@@ -167,3 +167,16 @@ def test_config_without_file_suggests_init_and_demo(tmp_path: Path, monkeypatch:
     out = io.StringIO()
     assert run_config(parse("config"), out=out, env={}) == 0
     assert "camtui init" in out.getvalue() and "camtui demo" in out.getvalue()
+
+
+def test_config_warns_about_a_token_file_others_can_read(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[server]\nurl = "https://a.example"\napi_token = "abcdefghijkl"\n', encoding="utf-8")
+    path.chmod(0o644)
+    out = io.StringIO()
+    assert run_config(parse("--config", str(path), "config"), out=out, env={}) == 0
+    assert "readable by others (mode 644)" in out.getvalue()
+    path.chmod(0o600)
+    out = io.StringIO()
+    assert run_config(parse("--config", str(path), "config"), out=out, env={}) == 0
+    assert "readable by others" not in out.getvalue()

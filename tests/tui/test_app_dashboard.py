@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from textual.widgets import Input
 from textual.widgets._toast import Toast
 
 from camtui.api import CAMClient, RetryPolicy
@@ -88,7 +89,8 @@ async def test_auth_failure_stops_all_polling_until_the_token_is_fixed(
 
         app.action_set_token()
         await pilot.pause()
-        await pilot.press(*server.admin_token, "enter")
+        app.screen.query_one(Input).value = server.admin_token
+        await pilot.press("enter")
         await wait_until(pilot, lambda: app.connection == "connected")
         assert not app.auth_failed
         await wait_until(pilot, lambda: server.stats()["requests"] > before)
@@ -103,9 +105,9 @@ async def test_offline_then_recovers_when_the_server_comes_back(sandbox_factory,
     async with app.run_test(size=(160, 48), notifications=True) as pilot:
         await wait_until(pilot, lambda: app.connection == "connected")
         server.stop()
+        await wait_until(pilot, lambda: "rooms: server not reachable" in toast_titles(app))
         await wait_until(pilot, lambda: app.connection == "offline")
         assert app.status_line.connection_text == "○ offline"
-        assert "rooms: server not reachable" in toast_titles(app)
         await wait_until(pilot, lambda: "rooms 10:40:00 stale: offline" in app.status_line.panes_text)
 
         sandbox_factory(
@@ -115,3 +117,40 @@ async def test_offline_then_recovers_when_the_server_comes_back(sandbox_factory,
         await wait_until(pilot, lambda: app.connection == "connected", timeout=30)
         await wait_until(pilot, lambda: "rooms 10:40:00" in app.status_line.panes_text)
         assert "rooms 10:40:00 stale" not in app.status_line.panes_text
+
+
+async def test_deferred_lower_panes_arrive_after_the_rooms_data(sandbox_factory, tmp_path: Path) -> None:
+    server = sandbox_factory(now=lambda: NOW, simulation=False, rooms=6, users=50)
+    settings = Settings.defaults().with_changes(server_url=server.url, api_token=server.admin_token)
+    client = CAMClient(server.url, server.admin_token, read_budget=1.0, retry=RetryPolicy(max_attempts=1))
+    app = CamApp(
+        client,
+        Store.open(tmp_path / "s.db"),
+        settings,
+        clock=fixed_clock(NOW),
+        close_on_exit=True,
+        defer_lower_panes=True,
+    )
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        assert app.pane("rooms") is not None
+        await wait_until(pilot, lambda: "lower_panes_mounted" in app.startup_marks)
+        marks = app.startup_marks
+        assert marks["first_rooms_data"] <= marks["lower_panes_mounted"]  # rooms first, the rest after
+        assert not app.query(".pane-loading")
+        await pilot.press("3")
+        assert app.focused is not None and app.focused_pane() is app.pane("composer")
+
+
+async def test_deferred_lower_panes_come_even_if_rooms_never_answers(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as s:  # nobody listens there
+        s.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{s.getsockname()[1]}"
+    settings = Settings.defaults().with_changes(server_url=url, api_token="t" * 20)
+    client = CAMClient(url, "t" * 20, read_budget=0.2, retry=RetryPolicy(max_attempts=1))
+    app = CamApp(client, Store.open(":memory:"), settings, close_on_exit=True, defer_lower_panes=True)
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await wait_until(pilot, lambda: "lower_panes_mounted" in app.startup_marks)
+        assert app.pane("calls") is not None and app.pane("composer") is not None
+        await wait_until(pilot, lambda: app.connection == "offline")

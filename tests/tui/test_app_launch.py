@@ -36,15 +36,17 @@ def run_in_pty(argv: list[str], env: dict[str, str], timeout: float = 60) -> tup
                 return
             chunks.append(data)
 
-    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=subprocess.PIPE, cwd=ROOT, env=env)
+    # Textual draws on stderr: all three standard streams are the terminal, as in real use.
+    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, cwd=ROOT, env=env)
     os.close(slave)
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
     try:
-        _out, err = proc.communicate(timeout=timeout)
+        proc.wait(timeout=timeout)
     finally:
         os.close(master)
-    return proc.returncode, err.decode(errors="replace")
+        reader.join(timeout=5)
+    return proc.returncode, b"".join(chunks).decode(errors="replace")[-3000:]
 
 
 def test_demo_paints_rooms_data_then_quits_and_stops_its_server(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from textual import work
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Input, Static
 from textual.widgets._toast import Toast
 from textual.worker import Worker, WorkerFailed
 
@@ -106,7 +106,13 @@ async def poll(app: CamApp, pilot, pane_id: str = "rooms") -> None:
 
 
 def toasts(app: CamApp) -> list[tuple[str, str]]:
-    return [(t._notification.title, t.render().plain) for t in app.screen.query(Toast)]
+    """(title, body) of each toast on screen, the body as rendered (the title is its first line)."""
+    shown = []
+    for toast in app.screen.query(Toast):
+        title = toast._notification.title
+        text = toast.render().plain
+        shown.append((title, text.removeprefix(f"{title}\n")))
+    return shown
 
 
 def status(app: CamApp) -> tuple[str, str]:
@@ -159,7 +165,7 @@ async def test_805_toasts_once_marks_auth_failed_and_stops_panes(sandbox, tmp_pa
         app.action_set_token()
         await pilot.pause()
         assert isinstance(app.screen, TokenScreen)
-        await pilot.press(*sandbox.admin_token)
+        app.screen.query_one(Input).value = sandbox.admin_token
         await pilot.press("enter")
         await pilot.pause()
         await app.workers.wait_for_complete()
@@ -376,7 +382,7 @@ async def test_palette_offers_app_and_pane_commands(sandbox, tmp_path: Path) -> 
 
         await pilot.press("2", "ctrl+p")
         await pilot.pause()
-        await pilot.press(*"Poke the pane")
+        await pilot.press(*"Poke")
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()
@@ -384,7 +390,7 @@ async def test_palette_offers_app_and_pane_commands(sandbox, tmp_path: Path) -> 
 
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*"Extra command")
+        await pilot.press(*"Extra")
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()
@@ -450,3 +456,14 @@ async def test_configured_theme_applies_and_a_bad_one_is_reported(sandbox, tmp_p
             await pilot.pause()
             assert app.theme == expected
             assert any("unknown theme 'no-such'" in text for _t, text in toasts(app)) is warned
+
+
+async def test_a_bug_is_a_toast_not_a_crash_and_leaves_the_connection_alone(sandbox, tmp_path: Path) -> None:
+    app = build(sandbox.url, sandbox.admin_token, tmp_path)
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        await poll(app, pilot, "rooms")
+        app.report_error(RuntimeError("unexpected [b]thing[/x]"), "calls")
+        app.report_error(RuntimeError("unexpected [b]thing[/x]"), "calls")
+        await pilot.pause()
+        assert toasts(app) == [("calls: RuntimeError", "unexpected [b]thing[/x]")]
+        assert app.connection == "connected"
