@@ -11,41 +11,31 @@ import argparse
 import asyncio
 import json
 import sys
-import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from camtui.cli_support import (
+    ENV_SERVER,
+    ENV_TOKEN,
+    EXIT_API,
+    EXIT_NETWORK,
+    EXIT_OK,
+    EXIT_USAGE,
+    Connection,
+    UsageProblem,
+    load_connection,
+    open_client,
+    print_json,
+)
+
 if TYPE_CHECKING:
     from camtui.api import CAMClient, ConferenceRoom, RetryPolicy, User
 
-EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_NETWORK = 0, 1, 2, 3
-ENV_SERVER = "CAMTUI_SERVER_URL"
-ENV_TOKEN = "CAMTUI_API_TOKEN"
-
-
 RETRY_POLICY: RetryPolicy | None = None
 """A `RetryPolicy` for every verb's client; None: the client's default (tests set a fast one)."""
-
-
-class UsageProblem(Exception):
-    """Bad input from the user: one line on stderr, exit code 2."""
-
-
-@dataclass(frozen=True, slots=True)
-class Connection:
-    server_url: str
-    api_token: str
-    ca_bundle: str | None = None
-    verify_tls: bool = True
-    timeout: float = 10.0
-    read_budget: float = 30.0
-    time_zone: str = "Asia/Tokyo"
-
-    def __repr__(self) -> str:
-        return f"Connection({self.server_url!r}, api_token='***')"
 
 
 # ------------------------------------------------------------------------------------------ registration
@@ -157,29 +147,14 @@ def _verb(action: Action) -> Callable[[argparse.Namespace], int]:
 
 def run_verb(args: argparse.Namespace, action: Action) -> int:
     """Load the connection, run `action` with a client, and map every failure to one line + an exit code."""
-    from camtui.api import CAMAPIError, CAMClient, InsecureTokenWarning, OutcomeUnknown, TransportError
+    from camtui.api import CAMAPIError, OutcomeUnknown, TransportError
 
     as_json = bool(getattr(args, "json", False))
     try:
         conn = load_connection(getattr(args, "config", None))
 
         async def main() -> Any:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", InsecureTokenWarning)
-                try:
-                    client = CAMClient(
-                        conn.server_url,
-                        conn.api_token,
-                        timeout=conn.timeout,
-                        read_budget=conn.read_budget,
-                        ca_bundle=conn.ca_bundle,
-                        verify=conn.verify_tls,
-                        retry=RETRY_POLICY,
-                    )
-                except ValueError as exc:
-                    raise UsageProblem(str(exc)) from None
-            for w in caught:
-                _err(f"warning: {w.message}")
+            client = open_client(conn, retry=RETRY_POLICY, on_warning=lambda text: _err(f"warning: {text}"))
             async with client:
                 return await action(args, client, conn)
 
@@ -192,18 +167,18 @@ def run_verb(args: argparse.Namespace, action: Action) -> int:
         if exc.hint:
             _err(f"hint: {exc.hint}")
         if as_json:
-            _print_json({"ok": False, "error": _error_json(exc)})
+            print_json({"ok": False, "error": _error_json(exc)})
         return EXIT_API
     except (TransportError, OutcomeUnknown) as exc:
         _err(str(exc))
         if as_json:
             kind = "outcome_unknown" if isinstance(exc, OutcomeUnknown) else "network"
-            _print_json({"ok": False, "error": {"kind": kind, "detail": str(exc)}})
+            print_json({"ok": False, "error": {"kind": kind, "detail": str(exc)}})
         return EXIT_NETWORK
     if output.text is None:
         pass  # the verb wrote its own stdout (a CSV on `-`)
     elif as_json:
-        _print_json(output.data)
+        print_json(output.data)
     else:
         print(output.text)
     return EXIT_OK
@@ -215,31 +190,6 @@ class Output:
 
     text: str | None
     data: Any
-
-
-def load_connection(config_path: str | None) -> Connection:
-    """Server URL, token and TLS settings: `camtui.config.load_settings` (the file, then the environment)."""
-    from camtui.config import ConfigError, load_settings
-
-    try:
-        settings = load_settings(config_path)
-    except ConfigError as exc:
-        raise UsageProblem(f"config: {exc}") from None
-    server = (settings.server_url or "").strip()
-    token = (settings.api_token or "").strip()
-    if not server:
-        raise UsageProblem(f"no server URL: set {ENV_SERVER} or server_url in the config file (camtui init)")
-    if not token:
-        raise UsageProblem(f"no API token: set {ENV_TOKEN} or api_token in the config file (camtui init)")
-    return Connection(
-        server_url=server,
-        api_token=token,
-        ca_bundle=settings.ca_bundle or None,
-        verify_tls=settings.verify_tls,
-        timeout=settings.timeout_seconds,
-        read_budget=settings.read_budget_seconds,
-        time_zone=settings.time_zone,
-    )
 
 
 # ------------------------------------------------------------------------------------------- the verbs
@@ -473,6 +423,7 @@ def validate_users_csv(text: str, name: str) -> list[User]:
     import io
 
     from camtui.api import User
+    from camtui.api.wire import USERS_CSV_COLUMNS
 
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -482,7 +433,7 @@ def validate_users_csv(text: str, name: str) -> list[User]:
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise UsageProblem(f"{name}: empty file; the first line must be the header (uid,email,...)")
     header = [h.strip().lower() for h in rows[0]]
-    known = {"uid", "email", "name", "romaji", "department", "position", "admin"}
+    known = set(USERS_CSV_COLUMNS)
     unknown = [h for h in header if h not in known]
     if unknown:
         raise UsageProblem(
@@ -586,10 +537,6 @@ async def _chatroom(args: argparse.Namespace, client: CAMClient, conn: Connectio
 
 def _err(text: str) -> None:
     print(f"camtui: {text}", file=sys.stderr)
-
-
-def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def _error_json(exc: Any) -> dict[str, Any]:

@@ -21,8 +21,9 @@ for _unit, _names in {
     for _name in _names:
         _UNITS[_name] = _unit
 
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]+|秒|分|時間|日|週間)")
-_DURATION = re.compile(r"^(?:(?:\d+(?:\.\d+)?)\s*(?:[a-z]+|秒|分|時間|日|週間)\s*(?:and\s+|,\s*)?)+$")
+_NUMBER, _UNIT = r"\d+(?:\.\d+)?", r"[a-z]+|秒|分|時間|日|週間"
+_DURATION_PART = re.compile(rf"({_NUMBER})\s*({_UNIT})")
+_DURATION = re.compile(rf"^(?:(?:{_NUMBER})\s*(?:{_UNIT})\s*(?:and\s+|,\s*)?)+$")
 _CLOCK = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$")
 _WEEKDAYS = {
     "mon": 0, "monday": 0, "月": 0, "月曜": 0, "月曜日": 0,

@@ -7,46 +7,21 @@ async with CAMClient("https://cam.example.com", token) as client:
 
 from __future__ import annotations
 
+from camtui.api import models
 from camtui.api.client import METHODS, CAMClient, InsecureTokenWarning
 from camtui.api.errors import CAMAPIError, CAMError, MalformedResponse, OutcomeUnknown, TransportError
-from camtui.api.models import (
-    MESSENGER,
-    BatchItem,
-    BatchSendResult,
-    CallStats,
-    ChatRoom,
-    ConferenceRoom,
-    QuickCall,
-    Reservation,
-    RoomStatus,
-    SendResult,
-    User,
-    UsersExport,
-    UsersUpdateResult,
-)
+from camtui.api.models import *  # noqa: F403  (the names in models.__all__)
 from camtui.api.retry import RetryPolicy
 
 __all__ = [
-    "MESSENGER",
     "METHODS",
-    "BatchItem",
-    "BatchSendResult",
     "CAMAPIError",
     "CAMClient",
     "CAMError",
-    "CallStats",
-    "ChatRoom",
-    "ConferenceRoom",
     "InsecureTokenWarning",
     "MalformedResponse",
     "OutcomeUnknown",
-    "QuickCall",
-    "Reservation",
     "RetryPolicy",
-    "RoomStatus",
-    "SendResult",
     "TransportError",
-    "User",
-    "UsersExport",
-    "UsersUpdateResult",
 ]
+__all__ += models.__all__

@@ -380,19 +380,13 @@ class CAMClient:
         first = entries[0] if entries else {}
         code = str(first.get("code") or _status_of(body) or http_status).strip()
 
-        def opt_int(key: str) -> int | None:
-            try:
-                return wire.as_int(first.get(key), None)
-            except wire.MalformedBody:
-                return None
-
         return CAMAPIError(
             code,
             self._redact(str(first.get("message") or "")),
             http_status=http_status,
             method=method,
-            index=opt_int("index"),
-            line=opt_int("line"),
+            index=_int_or_none(first.get("index")),
+            line=_int_or_none(first.get("line")),
             field=str(first["field"]) if first.get("field") not in (None, "") else None,
             errors=entries,
             retry_after=retry_after,
@@ -415,8 +409,14 @@ def _ssl_verify(verify: bool, ca_bundle: str | None) -> ssl.SSLContext | bool:
 
 
 def _status_of(body: dict[str, Any]) -> int | None:
+    return _int_or_none(body.get("status"))
+
+
+def _int_or_none(value: Any) -> int | None:
+    """An envelope number (int or numeric string), or None when absent or unreadable: error details are
+    best effort, never a reason to lose the error itself."""
     try:
-        return wire.as_int(body.get("status"), None)
+        return wire.as_int(value, None)
     except wire.MalformedBody:
         return None
 

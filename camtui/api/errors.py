@@ -78,11 +78,12 @@ class CAMAPIError(CAMError):
         return text
 
     def __reduce__(self) -> Any:
-        return (_rebuild_api_error, (self.__dict__.copy(),))
+        # Rebuilt from the attributes, not the constructor: subclasses take other arguments.
+        return (_rebuild_api_error, (type(self), self.__dict__.copy()))
 
 
-def _rebuild_api_error(state: dict[str, Any]) -> CAMAPIError:
-    err = CAMAPIError.__new__(CAMAPIError)
+def _rebuild_api_error(cls: type[CAMAPIError], state: dict[str, Any]) -> CAMAPIError:
+    err = cls.__new__(cls)
     err.__dict__.update(state)
     Exception.__init__(err, str(err))
     return err
@@ -97,16 +98,6 @@ class MalformedResponse(CAMAPIError):
 
     def __init__(self, message: str, *, http_status: int = 200, method: str | None = None) -> None:
         super().__init__("500", message, http_status=http_status, meaning="Malformed response", method=method)
-
-    def __reduce__(self) -> Any:
-        return (_rebuild_malformed, (self.__dict__.copy(),))
-
-
-def _rebuild_malformed(state: dict[str, Any]) -> MalformedResponse:
-    err = MalformedResponse.__new__(MalformedResponse)
-    err.__dict__.update(state)
-    Exception.__init__(err, str(err))
-    return err
 
 
 class TransportError(CAMError):

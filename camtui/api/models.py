@@ -11,6 +11,23 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
+__all__ = [
+    "MESSENGER",
+    "BatchItem",
+    "BatchSendResult",
+    "CallStats",
+    "ChatRoom",
+    "ConferenceRoom",
+    "QuickCall",
+    "Reservation",
+    "RoomStatus",
+    "SendResult",
+    "User",
+    "UsersExport",
+    "UsersUpdateResult",
+]
+"""Every model; `camtui.api` re-exports exactly these."""
+
 MESSENGER = "messenger"
 """The `send` value for direct messages (the spec's `panelName` for the messenger)."""
 

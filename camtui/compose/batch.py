@@ -25,12 +25,12 @@ from typing import Any, Literal
 
 from camtui.api import codes, lenient_json
 from camtui.api.errors import CAMAPIError, OutcomeUnknown, TransportError
+from camtui.api.models import MESSENGER
 from camtui.compose.matcher import EMAIL_RE, RecipientMatcher, predict_code
 from camtui.store import ItemOutcome, SentInput, Store
 from camtui.store.batch_journal import BatchJournalRepo
 from camtui.store.db import transaction
 
-MESSENGER = "messenger"
 SERVER_MAX_ITEMS = 1000
 """The sandbox (and, we assume, the server) refuses larger sendMessages batches."""
 MAX_CHUNK_BYTES = 4 * 1024 * 1024
@@ -262,9 +262,9 @@ class BatchPlan:
         """The plan as text (CLI output, the composer's plan view)."""
         c = self.counts
         out = [
-            f"{c['items']} item{'s' if c['items'] != 1 else ''} in {Path(self.file.path).name}: "
-            f"{c['to_send']} to send in {c['chunks']} request{'s' if c['chunks'] != 1 else ''} "
-            f"({c['recipients']} recipient{'s' if c['recipients'] != 1 else ''}), about {_duration(self.estimate_seconds)}",
+            f"{_plural(c['items'], 'item')} in {Path(self.file.path).name}: "
+            f"{c['to_send']} to send in {_plural(c['chunks'], 'request')} "
+            f"({_plural(c['recipients'], 'recipient')}), about {_duration(self.estimate_seconds)}",
         ]
         skipped = [
             (label, c[key])
@@ -278,9 +278,7 @@ class BatchPlan:
         ]
         if skipped:
             out.append("skipped: " + ", ".join(f"{n} {label}" for label, n in skipped))
-        out.append(
-            f"{c['errors']} error{'s' if c['errors'] != 1 else ''}, {c['warnings']} warning{'s' if c['warnings'] != 1 else ''}"
-        )
+        out.append(f"{_plural(c['errors'], 'error')}, {_plural(c['warnings'], 'warning')}")
         shown = sorted(
             self.problems, key=lambda p: (p.severity != "error", p.index if p.index is not None else -1)
         )
@@ -471,6 +469,11 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 60:.0f} min"
 
 
+def _plural(n: int, noun: str) -> str:
+    """The count with its noun: 1 item, 2 items, 0 items."""
+    return f"{n} {noun}{'s' if n != 1 else ''}"
+
+
 # -- applying it -------------------------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class BatchProgress:
@@ -577,34 +580,29 @@ async def apply_batch(
             journal.mark_sending(bf.fingerprint, [(i, entries[i].item_hash) for i in chunk])
             try:
                 result = await client.send_messages([entries[i].to_batch_item() for i in chunk])
-            except CAMAPIError as exc:
-                bad = _item_errors(exc, chunk)
-                if bad:
-                    journal.record(
-                        bf.fingerprint,
-                        [
-                            ItemOutcome(i, "failed", None, code, reason, entries[i].item_hash)
-                            for i, (code, reason) in bad.items()
-                        ],
-                    )
-                    failed += len(bad)
-                    failures.update({i: f"{code} {reason}" for i, (code, reason) in bad.items()})
-                    rest = [i for i in chunk if i not in bad]
-                    journal.clear(bf.fingerprint, rest)
-                    attempted.difference_update(rest)
-                    if rest:
-                        queue.insert(0, rest)  # the server refused the chunk as a whole: send the good ones
-                        continue
-                else:
+            except (CAMAPIError, TransportError) as exc:
+                bad = _item_errors(exc, chunk) if isinstance(exc, CAMAPIError) else {}
+                if not bad:
+                    # About the request as a whole (auth, network down): none of the chunk counts as attempted.
                     journal.clear(bf.fingerprint, chunk)
                     attempted.difference_update(chunk)
                     stopped = str(exc)
                     break
-            except TransportError as exc:
-                journal.clear(bf.fingerprint, chunk)
-                attempted.difference_update(chunk)
-                stopped = str(exc)
-                break
+                journal.record(
+                    bf.fingerprint,
+                    [
+                        ItemOutcome(i, "failed", None, code, reason, entries[i].item_hash)
+                        for i, (code, reason) in bad.items()
+                    ],
+                )
+                failed += len(bad)
+                failures.update({i: f"{code} {reason}" for i, (code, reason) in bad.items()})
+                rest = [i for i in chunk if i not in bad]
+                journal.clear(bf.fingerprint, rest)
+                attempted.difference_update(rest)
+                if rest:
+                    queue.insert(0, rest)  # the server refused the chunk as a whole: send the good ones
+                    continue
             except OutcomeUnknown as exc:
                 journal.record(
                     bf.fingerprint,

@@ -10,16 +10,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import os
 import sys
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_NETWORK = 0, 1, 2, 3
-ENV_SERVER = "CAMTUI_SERVER_URL"
-ENV_TOKEN = "CAMTUI_API_TOKEN"
+from camtui.cli_support import (
+    ENV_SERVER,
+    ENV_TOKEN,
+    EXIT_API,
+    EXIT_NETWORK,
+    EXIT_OK,
+    EXIT_USAGE,
+    Connection,
+    UsageProblem,
+    load_connection,
+    open_client,
+    print_json,
+)
+
 DIRECTORY_MAX_AGE = timedelta(minutes=10)
 """A cached directory younger than this is used as is; older, it is refreshed with exportUsers first."""
 
@@ -53,24 +61,6 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=run)
 
 
-@dataclass(frozen=True, slots=True)
-class _Conn:
-    server_url: str
-    api_token: str
-    ca_bundle: str | None
-    verify_tls: bool
-    timeout: float
-    store_path: str | None
-    chat_rooms: tuple[str, ...]
-
-    def __repr__(self) -> str:
-        return f"_Conn({self.server_url!r}, api_token='***')"
-
-
-class _Usage(Exception):
-    pass
-
-
 def run(args: argparse.Namespace) -> int:
     from camtui.compose.batch import BatchLoadError, load_batch_file
 
@@ -82,8 +72,8 @@ def run(args: argparse.Namespace) -> int:
     except BatchLoadError as exc:
         return _fail(str(exc), EXIT_USAGE, as_json)
     try:
-        conn = _load_conn(getattr(args, "config", None))
-    except _Usage as exc:
+        conn = load_connection(getattr(args, "config", None))
+    except UsageProblem as exc:
         return _fail(str(exc), EXIT_USAGE, as_json)
     from camtui.store import Store
 
@@ -101,8 +91,7 @@ def run(args: argparse.Namespace) -> int:
         store.close()
 
 
-async def _main(args: argparse.Namespace, bf: Any, conn: _Conn, store: Any) -> int:
-    from camtui.api import CAMClient
+async def _main(args: argparse.Namespace, bf: Any, conn: Connection, store: Any) -> int:
     from camtui.compose.batch import RATE_KEY, BatchRefused, apply_batch, plan_batch
     from camtui.store import BatchBusyError
 
@@ -120,14 +109,8 @@ async def _main(args: argparse.Namespace, bf: Any, conn: _Conn, store: Any) -> i
             as_json,
         )
     try:
-        client = CAMClient(
-            conn.server_url,
-            conn.api_token,
-            timeout=conn.timeout,
-            ca_bundle=conn.ca_bundle,
-            verify=conn.verify_tls,
-        )
-    except ValueError as exc:
+        client = open_client(conn)
+    except UsageProblem as exc:
         return _fail(str(exc), EXIT_USAGE, as_json)
     async with client:
         users, note = await _directory(client, store)
@@ -151,14 +134,14 @@ async def _main(args: argparse.Namespace, bf: Any, conn: _Conn, store: Any) -> i
                 print(line)
         if not plan.ok:
             if as_json:
-                _print_json({"ok": False, "plan": _plan_json(plan), "summary": None})
+                print_json({"ok": False, "plan": _plan_json(plan), "summary": None})
             _err(
                 "nothing was sent: fix the errors above (or use --skip-invalid to send only the valid items)"
             )
             return EXIT_API
         if args.dry_run or not plan.to_send:
             if as_json:
-                _print_json(
+                print_json(
                     {"ok": True, "dry_run": bool(args.dry_run), "plan": _plan_json(plan), "summary": None}
                 )
             elif not plan.to_send:
@@ -186,7 +169,7 @@ async def _main(args: argparse.Namespace, bf: Any, conn: _Conn, store: Any) -> i
         if show_progress:
             print(file=sys.stderr)
     if as_json:
-        _print_json({"ok": summary.ok, "plan": _plan_json(plan), "summary": _summary_json(summary)})
+        print_json({"ok": summary.ok, "plan": _plan_json(plan), "summary": _summary_json(summary)})
     else:
         for line in summary.lines():
             print(line)
@@ -228,36 +211,6 @@ async def _directory(client: Any, store: Any) -> tuple[Any, str | None]:
     return RecipientMatcher(export.users), None
 
 
-def _load_conn(config_path: str | None) -> _Conn:
-    settings: Any = None
-    try:
-        from camtui import config as config_module
-    except ModuleNotFoundError as exc:  # the shell's config module not there: environment only
-        if exc.name != "camtui.config":
-            raise
-        config_module = None  # type: ignore[assignment]
-    if config_module is not None:
-        try:
-            settings = config_module.load_settings(config_path)
-        except config_module.ConfigError as exc:
-            raise _Usage(f"config: {exc}") from None
-    server = (os.environ.get(ENV_SERVER) or getattr(settings, "server_url", None) or "").strip()
-    token = (os.environ.get(ENV_TOKEN) or getattr(settings, "api_token", None) or "").strip()
-    if not server:
-        raise _Usage(f"no server URL: set {ENV_SERVER} or server_url in the config file (camtui init)")
-    if not token:
-        raise _Usage(f"no API token: set {ENV_TOKEN} or api_token in the config file (camtui init)")
-    return _Conn(
-        server_url=server,
-        api_token=token,
-        ca_bundle=getattr(settings, "ca_bundle", None),
-        verify_tls=bool(getattr(settings, "verify_tls", True)),
-        timeout=float(getattr(settings, "timeout_seconds", 10.0) or 10.0),
-        store_path=getattr(settings, "store_path", None),
-        chat_rooms=tuple(getattr(settings, "chat_rooms", ()) or ()),
-    )
-
-
 def _plan_json(plan: Any) -> dict[str, Any]:
     return {
         "file": plan.file.path,
@@ -294,13 +247,9 @@ def _summary_json(summary: Any) -> dict[str, Any]:
 def _fail(message: str, code: int, as_json: bool) -> int:
     _err(message)
     if as_json:
-        _print_json({"ok": False, "error": message})
+        print_json({"ok": False, "error": message})
     return code
 
 
 def _err(message: str) -> None:
     print(message, file=sys.stderr)
-
-
-def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))

@@ -24,6 +24,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import replace as with_changes
 from typing import Any, Literal
 
 from camtui.compose.kana import collapse_long_vowels, has_kana, to_romaji
@@ -37,7 +38,7 @@ _MACRONS = str.maketrans("āīūēōâîûêôĀĪŪĒŌÂÎÛÊÔ", "aiueoaiueo
 _WORD_SPLIT = re.compile(r"[\s・/／()（）\[\]【】「」,、]+")
 _LOCAL_SPLIT = re.compile(r"[._+\-]+")
 _SEPARATORS = ",、，;；\n"
-_SEP_RE = re.compile(r"[,、，;；\n]")
+_SEP_RE = re.compile(f"[{re.escape(_SEPARATORS)}]")
 EMAIL_RE = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\".]+$")
 _TYPO_MIN = 3
 _BOUNDARY = frozenset(" ._+-\x01")
@@ -458,7 +459,7 @@ class RecipientMatcher:
             if entry.email is not None:
                 key = entry.email.lower()
                 if key in seen:
-                    entry = _with_duplicate(entry)
+                    entry = with_changes(entry, duplicate=True)
                 seen.add(key)
             out.append(entry)
         return out
@@ -480,20 +481,6 @@ class RecipientMatcher:
         guesses = tuple(c.user for c in self.match(token, 5))
         status: Status = "ambiguous" if guesses else "invalid"
         return RecipientEntry(token, start, end, status, None, None, guesses)
-
-
-def _with_duplicate(entry: RecipientEntry) -> RecipientEntry:
-    return RecipientEntry(
-        entry.token,
-        entry.start,
-        entry.end,
-        entry.status,
-        entry.email,
-        entry.user,
-        entry.candidates,
-        True,
-        entry.predicted_code,
-    )
 
 
 def predict_code(email: str, org_domains: Iterable[str]) -> str:

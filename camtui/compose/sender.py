@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from camtui.api.errors import CAMAPIError, OutcomeUnknown, TransportError
+from camtui.api.models import MESSENGER
 from camtui.store import OutboxEntry, SentRecord, Store
 from camtui.store.db import transaction
-
-MESSENGER = "messenger"
 
 SendStatus = Literal["sent", "failed", "unknown"]
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import inspect
 import logging
 import multiprocessing
 import pickle
@@ -19,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec
 
 import httpx
 
@@ -287,6 +289,29 @@ def _quick_stop_server_class() -> type:
     return QuickStopServer
 
 
+_P = ParamSpec("_P")
+
+
+def _same_keywords_as(
+    template: Callable[_P, RunningSandbox],
+) -> Callable[[Callable[..., RunningSandbox]], Callable[_P, RunningSandbox]]:
+    """Give a starter exactly `template`'s keywords and defaults, so the options are listed once (on
+    `start_sandbox`); a misspelt or missing keyword is still a TypeError at the call, in this process."""
+    signature = inspect.signature(template)
+
+    def decorate(func: Callable[..., RunningSandbox]) -> Callable[_P, RunningSandbox]:
+        @functools.wraps(func)
+        def starter(*args: _P.args, **kwargs: _P.kwargs) -> RunningSandbox:
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            return func(**bound.arguments)
+
+        starter.__signature__ = signature  # type: ignore[attr-defined]
+        return starter
+
+    return decorate
+
+
 def _child_main(kwargs: dict[str, Any], pipe: Any) -> None:
     """Child process body: start the sandbox, report its URL, serve until told to stop (or the parent dies)."""
     try:
@@ -303,49 +328,21 @@ def _child_main(kwargs: dict[str, Any], pipe: Any) -> None:
         sandbox.stop()
 
 
-def start_sandbox_process(
-    *,
-    db_path: Path | str | None = None,
-    seed: int = 1,
-    rooms: int = 24,
-    users: int = 2000,
-    simulation: bool = True,
-    admin_token: str | None = None,
-    user_token: str | None = None,
-    faults: dict[str, Any] | None = None,
-    rate_limit: float | None = None,
-    now: Callable[[], datetime] | None = None,
-    host: str = "127.0.0.1",
-    port: int = 0,
-    simulation_interval: float = 2.0,
-) -> RunningSandbox:
+@_same_keywords_as(start_sandbox)
+def start_sandbox_process(**options: Any) -> RunningSandbox:
     """Start a sandbox in a child process (its own interpreter and GIL). A `now` that cannot be pickled is
     evaluated once and the child's clock is fixed at that instant."""
+    now = options["now"]
     if now is not None:
         try:
             pickle.dumps(now)
         except Exception:
-            now = FixedClock(now())
-    admin_token = admin_token or secrets.token_urlsafe(24)
-    user_token = user_token or secrets.token_urlsafe(24)
-    kwargs = {
-        "db_path": db_path,
-        "seed": seed,
-        "rooms": rooms,
-        "users": users,
-        "simulation": simulation,
-        "admin_token": admin_token,
-        "user_token": user_token,
-        "faults": faults,
-        "rate_limit": rate_limit,
-        "now": now,
-        "host": host,
-        "port": port,
-        "simulation_interval": simulation_interval,
-    }
+            options["now"] = FixedClock(now())
+    admin_token = options["admin_token"] = options["admin_token"] or secrets.token_urlsafe(24)
+    user_token = options["user_token"] = options["user_token"] or secrets.token_urlsafe(24)
     ctx = multiprocessing.get_context("spawn")
     parent_end, child_end = ctx.Pipe()
-    process = ctx.Process(target=_child_main, args=(kwargs, child_end), name="camtui-sandbox", daemon=True)
+    process = ctx.Process(target=_child_main, args=(options, child_end), name="camtui-sandbox", daemon=True)
     process.start()
     child_end.close()
     if not parent_end.poll(START_TIMEOUT_S * 2):

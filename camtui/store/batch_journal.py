@@ -10,17 +10,15 @@ It is what makes re-running a file, or resuming after a crash or ^C, never send 
 from __future__ import annotations
 
 import os
-import sqlite3
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from camtui.clock import Clock, system_clock
-from camtui.store.db import from_ms, from_ms_required, pid_alive, to_ms, transaction
+from camtui.store.db import Repository, from_ms, from_ms_required, pid_alive
 
 ItemState = Literal["sending", "sent", "failed", "unknown"]
+ITEM_STATES: tuple[ItemState, ...] = ("sending", "sent", "failed", "unknown")
 
 _SCHEMA = (
     """
@@ -75,27 +73,21 @@ class ItemOutcome:
     """Content hash of the item (destination, text, recipients): recognises it in an edited copy of the file."""
 
 
-class BatchJournalRepo:
-    def __init__(
-        self, conn: sqlite3.Connection, *, lock: threading.RLock | None = None, clock: Clock = system_clock
-    ) -> None:
-        self._conn = conn
-        self._lock = lock or threading.RLock()
-        self._clock = clock
-        with self._lock:
-            for stmt in _SCHEMA:
-                conn.execute(stmt)
-            columns = {row[1] for row in conn.execute("PRAGMA table_info(batch_items)")}
-            if "item_hash" not in columns:  # databases from before item hashes
-                conn.execute("ALTER TABLE batch_items ADD COLUMN item_hash TEXT")
+class BatchJournalRepo(Repository):
+    SCHEMA = _SCHEMA
+
+    def _migrate(self) -> None:
+        columns = {row[1] for row in self._conn.execute("PRAGMA table_info(batch_items)")}
+        if "item_hash" not in columns:  # databases from before item hashes
+            self._conn.execute("ALTER TABLE batch_items ADD COLUMN item_hash TEXT")
 
     def begin(self, fingerprint: str, path: str, total: int) -> BatchRun:
         """Open (or reopen) the run for this file and claim it for this process.
 
         Items a dead process left `sending` become `unknown`. Raises BatchBusyError if a live process owns it."""
-        now = to_ms(self._clock())
+        now = self._now_ms()
         me = os.getpid()
-        with transaction(self._conn, self._lock) as c:
+        with self._transaction() as c:
             row = c.execute("SELECT owner_pid FROM batch_runs WHERE fingerprint=?", (fingerprint,)).fetchone()
             if row is None:
                 c.execute(
@@ -120,48 +112,31 @@ class BatchJournalRepo:
 
     def settle_in_flight(self, fingerprint: str, why: str) -> int:
         """Items still `sending` become `unknown` (their request may or may not have landed)."""
-        now = to_ms(self._clock())
-        with self._lock:
-            cur = self._conn.execute(
-                "UPDATE batch_items SET state='unknown', updated_ms=?, reason=? WHERE fingerprint=? AND state='sending'",
-                (now, f"{why}; it may or may not have been delivered", fingerprint),
-            )
+        cur = self._execute(
+            "UPDATE batch_items SET state='unknown', updated_ms=?, reason=? WHERE fingerprint=? AND state='sending'",
+            (self._now_ms(), f"{why}; it may or may not have been delivered", fingerprint),
+        )
         return cur.rowcount
 
     def release(self, fingerprint: str, *, finished: bool = False) -> None:
         """Give up ownership (end of a run, ^C); `finished` stamps the run as complete."""
-        now = to_ms(self._clock())
-        with self._lock:
-            self._conn.execute(
-                "UPDATE batch_runs SET owner_pid=NULL, updated_ms=?, finished_ms=CASE WHEN ? THEN ? "
-                "ELSE finished_ms END WHERE fingerprint=?",
-                (now, int(finished), now, fingerprint),
-            )
+        now = self._now_ms()
+        self._execute(
+            "UPDATE batch_runs SET owner_pid=NULL, updated_ms=?, finished_ms=CASE WHEN ? THEN ? "
+            "ELSE finished_ms END WHERE fingerprint=?",
+            (now, int(finished), now, fingerprint),
+        )
 
     def run(self, fingerprint: str) -> BatchRun | None:
-        with self._lock:
-            row = self._conn.execute(
-                "SELECT fingerprint, path, total, created_ms, updated_ms, finished_ms FROM batch_runs "
-                "WHERE fingerprint=?",
-                (fingerprint,),
-            ).fetchone()
+        row = self._one(f"SELECT {_RUN_COLS} FROM batch_runs WHERE fingerprint=?", (fingerprint,))
         return _run(row) if row else None
 
     def runs(self) -> list[BatchRun]:
         """Newest first."""
-        with self._lock:
-            rows = self._conn.execute(
-                "SELECT fingerprint, path, total, created_ms, updated_ms, finished_ms FROM batch_runs "
-                "ORDER BY updated_ms DESC"
-            ).fetchall()
-        return [_run(r) for r in rows]
+        return [_run(r) for r in self._all(f"SELECT {_RUN_COLS} FROM batch_runs ORDER BY updated_ms DESC")]
 
     def outcomes(self, fingerprint: str) -> dict[int, ItemOutcome]:
-        with self._lock:
-            rows = self._conn.execute(
-                "SELECT idx, state, message_id, code, reason, item_hash FROM batch_items WHERE fingerprint=?",
-                (fingerprint,),
-            ).fetchall()
+        rows = self._all(f"SELECT {_ITEM_COLS} FROM batch_items WHERE fingerprint=?", (fingerprint,))
         return {r[0]: ItemOutcome(*r) for r in rows}
 
     def delivered_elsewhere(self, path: str, fingerprint: str) -> dict[str, tuple[BatchRun, ItemOutcome]]:
@@ -169,18 +144,16 @@ class BatchJournalRepo:
         may have sent (`sent`, `unknown`, `sending`): an edited file resumed must not send them again."""
         out: dict[str, tuple[BatchRun, ItemOutcome]] = {}
         with self._lock:
-            runs = self._conn.execute(
-                "SELECT fingerprint, path, total, created_ms, updated_ms, finished_ms FROM batch_runs "
-                "WHERE path=? AND fingerprint<>? ORDER BY updated_ms",
+            runs = self._all(
+                f"SELECT {_RUN_COLS} FROM batch_runs WHERE path=? AND fingerprint<>? ORDER BY updated_ms",
                 (path, fingerprint),
-            ).fetchall()
+            )
             for row in runs:
                 run = _run(row)
-                items = self._conn.execute(
-                    "SELECT idx, state, message_id, code, reason, item_hash FROM batch_items "
-                    "WHERE fingerprint=? AND item_hash IS NOT NULL",
+                items = self._all(
+                    f"SELECT {_ITEM_COLS} FROM batch_items WHERE fingerprint=? AND item_hash IS NOT NULL",
                     (run.fingerprint,),
-                ).fetchall()
+                )
                 if sum(1 for r in items if r[1] == "sent") >= run.total:
                     continue  # that version went out completely: this is a new batch, not a resume
                 for r in items:
@@ -189,13 +162,11 @@ class BatchJournalRepo:
         return out
 
     def counts(self, fingerprint: str) -> dict[str, int]:
-        out = {"sending": 0, "sent": 0, "failed": 0, "unknown": 0}
-        with self._lock:
-            for state, n in self._conn.execute(
-                "SELECT state, COUNT(*) FROM batch_items WHERE fingerprint=? GROUP BY state", (fingerprint,)
-            ):
-                out[state] = n
-        return out
+        return self._tally(
+            ITEM_STATES,
+            "SELECT state, COUNT(*) FROM batch_items WHERE fingerprint=? GROUP BY state",
+            (fingerprint,),
+        )
 
     def mark_sending(self, fingerprint: str, items: Iterable[tuple[int, str | None]]) -> None:
         """Written before a chunk's request leaves: (index, item hash) pairs."""
@@ -203,14 +174,14 @@ class BatchJournalRepo:
 
     def clear(self, fingerprint: str, indices: Iterable[int]) -> None:
         """Back to "never attempted" (the server refused the whole request before processing any of them)."""
-        with transaction(self._conn, self._lock) as c:
+        with self._transaction() as c:
             c.executemany(
                 "DELETE FROM batch_items WHERE fingerprint=? AND idx=?", [(fingerprint, i) for i in indices]
             )
 
     def record(self, fingerprint: str, outcomes: Sequence[ItemOutcome]) -> None:
-        now = to_ms(self._clock())
-        with transaction(self._conn, self._lock) as c:
+        now = self._now_ms()
+        with self._transaction() as c:
             c.executemany(
                 "INSERT INTO batch_items(fingerprint, idx, state, message_id, code, reason, item_hash, updated_ms) "
                 "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(fingerprint, idx) DO UPDATE SET state=excluded.state, "
@@ -225,10 +196,14 @@ class BatchJournalRepo:
 
     def forget(self, fingerprint: str) -> bool:
         """Drop a run and its items (the user wants to send the same file again, deliberately)."""
-        with transaction(self._conn, self._lock) as c:
+        with self._transaction() as c:
             c.execute("DELETE FROM batch_items WHERE fingerprint=?", (fingerprint,))
             cur = c.execute("DELETE FROM batch_runs WHERE fingerprint=?", (fingerprint,))
         return cur.rowcount > 0
+
+
+_RUN_COLS = "fingerprint, path, total, created_ms, updated_ms, finished_ms"
+_ITEM_COLS = "idx, state, message_id, code, reason, item_hash"
 
 
 def _run(row: tuple) -> BatchRun:

@@ -1,4 +1,4 @@
-"""The one SQLite connection and the transaction helper every repository shares.
+"""The one SQLite connection, the transaction helper, and `Repository`, the base every repository shares.
 
 The connection runs in autocommit mode (`isolation_level=None`) so that a write is on disk when the call returns:
 the outbox must hold a message *before* its request leaves. Multi-statement writes use `transaction()`, which
@@ -10,10 +10,13 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, ClassVar
+
+from camtui.clock import Clock, system_clock
 
 MEMORY = ":memory:"
 
@@ -47,6 +50,59 @@ def transaction(conn: sqlite3.Connection, lock: threading.RLock) -> Iterator[sql
         conn.execute("COMMIT")
 
 
+class Repository:
+    """Base of the store's repositories: the shared connection, the store's lock around every statement (one
+    connection serves several threads), the store's clock, and the repository's own tables, created on
+    construction (`CREATE ... IF NOT EXISTS`: opening an existing file is safe)."""
+
+    SCHEMA: ClassVar[Sequence[str]] = ()
+    """The statements that create this repository's tables and indexes."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, *, lock: threading.RLock | None = None, clock: Clock = system_clock
+    ) -> None:
+        self._conn = conn
+        self._lock = lock or threading.RLock()
+        self._clock = clock
+        with self._lock:
+            for statement in self.SCHEMA:
+                conn.execute(statement)
+            self._migrate()
+
+    def _migrate(self) -> None:
+        """Bring tables from an older database up to date (runs under the lock, after SCHEMA)."""
+
+    def _now_ms(self) -> int:
+        return to_ms(self._clock())
+
+    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self._conn, self._lock)
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        """One statement under the lock (autocommit, or part of a transaction already open); the cursor gives
+        `rowcount` / `lastrowid`."""
+        with self._lock:
+            return self._conn.execute(sql, params)
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """The first row, or None."""
+        with self._lock:
+            return self._conn.execute(sql, params).fetchone()
+
+    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    def _count(self, table: str) -> int:
+        return int(self._one(f"SELECT COUNT(*) FROM {table}")[0])
+
+    def _tally(self, keys: Iterable[str], sql: str, params: Sequence[Any] = ()) -> dict[str, int]:
+        """(key, count) rows as a dict holding every one of `keys` (0 when the query has no row for it)."""
+        out = dict.fromkeys(keys, 0)
+        out.update(self._all(sql, params))
+        return out
+
+
 def to_ms(when: datetime) -> int:
     if when.tzinfo is None:
         raise ValueError("store times must be aware datetimes")
@@ -54,9 +110,7 @@ def to_ms(when: datetime) -> int:
 
 
 def from_ms(ms: int | None) -> datetime | None:
-    if ms is None:
-        return None
-    return datetime.fromtimestamp(ms / 1000, UTC)
+    return None if ms is None else from_ms_required(ms)
 
 
 def from_ms_required(ms: int) -> datetime:

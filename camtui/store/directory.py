@@ -3,15 +3,11 @@ chat rooms used before (the fallback when the token is not an administrator's, a
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from camtui.clock import Clock, system_clock
-from camtui.store.db import from_ms, to_ms, transaction
+from camtui.store.db import Repository, from_ms, to_ms
 
 _SCHEMA = (
     """
@@ -41,23 +37,10 @@ CREATE TABLE IF NOT EXISTS used_rooms (
 
 
 def user_class() -> type:
-    """`camtui.api.models.User`, or a stand-in with the same fields while the client package is not there."""
-    try:
-        from camtui.api.models import User
-    except ImportError:
-        return _FallbackUser
+    """`camtui.api.models.User`, imported on first use (opening the store need not load the HTTP client)."""
+    from camtui.api.models import User
+
     return User
-
-
-@dataclass(frozen=True, slots=True)
-class _FallbackUser:
-    uid: str
-    email: str
-    name: str
-    romaji: str
-    department: str
-    position: str
-    admin: bool
 
 
 def email_key(email: str) -> str:
@@ -65,16 +48,8 @@ def email_key(email: str) -> str:
     return email.strip().lower()
 
 
-class DirectoryRepo:
-    def __init__(
-        self, conn: sqlite3.Connection, *, lock: threading.RLock | None = None, clock: Clock = system_clock
-    ) -> None:
-        self._conn = conn
-        self._lock = lock or threading.RLock()
-        self._clock = clock
-        with self._lock:
-            for stmt in _SCHEMA:
-                conn.execute(stmt)
+class DirectoryRepo(Repository):
+    SCHEMA = _SCHEMA
 
     # -- the exportUsers cache -------------------------------------------------------------------------------
     def replace(self, users: Iterable[Any], fetched_at: datetime | None = None) -> int:
@@ -94,7 +69,7 @@ class DirectoryRepo:
             if u.email and u.email.strip()
         ]
         when = to_ms(fetched_at or self._clock())
-        with transaction(self._conn, self._lock) as c:
+        with self._transaction() as c:
             c.execute("DELETE FROM directory_users")
             c.executemany("INSERT OR REPLACE INTO directory_users VALUES (?,?,?,?,?,?,?,?)", rows)
             c.execute("INSERT OR REPLACE INTO directory_meta(key, value) VALUES ('fetched_ms', ?)", (when,))
@@ -103,32 +78,16 @@ class DirectoryRepo:
     def users(self) -> list[Any]:
         """Every cached user as `camtui.api.User`, in e-mail order."""
         cls = user_class()
-        with self._lock:
-            rows = self._conn.execute(
-                "SELECT uid, email, name, romaji, department, position, admin FROM directory_users "
-                "ORDER BY email_key"
-            ).fetchall()
-        return [
-            cls(uid, email, name, romaji, dept, pos, bool(admin))
-            for uid, email, name, romaji, dept, pos, admin in rows
-        ]
+        rows = self._all(f"SELECT {_USER_COLS} FROM directory_users ORDER BY email_key")
+        return [_user(cls, row) for row in rows]
 
     def get(self, email: str) -> Any | None:
-        with self._lock:
-            row = self._conn.execute(
-                "SELECT uid, email, name, romaji, department, position, admin FROM directory_users "
-                "WHERE email_key=?",
-                (email_key(email),),
-            ).fetchone()
-        if row is None:
-            return None
-        uid, mail, name, romaji, dept, pos, admin = row
-        return user_class()(uid, mail, name, romaji, dept, pos, bool(admin))
+        row = self._one(f"SELECT {_USER_COLS} FROM directory_users WHERE email_key=?", (email_key(email),))
+        return None if row is None else _user(user_class(), row)
 
     def fetched_at(self) -> datetime | None:
         """When the cached export was fetched; None if there never was one."""
-        with self._lock:
-            row = self._conn.execute("SELECT value FROM directory_meta WHERE key='fetched_ms'").fetchone()
+        row = self._one("SELECT value FROM directory_meta WHERE key='fetched_ms'")
         return from_ms(row[0]) if row else None
 
     def is_stale(self, max_age: timedelta) -> bool:
@@ -136,16 +95,14 @@ class DirectoryRepo:
         return fetched is None or self._clock() - fetched > max_age
 
     def __len__(self) -> int:
-        with self._lock:
-            return int(self._conn.execute("SELECT COUNT(*) FROM directory_users").fetchone()[0])
+        return self._count("directory_users")
 
     def domains(self) -> set[str]:
         """The organisation's e-mail domains as seen in the directory (an unknown address there predicts 451)."""
-        with self._lock:
-            rows = self._conn.execute(
-                "SELECT DISTINCT substr(email_key, instr(email_key, '@') + 1) FROM directory_users "
-                "WHERE instr(email_key, '@') > 0"
-            ).fetchall()
+        rows = self._all(
+            "SELECT DISTINCT substr(email_key, instr(email_key, '@') + 1) FROM directory_users "
+            "WHERE instr(email_key, '@') > 0"
+        )
         return {r[0] for r in rows if r[0]}
 
     # -- addresses and rooms used before ---------------------------------------------------------------------
@@ -155,7 +112,7 @@ class DirectoryRepo:
         rows = [(email_key(e), e.strip(), ms) for e in emails if e.strip()]
         if not rows:
             return
-        with transaction(self._conn, self._lock) as c:
+        with self._transaction() as c:
             c.executemany(
                 "INSERT INTO used_addresses(email_key, email, last_ms, uses) VALUES (?,?,?,1) "
                 "ON CONFLICT(email_key) DO UPDATE SET email=excluded.email, last_ms=excluded.last_ms, "
@@ -165,11 +122,10 @@ class DirectoryRepo:
 
     def used_addresses(self, limit: int | None = None) -> list[str]:
         """Most recently used first."""
-        with self._lock:
-            rows = self._conn.execute(
-                "SELECT email FROM used_addresses ORDER BY last_ms DESC, uses DESC, email_key LIMIT ?",
-                (-1 if limit is None else limit,),
-            ).fetchall()
+        rows = self._all(
+            "SELECT email FROM used_addresses ORDER BY last_ms DESC, uses DESC, email_key LIMIT ?",
+            (-1 if limit is None else limit,),
+        )
         return [r[0] for r in rows]
 
     def note_room(self, name: str, when: datetime | None = None) -> None:
@@ -178,18 +134,24 @@ class DirectoryRepo:
         if not name or name == "messenger":
             return
         ms = to_ms(when or self._clock())
-        with self._lock:
-            self._conn.execute(
-                "INSERT INTO used_rooms(name, last_ms, uses) VALUES (?,?,1) "
-                "ON CONFLICT(name) DO UPDATE SET last_ms=excluded.last_ms, uses=uses+1",
-                (name, ms),
-            )
+        self._execute(
+            "INSERT INTO used_rooms(name, last_ms, uses) VALUES (?,?,1) "
+            "ON CONFLICT(name) DO UPDATE SET last_ms=excluded.last_ms, uses=uses+1",
+            (name, ms),
+        )
 
     def used_rooms(self, limit: int | None = None) -> list[str]:
         """Most recently used first."""
-        with self._lock:
-            rows = self._conn.execute(
-                "SELECT name FROM used_rooms ORDER BY last_ms DESC, uses DESC, name LIMIT ?",
-                (-1 if limit is None else limit,),
-            ).fetchall()
+        rows = self._all(
+            "SELECT name FROM used_rooms ORDER BY last_ms DESC, uses DESC, name LIMIT ?",
+            (-1 if limit is None else limit,),
+        )
         return [r[0] for r in rows]
+
+
+_USER_COLS = "uid, email, name, romaji, department, position, admin"
+
+
+def _user(cls: type, row: tuple) -> Any:
+    uid, email, name, romaji, department, position, admin = row
+    return cls(uid, email, name, romaji, department, position, bool(admin))

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 
-from camtui.clock import Clock, system_clock
-from camtui.store.db import from_ms_required, to_ms, transaction
+from camtui.store.db import Repository, from_ms_required, to_ms
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS drafts (
@@ -43,15 +40,8 @@ def draft_key(send: str) -> str:
     return send.strip() or "messenger"
 
 
-class DraftRepo:
-    def __init__(
-        self, conn: sqlite3.Connection, *, lock: threading.RLock | None = None, clock: Clock = system_clock
-    ) -> None:
-        self._conn = conn
-        self._lock = lock or threading.RLock()
-        self._clock = clock
-        with self._lock:
-            conn.execute(_SCHEMA)
+class DraftRepo(Repository):
+    SCHEMA = (_SCHEMA,)
 
     def save(self, send: str, text: str, recipients: str = "", seal: bool = False) -> Draft | None:
         """Upsert the draft for `send`. Saving an empty draft (no text, no recipients) deletes it; returns None."""
@@ -60,7 +50,7 @@ class DraftRepo:
             self.delete(key)
             return None
         now = self._clock()
-        with transaction(self._conn, self._lock) as c:
+        with self._transaction() as c:
             c.execute(
                 "INSERT INTO drafts(key, send, text, recipients, seal, updated_ms) VALUES (?,?,?,?,?,?) "
                 "ON CONFLICT(key) DO UPDATE SET send=excluded.send, text=excluded.text, "
@@ -70,29 +60,22 @@ class DraftRepo:
         return Draft(key, send, text, recipients, seal, from_ms_required(to_ms(now)))
 
     def get(self, send_or_key: str) -> Draft | None:
-        with self._lock:
-            row = self._conn.execute(
-                "SELECT key, send, text, recipients, seal, updated_ms FROM drafts WHERE key = ?",
-                (draft_key(send_or_key),),
-            ).fetchone()
+        row = self._one(f"SELECT {_COLS} FROM drafts WHERE key = ?", (draft_key(send_or_key),))
         return _row(row) if row else None
 
     def delete(self, send_or_key: str) -> bool:
-        with self._lock:
-            cur = self._conn.execute("DELETE FROM drafts WHERE key = ?", (draft_key(send_or_key),))
-        return cur.rowcount > 0
+        return self._execute("DELETE FROM drafts WHERE key = ?", (draft_key(send_or_key),)).rowcount > 0
 
     def list(self) -> list[Draft]:
         """Newest first."""
-        with self._lock:
-            rows = self._conn.execute(
-                "SELECT key, send, text, recipients, seal, updated_ms FROM drafts ORDER BY updated_ms DESC, key"
-            ).fetchall()
-        return [_row(r) for r in rows]
+        return [_row(r) for r in self._all(f"SELECT {_COLS} FROM drafts ORDER BY updated_ms DESC, key")]
 
     def latest(self) -> Draft | None:
         drafts = self.list()
         return drafts[0] if drafts else None
+
+
+_COLS = "key, send, text, recipients, seal, updated_ms"
 
 
 def _row(row: tuple) -> Draft:

@@ -14,15 +14,12 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from camtui.clock import Clock, system_clock
-from camtui.store.db import from_ms, from_ms_required, pid_alive, to_ms, transaction
+from camtui.store.db import Repository, from_ms, from_ms_required, pid_alive
 
 OutboxState = Literal["pending", "sending", "failed", "unknown"]
 STATES: tuple[OutboxState, ...] = ("pending", "sending", "failed", "unknown")
@@ -70,20 +67,12 @@ class OutboxEntry:
     last_attempt_at: datetime | None
 
 
-class OutboxRepo:
-    def __init__(
-        self, conn: sqlite3.Connection, *, lock: threading.RLock | None = None, clock: Clock = system_clock
-    ) -> None:
-        self._conn = conn
-        self._lock = lock or threading.RLock()
-        self._clock = clock
-        with self._lock:
-            conn.execute(_SCHEMA)
-            conn.execute("CREATE INDEX IF NOT EXISTS outbox_state ON outbox(state)")
+class OutboxRepo(Repository):
+    SCHEMA = (_SCHEMA, "CREATE INDEX IF NOT EXISTS outbox_state ON outbox(state)")
 
     def add(self, send: str, message: str, seal: bool = False, users: Sequence[str] = ()) -> OutboxEntry:
-        now = to_ms(self._clock())
-        with transaction(self._conn, self._lock) as c:
+        now = self._now_ms()
+        with self._transaction() as c:
             cur = c.execute(
                 "INSERT INTO outbox(send, message, seal, users, state, created_ms, updated_ms) "
                 "VALUES (?,?,?,?, 'pending', ?, ?)",
@@ -93,39 +82,30 @@ class OutboxRepo:
         return self._require(entry_id)
 
     def get(self, entry_id: int) -> OutboxEntry | None:
-        with self._lock:
-            row = self._conn.execute(f"SELECT {_COLS} FROM outbox WHERE id = ?", (entry_id,)).fetchone()
+        row = self._one(f"SELECT {_COLS} FROM outbox WHERE id = ?", (entry_id,))
         return _row(row) if row else None
 
     def list(self, states: Iterable[OutboxState] | None = None) -> list[OutboxEntry]:
         """Oldest first (the order they were queued)."""
-        with self._lock:
-            if states is None:
-                rows = self._conn.execute(f"SELECT {_COLS} FROM outbox ORDER BY id").fetchall()
-            else:
-                wanted = list(states)
-                marks = ",".join("?" * len(wanted))
-                rows = self._conn.execute(
-                    f"SELECT {_COLS} FROM outbox WHERE state IN ({marks}) ORDER BY id", wanted
-                ).fetchall()
+        if states is None:
+            rows = self._all(f"SELECT {_COLS} FROM outbox ORDER BY id")
+        else:
+            wanted = list(states)
+            marks = ",".join("?" * len(wanted))
+            rows = self._all(f"SELECT {_COLS} FROM outbox WHERE state IN ({marks}) ORDER BY id", wanted)
         return [_row(r) for r in rows]
 
     def counts(self) -> dict[str, int]:
         """Entries per state (every state present, 0 when none)."""
-        out = dict.fromkeys(STATES, 0)
-        with self._lock:
-            for state, n in self._conn.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state"):
-                out[state] = n
-        return out
+        return self._tally(STATES, "SELECT state, COUNT(*) FROM outbox GROUP BY state")
 
     def __len__(self) -> int:
-        with self._lock:
-            return int(self._conn.execute("SELECT COUNT(*) FROM outbox").fetchone()[0])
+        return self._count("outbox")
 
     def mark_sending(self, entry_id: int, *, force: bool = False) -> OutboxEntry:
         """Claim the entry for one request. Refuses `sending` rows always and `unknown` rows unless `force`."""
-        now = to_ms(self._clock())
-        with transaction(self._conn, self._lock) as c:
+        now = self._now_ms()
+        with self._transaction() as c:
             entry = self._require(entry_id)
             if entry.state == "sending":
                 raise OutboxStateError(f"outbox entry {entry_id} is already being sent")
@@ -153,13 +133,11 @@ class OutboxRepo:
 
     def remove(self, entry_id: int) -> bool:
         """The server accepted it (or the user discarded it)."""
-        with self._lock:
-            cur = self._conn.execute("DELETE FROM outbox WHERE id = ?", (entry_id,))
-        return cur.rowcount > 0
+        return self._execute("DELETE FROM outbox WHERE id = ?", (entry_id,)).rowcount > 0
 
     def discard(self, entry_id: int) -> bool:
         """Drop an entry the user gave up on. Refused while its request is in flight."""
-        with transaction(self._conn, self._lock):
+        with self._transaction():
             entry = self.get(entry_id)
             if entry is None:
                 return False
@@ -177,8 +155,8 @@ class OutboxRepo:
         users: Sequence[str] | None = None,
     ) -> OutboxEntry:
         """Change a queued entry; it becomes `pending` again (reason cleared). Refused while sending."""
-        now = to_ms(self._clock())
-        with transaction(self._conn, self._lock) as c:
+        now = self._now_ms()
+        with self._transaction() as c:
             entry = self._require(entry_id)
             if entry.state == "sending":
                 raise OutboxStateError(f"outbox entry {entry_id} is being sent; wait for the outcome")
@@ -199,7 +177,7 @@ class OutboxRepo:
     def recover_interrupted(self) -> list[OutboxEntry]:
         """Rows left `sending` by a process that no longer runs become `unknown`: their request may have landed."""
         changed: list[OutboxEntry] = []
-        with transaction(self._conn, self._lock) as c:
+        with self._transaction() as c:
             rows = c.execute("SELECT id, owner_pid FROM outbox WHERE state='sending'").fetchall()
             for entry_id, pid in rows:
                 if pid is not None and pid != os.getpid() and pid_alive(pid):
@@ -217,14 +195,12 @@ class OutboxRepo:
     def _set_state(
         self, entry_id: int, state: OutboxState, reason: str | None, code: str | None, retryable: bool
     ) -> OutboxEntry:
-        now = to_ms(self._clock())
-        with self._lock:
-            cur = self._conn.execute(
-                "UPDATE outbox SET state=?, reason=?, code=?, retryable=?, updated_ms=?, owner_pid=NULL WHERE id=?",
-                (state, reason, code, int(retryable), now, entry_id),
-            )
-            if cur.rowcount == 0:
-                raise KeyError(entry_id)
+        cur = self._execute(
+            "UPDATE outbox SET state=?, reason=?, code=?, retryable=?, updated_ms=?, owner_pid=NULL WHERE id=?",
+            (state, reason, code, int(retryable), self._now_ms(), entry_id),
+        )
+        if cur.rowcount == 0:
+            raise KeyError(entry_id)
         return self._require(entry_id)
 
     def _require(self, entry_id: int) -> OutboxEntry:

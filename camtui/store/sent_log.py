@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from camtui.clock import Clock, system_clock
-from camtui.store.db import from_ms_required, to_ms, transaction
+from camtui.store.db import Repository, from_ms_required, to_ms
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sent_log (
@@ -51,16 +48,8 @@ class SentInput:
     message_id: str
 
 
-class SentLogRepo:
-    def __init__(
-        self, conn: sqlite3.Connection, *, lock: threading.RLock | None = None, clock: Clock = system_clock
-    ) -> None:
-        self._conn = conn
-        self._lock = lock or threading.RLock()
-        self._clock = clock
-        with self._lock:
-            conn.execute(_SCHEMA)
-            conn.execute("CREATE INDEX IF NOT EXISTS sent_log_send ON sent_log(send, sent_ms)")
+class SentLogRepo(Repository):
+    SCHEMA = (_SCHEMA, "CREATE INDEX IF NOT EXISTS sent_log_send ON sent_log(send, sent_ms)")
 
     def add(
         self,
@@ -74,12 +63,7 @@ class SentLogRepo:
         sent_at: datetime | None = None,
     ) -> SentRecord:
         when = to_ms(sent_at or self._clock())
-        with self._lock:
-            cur = self._conn.execute(
-                "INSERT INTO sent_log(send, message, seal, recipients, message_id, sent_ms, source) "
-                "VALUES (?,?,?,?,?,?,?)",
-                (send, message, int(seal), _dump(recipients), message_id, when, source),
-            )
+        cur = self._execute(_INSERT, (send, message, int(seal), _dump(recipients), message_id, when, source))
         return SentRecord(
             int(cur.lastrowid or 0),
             send,
@@ -92,11 +76,10 @@ class SentLogRepo:
         )
 
     def add_many(self, rows: Sequence[SentInput], *, source: str = "batch") -> None:
-        when = to_ms(self._clock())
-        with transaction(self._conn, self._lock) as c:
+        when = self._now_ms()
+        with self._transaction() as c:
             c.executemany(
-                "INSERT INTO sent_log(send, message, seal, recipients, message_id, sent_ms, source) "
-                "VALUES (?,?,?,?,?,?,?)",
+                _INSERT,
                 [
                     (r.send, r.message, int(r.seal), _dump(r.recipients), r.message_id, when, source)
                     for r in rows
@@ -105,31 +88,30 @@ class SentLogRepo:
 
     def list(self, limit: int = 100, *, send: str | None = None) -> list[SentRecord]:
         """Newest first; optionally only one destination."""
-        with self._lock:
-            if send is None:
-                rows = self._conn.execute(
-                    f"SELECT {_COLS} FROM sent_log ORDER BY sent_ms DESC, id DESC LIMIT ?", (limit,)
-                ).fetchall()
-            else:
-                rows = self._conn.execute(
-                    f"SELECT {_COLS} FROM sent_log WHERE send=? ORDER BY sent_ms DESC, id DESC LIMIT ?",
-                    (send, limit),
-                ).fetchall()
+        if send is None:
+            rows = self._all(f"SELECT {_COLS} FROM sent_log ORDER BY sent_ms DESC, id DESC LIMIT ?", (limit,))
+        else:
+            rows = self._all(
+                f"SELECT {_COLS} FROM sent_log WHERE send=? ORDER BY sent_ms DESC, id DESC LIMIT ?",
+                (send, limit),
+            )
         return [_row(r) for r in rows]
 
     def find_by_message_id(self, message_id: str) -> SentRecord | None:
-        with self._lock:
-            row = self._conn.execute(
-                f"SELECT {_COLS} FROM sent_log WHERE message_id=? ORDER BY id DESC LIMIT 1", (message_id,)
-            ).fetchone()
+        row = self._one(
+            f"SELECT {_COLS} FROM sent_log WHERE message_id=? ORDER BY id DESC LIMIT 1", (message_id,)
+        )
         return _row(row) if row else None
 
     def __len__(self) -> int:
-        with self._lock:
-            return int(self._conn.execute("SELECT COUNT(*) FROM sent_log").fetchone()[0])
+        return self._count("sent_log")
 
 
 _COLS = "id, send, message, seal, recipients, message_id, sent_ms, source"
+_INSERT = (
+    "INSERT INTO sent_log(send, message, seal, recipients, message_id, sent_ms, source) "
+    "VALUES (?,?,?,?,?,?,?)"
+)
 
 
 def _dump(recipients: Sequence[str]) -> str:

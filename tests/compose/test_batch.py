@@ -59,13 +59,6 @@ def texts(sb: RunningSandbox, tag: str) -> Counter[str]:
     return Counter(m["text"] for m in sb.delivered_messages() if str(m.get("text", "")).startswith(tag + " "))
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    s = Store.open(tmp_path / "store.db")
-    yield s
-    s.close()
-
-
 async def directory(sb: RunningSandbox) -> RecipientMatcher:
     async with client_for(sb) as client:
         export = await client.export_users()

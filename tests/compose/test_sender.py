@@ -25,13 +25,6 @@ def delivered(sb: RunningSandbox, text: str) -> list[dict[str, Any]]:
     return [m for m in sb.delivered_messages() if m.get("text") == text]
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    s = Store.open(tmp_path / "store.db")
-    yield s
-    s.close()
-
-
 async def test_sent_message_goes_to_the_sent_log_and_leaves_the_outbox(
     sandbox: RunningSandbox, store: Store
 ) -> None:
