@@ -71,7 +71,8 @@ class Sample:
 
 @dataclass(frozen=True, slots=True)
 class CallUpdate:
-    """One poll's outcome, written in batches (a round of 2,000 calls is one transaction)."""
+    """One poll's outcome, written in batches (a round of 2,000 calls is one transaction). A failed poll
+    (`ok=False`) records `error` if given, and a history point if `sample` (participants -1: unknown from here)."""
 
     sid: str
     at: datetime
@@ -216,18 +217,24 @@ class CallStore:
             return cur.rowcount > 0
 
     def is_watched(self, sid: str) -> bool:
-        return self._conn.execute("SELECT 1 FROM calls_watched WHERE sid = ?", (sid,)).fetchone() is not None
+        with self._lock:
+            found = self._conn.execute("SELECT 1 FROM calls_watched WHERE sid = ?", (sid,)).fetchone()
+        return found is not None
 
     def get(self, sid: str) -> WatchedCall | None:
-        row = self._conn.execute(_SELECT + " WHERE sid = ?", (sid,)).fetchone()
+        with self._lock:
+            row = self._conn.execute(_SELECT + " WHERE sid = ?", (sid,)).fetchone()
         return None if row is None else _watched(row)
 
     def list(self) -> list[WatchedCall]:
         """All watched calls, in the order they were added."""
-        return [_watched(r) for r in self._conn.execute(_SELECT + " ORDER BY added_ms, sid")]
+        with self._lock:
+            rows = self._conn.execute(_SELECT + " ORDER BY added_ms, sid").fetchall()
+        return [_watched(r) for r in rows]
 
     def __len__(self) -> int:
-        return int(self._conn.execute("SELECT COUNT(*) FROM calls_watched").fetchone()[0])
+        with self._lock:
+            return int(self._conn.execute("SELECT COUNT(*) FROM calls_watched").fetchone()[0])
 
     # -- polls and history ----------------------------------------------------------------------------------
 
@@ -250,11 +257,11 @@ class CallStore:
                         u.sid,
                     )
                 )
-                if u.sample and u.participants is not None:
-                    samples.append((u.sid, _ms(u.at), u.participants, int(bool(u.in_progress))))
-            else:
-                err_rows.append((u.error or "failed", _ms(u.at), u.sid))
-        if not (ok_rows or err_rows):
+            elif u.error is not None:
+                err_rows.append((u.error, _ms(u.at), u.sid))
+            if u.sample and u.participants is not None:
+                samples.append((u.sid, _ms(u.at), u.participants, int(bool(u.in_progress))))
+        if not (ok_rows or err_rows or samples):
             return 0
         with self._tx() as conn:
             if ok_rows:
@@ -288,29 +295,33 @@ class CallStore:
 
     def history(self, sid: str, since: datetime | None = None) -> list[Sample]:
         """The call's history points in time order; with `since`, the one in force at `since` is included."""
-        rows = self._conn.execute(
-            "SELECT at_ms, participants, in_progress FROM calls_samples WHERE sid = ? AND at_ms >= ?"
-            " ORDER BY at_ms",
-            (sid, self._since_ms(sid, since)),
-        ).fetchall()
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT at_ms, participants, in_progress FROM calls_samples WHERE sid = ? AND at_ms >= ?"
+                " ORDER BY at_ms",
+                (sid, self._since_ms(sid, since)),
+            ).fetchall()
         return [Sample(_dt(r[0]), int(r[1]), bool(r[2])) for r in rows]  # type: ignore[arg-type]
 
     def histories(self, since: datetime | None = None) -> dict[str, list[Sample]]:
         """Every watched call's history since `since` (plus the point in force then), in one query."""
         since_ms = _ms(since) if since is not None else None
-        if since_ms is None:
-            cur = self._conn.execute(
-                "SELECT sid, at_ms, participants, in_progress FROM calls_samples ORDER BY sid, at_ms"
-            )
-        else:
-            cur = self._conn.execute(
-                "SELECT s.sid, s.at_ms, s.participants, s.in_progress FROM calls_samples s"
-                " WHERE s.at_ms >= COALESCE((SELECT MAX(p.at_ms) FROM calls_samples p"
-                " WHERE p.sid = s.sid AND p.at_ms <= ?), ?) ORDER BY s.sid, s.at_ms",
-                (since_ms, since_ms),
-            )
+        with self._lock:
+            if since_ms is None:
+                rows = self._conn.execute(
+                    "SELECT sid, at_ms, participants, in_progress FROM calls_samples ORDER BY sid, at_ms"
+                ).fetchall()
+            else:
+                # per watched call, an index range from the point in force at `since` (no full scan)
+                rows = self._conn.execute(
+                    "SELECT s.sid, s.at_ms, s.participants, s.in_progress FROM calls_watched w"
+                    " JOIN calls_samples s ON s.sid = w.sid AND s.at_ms >= COALESCE("
+                    "(SELECT MAX(p.at_ms) FROM calls_samples p WHERE p.sid = w.sid AND p.at_ms <= ?), ?)"
+                    " ORDER BY s.sid, s.at_ms",
+                    (since_ms, since_ms),
+                ).fetchall()
         out: dict[str, list[Sample]] = {}
-        for sid, at_ms, participants, in_progress in cur:
+        for sid, at_ms, participants, in_progress in rows:
             out.setdefault(sid, []).append(Sample(_dt(at_ms), int(participants), bool(in_progress)))  # type: ignore[arg-type]
         return out
 
@@ -325,15 +336,19 @@ class CallStore:
         return int(row[0]) if row and row[0] is not None else since_ms
 
     def prune(self, before: datetime) -> int:
-        """Drop history points older than `before` (the last one per call before it is kept). Returns how many."""
+        """Drop history points older than `before` (the last one per call before it is kept). Returns how many.
+
+        One index range per watched call rather than a scan of every point: cheap enough for the UI thread."""
         cutoff = _ms(before)
         with self._tx() as conn:
-            cur = conn.execute(
-                "DELETE FROM calls_samples WHERE at_ms < ? AND at_ms < (SELECT MAX(p.at_ms) FROM calls_samples p"
-                " WHERE p.sid = calls_samples.sid AND p.at_ms <= ?)",
-                (cutoff, cutoff),
+            sids = [r[0] for r in conn.execute("SELECT sid FROM calls_watched").fetchall()]
+            before_changes = conn.total_changes
+            conn.executemany(
+                "DELETE FROM calls_samples WHERE sid = ? AND at_ms < (SELECT MAX(p.at_ms) FROM calls_samples p"
+                " WHERE p.sid = ? AND p.at_ms <= ?)",
+                [(sid, sid, cutoff) for sid in sids],
             )
-            return cur.rowcount
+            return conn.total_changes - before_changes
 
 
 _SELECT = (

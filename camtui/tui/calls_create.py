@@ -194,8 +194,6 @@ class QuickCallDialog(ModalScreen[QuickCall | None]):
 
     @on(Input.Changed, "#calls-create-expiry")
     def _update_preview(self) -> None:
-        from camtui.timeparse import parse_when  # noqa: F401  (fail here, visibly, if it is missing)
-
         text = self.query_one("#calls-create-expiry", Input).value
         preview = self.query_one("#calls-create-expiry-preview", Static)
         now = self._now()

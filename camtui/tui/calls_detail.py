@@ -26,7 +26,7 @@ from camtui.tui.calls_model import (
     polled_text,
     state_text,
 )
-from camtui.tui.calls_sparkline import plot, resample
+from camtui.tui.calls_sparkline import DEFAULT_MAX_GAP, plot, resample
 
 if TYPE_CHECKING:
     from camtui.tui.calls_pane import CallsPane
@@ -45,7 +45,9 @@ def history_plot_lines(
         start = end - timedelta(minutes=5)
     axis = max(2, len(str(max(v for _, v in points))))
     cols = max(10, width - axis - 2)
-    values = resample(points, start, end, cols, max_gap=max(180.0, (end - start).total_seconds() / cols * 2))
+    values = resample(
+        points, start, end, cols, max_gap=max(DEFAULT_MAX_GAP, (end - start).total_seconds() / cols * 2)
+    )
     peak = max((v for v in values if v is not None), default=0)
     top = max(1, peak)
     bars = plot(values, height, top=top)

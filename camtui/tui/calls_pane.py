@@ -10,6 +10,8 @@ that could not be refreshed say so and why. The watch list and each call's parti
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 import time
 from collections import deque
 from collections.abc import Iterable
@@ -30,6 +32,7 @@ from camtui.tui.calls_create import QuickCallDialog, successor_request
 from camtui.tui.calls_detail import CallDetailScreen
 from camtui.tui.calls_dialogs import CallsConfirm, CallsPrompt
 from camtui.tui.calls_model import (
+    UNKNOWN,
     CallEvent,
     CallRow,
     apply_call_error,
@@ -39,6 +42,8 @@ from camtui.tui.calls_model import (
     expiring_soon,
     fmt_duration,
     is_expired,
+    is_stale,
+    mark_unknown,
     parse_call_ref,
     share_url_for,
     take_sample,
@@ -60,10 +65,20 @@ from camtui.tui.calls_poller import (
 from camtui.tui.calls_table import SPARK_WINDOW, CallsTable
 from camtui.tui.events import PaneStatus
 
-HISTORY_DAYS = 30
+HISTORY_DAYS = 14
 """Participant history older than this is pruned on start."""
+REPORT_EVERY = 60.0
+"""A per-poll failure that is not an outage (a 500, a garbled answer) is toasted at most this often."""
+_PANE_WIDE_KINDS = frozenset(k.value for k in (FailureKind.OVERLOAD, FailureKind.OFFLINE, FailureKind.AUTH))
 FLUSH_SECONDS = 2.0
 """Poll outcomes are written to the store in batches at most this far apart (and at each round's end)."""
+
+SCREENSHOTS: list[tuple[str, list[str]]] = [
+    ("calls-maximised", ["2", "z"]),
+    ("calls-detail", ["2", "enter"]),
+    ("calls-new-call", ["2", "n"]),
+]
+"""Shots for screenshots/make_screenshots.py (keys pressed on the main screen once data arrived)."""
 
 EMPTY_TEXT = """No calls watched yet.
 
@@ -117,7 +132,9 @@ class CallsPane(Widget):
         Binding("S", "reverse_sort", "Reverse sort", show=False),
         Binding("i", "set_interval", "Poll interval…", show=False),
         Binding("N", "successor", "Successor call", show=False),
-        Binding("escape", "close_filter", "Close filter", show=False),
+        Binding(
+            "escape", "close_filter", "", show=False
+        ),  # only while the filter is open (else: the shell's)
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -131,6 +148,9 @@ class CallsPane(Widget):
         self.events: deque[CallEvent] = deque(maxlen=200)
         """Recent join/leave/start/empty/expire events, newest last."""
         self.rounds = 0
+        self.round_log: deque[tuple[float, int]] = deque(maxlen=50)
+        """(seconds, calls polled) of recent rounds: what the benchmark and the curious read."""
+        self.event_count = 0
         self.call_store: Any = None
         self.tz = ZoneInfo("Asia/Tokyo")
         self._tz_name = "Asia/Tokyo"
@@ -140,9 +160,15 @@ class CallsPane(Widget):
         self._not_before: dict[str, datetime] = {}
         self._pending: list[Any] = []
         self._last_flush = time.monotonic()
-        self._reported: set[str] = set()
-        """Pane-wide failure reasons already reported in the current streak of trouble."""
+        self._reported: dict[str, float] = {}
+        """Failure kinds already reported (monotonic time): pane-wide ones once per outage, the rest at most
+        once per `REPORT_EVERY` seconds, so a failing poll is one toast, not one per call or per round."""
         self._successor_sid: str | None = None
+        self._deadlines: list[tuple[datetime, int, str]] = []
+        """A heap of (when, seq, sid): expiries and expiry warnings still to come."""
+        self._seq = itertools.count()
+        self._status_text = ""
+        self._table: CallsTable | None = None
         self._warning_window = timedelta(minutes=10)
 
     # -- the app context ------------------------------------------------------------------------------------
@@ -156,7 +182,9 @@ class CallsPane(Widget):
 
     @property
     def table(self) -> CallsTable:
-        return self.query_one(CallsTable)
+        if self._table is None:
+            self._table = self.query_one(CallsTable)
+        return self._table
 
     def row(self, sid: str) -> CallRow | None:
         return self._rows.get(sid)
@@ -197,6 +225,8 @@ class CallsPane(Widget):
         self._show_filter(False)
         self.call_store = getattr(self.app.store, "calls", None)  # type: ignore[attr-defined]
         self._load(tuple(getattr(settings, "watch_calls", ()) or ()))
+        for row in self._rows.values():
+            self._schedule(row)
         self._sync_table()
         self._tick()
         if self.app.auth_failed:  # type: ignore[attr-defined]
@@ -242,6 +272,7 @@ class CallsPane(Widget):
                     self._rows[row.sid] = row
             except Exception as exc:
                 self.app.report_error(exc, "calls")  # type: ignore[attr-defined]
+        fresh: list[tuple[str, str]] = []
         for ref in config_refs:
             try:
                 sid, url = parse_call_ref(ref)
@@ -250,7 +281,13 @@ class CallsPane(Widget):
                 continue
             if sid in self._rows:
                 continue
-            self._add_row(CallRow(sid=sid, url=url, origin="config"), persist=True)
+            self._rows[sid] = CallRow(sid=sid, url=url, origin="config")
+            fresh.append((sid, url))
+        if fresh and store is not None:
+            try:
+                store.watch_many(fresh, origin="config", now=now)
+            except Exception as exc:
+                self.app.report_error(exc, "calls")  # type: ignore[attr-defined]
 
     def _sync_table(self) -> None:
         self.table.set_rows(self._rows.values())
@@ -348,12 +385,15 @@ class CallsPane(Widget):
             self.app.report_error(exc, "calls")  # type: ignore[attr-defined]
         self.rounds += 1
         finished = time.monotonic()
+        self.round_log.append((finished - started, len(attempted)))
         if breaker.tripped is not None:
             when = self.now()
             for sid in sids:
                 row = self._rows.get(sid)
                 if sid not in attempted and row is not None:
                     apply_pane_error(row, now=when, reason=breaker.tripped.reason)
+                    if mark_unknown(row, when):
+                        self._queue_update(row, when, ok=False, unknown=True, error=False)
                     self.table.row_changed(sid)
         self.backoff.round_finished(tally["good"])
         if trouble:
@@ -363,7 +403,7 @@ class CallsPane(Widget):
                 reason += f"; polling every {self.backoff.effective:g}s"
             self._set_pane_reason(reason, status=_status_reason(failure))
         else:
-            self._reported.clear()
+            self._forget_pane_wide_reports()
             if not self.paused and not self.app.auth_failed:  # type: ignore[attr-defined]
                 self._set_pane_reason(None)
             if tally["good"]:
@@ -375,7 +415,9 @@ class CallsPane(Widget):
         if not self.paused and not self.app.auth_failed:  # type: ignore[attr-defined]
             # after a manual refresh the regular schedule resumes one interval later
             delay = (
-                self.backoff.effective if manual else next_round_delay(started, finished, self.backoff.effective)
+                self.backoff.effective
+                if manual
+                else next_round_delay(started, finished, self.backoff.effective)
             )
             self._round_timer = self.set_timer(delay, self.start_round)
 
@@ -398,8 +440,12 @@ class CallsPane(Widget):
         self._not_before.pop(sid, None)
         if sampled or before != (row.title, row.created, row.expires, row.error):
             self._queue_update(row, now, ok=True, sample=sampled)
+            if before[2] != row.expires:
+                self._schedule(row)
         for event in events:
             self._event(event)
+        if not row.warned_expiry and self._warning_window and row.participants:
+            self._check_deadlines(row, now)  # people joined a call already inside its warning window
         self.table.row_changed(sid)
 
     def _apply_failure(self, sid: str, failure: Failure, exc: BaseException) -> None:
@@ -412,20 +458,41 @@ class CallsPane(Widget):
             for event in apply_call_error(row, now=now, code=failure.code, reason=failure.reason):
                 self._event(event)
             self._not_before[sid] = now + timedelta(seconds=call_error_delay(row.error_streak, self.interval))
+            unknown = mark_unknown(row, now)
+            if first or unknown:
+                self._queue_update(row, now, ok=False, unknown=unknown, error=first)
             if first:
-                self._queue_update(row, now, ok=False)
                 self.app.report_error(exc, "calls")  # type: ignore[attr-defined]
         else:
             apply_pane_error(row, now=now, reason=failure.reason)
+            if mark_unknown(row, now):
+                self._queue_update(row, now, ok=False, unknown=True, error=False)
             if failure.kind in (FailureKind.OVERLOAD, FailureKind.OFFLINE):
                 self.backoff.trouble(failure)
             key = f"{failure.kind.value}:{failure.code}:{type(exc).__name__}"
-            if key not in self._reported:
-                self._reported.add(key)
+            last = self._reported.get(key)
+            if last is None or (not failure.pane_wide and time.monotonic() - last >= REPORT_EVERY):
+                self._reported[key] = time.monotonic()
                 self.app.report_error(exc, "calls")  # type: ignore[attr-defined]
         self.table.row_changed(sid)
 
-    def _queue_update(self, row: CallRow, now: datetime, *, ok: bool, sample: bool = False) -> None:
+    def _forget_pane_wide_reports(self) -> None:
+        """The server is reachable and willing again: the next outage deserves its own toast."""
+        for key in [k for k in self._reported if k.split(":", 1)[0] in _PANE_WIDE_KINDS]:
+            del self._reported[key]
+
+    def _queue_update(
+        self,
+        row: CallRow,
+        now: datetime,
+        *,
+        ok: bool,
+        sample: bool = False,
+        unknown: bool = False,
+        error: bool = True,
+    ) -> None:
+        """Queue a store write: a good poll (with a history point if `sample`), or a failure (its error, if
+        `error`; an "unknown from here" history point, if `unknown`)."""
         if self.call_store is None:
             return
         from camtui.store.calls import CallUpdate
@@ -438,10 +505,10 @@ class CallsPane(Widget):
                 title=row.title,
                 created=row.created,
                 expires=row.expires,
-                participants=row.participants,
-                in_progress=row.in_progress,
-                error=None if ok else row.error,
-                sample=sample,
+                participants=UNKNOWN if unknown else row.participants,
+                in_progress=False if unknown else row.in_progress,
+                error=None if ok or not error else row.error,
+                sample=sample or unknown,
             )
         )
 
@@ -457,6 +524,7 @@ class CallsPane(Widget):
 
     def _event(self, event: CallEvent) -> None:
         self.events.append(event)
+        self.event_count += 1
         if self.is_mounted:
             self.table.flash(event.sid, event.kind)
 
@@ -492,7 +560,7 @@ class CallsPane(Widget):
             self._stop_polling()
             self._set_pane_reason("auth failed", status="auth failed")
         else:
-            self._reported.clear()
+            self._forget_pane_wide_reports()
             if self.pane_reason == "auth failed" or not self.paused:
                 self._set_pane_reason("paused" if self.paused else None)
             self.start_round()
@@ -503,22 +571,38 @@ class CallsPane(Widget):
         """Once a second: expiries, warnings, the visible countdowns (only changed lines), batched writes."""
         self._tick_timer = None
         now = self.now()
-        for row in self._rows.values():
-            for event in check_expiry(row, now):
-                self._event(event)
-            if (
-                not row.warned_expiry
-                and self._warning_window
-                and expiring_soon(row, now, self._warning_window)
-            ):
-                row.warned_expiry = True
-                self._warn_expiry(row, now)
+        while self._deadlines and self._deadlines[0][0] <= now:
+            _when, _seq, sid = heapq.heappop(self._deadlines)
+            row = self._rows.get(sid)
+            if row is not None:
+                self._check_deadlines(row, now)
         if self.table.display:
             self.table.tick(now)
         if self._pending and time.monotonic() - self._last_flush >= FLUSH_SECONDS:
             self._flush()
         self._update_status()
         self._tick_timer = self.set_timer(1.0, self._tick)
+
+    def _schedule(self, row: CallRow) -> None:
+        """Remember when this row's expiry (and the warning before it) is due, so the tick need not scan all."""
+        if row.expires is None:
+            return
+        if not row.expired_seen:
+            heapq.heappush(self._deadlines, (row.expires, next(self._seq), row.sid))
+        if not row.warned_expiry and self._warning_window:
+            heapq.heappush(self._deadlines, (row.expires - self._warning_window, next(self._seq), row.sid))
+
+    def _check_deadlines(self, row: CallRow, now: datetime) -> None:
+        for event in check_expiry(row, now):
+            self._event(event)
+        if (
+            not row.warned_expiry
+            and self._warning_window
+            and expiring_soon(row, now, self._warning_window)
+            and not is_stale(row, now, self.interval)  # only on a count we know now (the next poll re-checks)
+        ):
+            row.warned_expiry = True
+            self._warn_expiry(row, now)
 
     def _warn_expiry(self, row: CallRow, now: datetime) -> None:
         self._successor_sid = row.sid
@@ -556,8 +640,11 @@ class CallsPane(Widget):
             if self.last_good is not None:
                 parts.append(f"last good {self.last_good.astimezone(self.tz):%H:%M:%S}")
             text = " · ".join(parts)
+        if text == self._status_text:
+            return
+        self._status_text = text
         status = self.query_one("#calls-status", Static)
-        status.update(text)
+        status.update(text, layout=False)  # one line, fixed height: no need to lay out the screen again
         status.set_class(bool(self.pane_reason) and self.pane_reason != "paused", "-stale")
 
     # -- actions --------------------------------------------------------------------------------------------
@@ -591,11 +678,12 @@ class CallsPane(Widget):
             return existing
         row = CallRow(sid=sid, origin=origin, **fields)
         self._add_row(row, persist=True)
+        self._schedule(row)
         self._sync_table()
         self.table.select(sid)
         self._poll_one(sid)
-        if self._round_timer is None and self._round_worker is None:
-            self.start_round()
+        if self._round_timer is None and (self._round_worker is None or self._round_worker.is_finished):
+            self.start_round()  # the list was empty: polling was idle
         return row
 
     def _created(self, call: Any, origin: str = "created") -> None:

@@ -206,12 +206,14 @@ async def run_round(
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     tick: float = 0.02,
+    max_lag: float = 0.5,
 ) -> int:
     """Poll `sids` once each, spread over `window()` seconds, at most `max_in_flight` at a time.
 
     `window` is read before each dispatch, so a slow-down mid-round stretches the rest of it. Requests are
     dispatched up to `tick` seconds early so that wake-ups come in small groups, not one timer per call.
-    A dispatch that falls behind (all slots busy) does not try to catch up in a burst. Returns how many
+    A dispatch that falls behind (slots busy, the event loop late) catches up on at most `max_lag` seconds
+    of schedule: small delays are made good, a long stall is not followed by a burst. Returns how many
     requests were dispatched.
     """
     n = len(sids)
@@ -246,9 +248,10 @@ async def run_round(
                 break
             group.create_task(one(sid))
             dispatched += 1
-            step = max(0.0, window()) / n
+            span = max(0.0, window())
+            step = span / n
             now = clock()
-            next_at = max(next_at + step, now - step)
+            next_at = max(next_at + step, now - min(max_lag, span / 4))
     return dispatched
 
 

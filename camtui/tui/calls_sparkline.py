@@ -2,7 +2,7 @@
 
 History is a list of points `(time, participants)` taken when the value changed or a heartbeat passed
 (see `calls_model.take_sample`). A point holds until the next one, but never longer than `max_gap`: time
-nobody watched is drawn blank rather than invented.
+nobody watched is drawn blank rather than invented. A negative value marks where polls started failing.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 BLOCKS = "▁▂▃▄▅▆▇█"
 EMPTY = "·"
 """Zero participants: visibly "nobody", unlike a gap (a space)."""
-DEFAULT_MAX_GAP = 180.0
+DEFAULT_MAX_GAP = 750.0
+"""Longer than two heartbeats (`calls_model.HEARTBEAT_SECONDS`) plus the slowest polling interval."""
 
 
 def resample(
@@ -35,6 +36,8 @@ def resample(
     width = span / buckets
     gap = timedelta(seconds=max_gap)
     for i, (at, value) in enumerate(points):
+        if value < 0:
+            continue  # the count was unknown from here (polls failing): a gap
         seg_end = at + gap
         if i + 1 < len(points):
             seg_end = min(seg_end, points[i + 1][0])

@@ -99,12 +99,12 @@ class CallsTable(ScrollView, can_focus=True):
     """Rows of `CallRow`, sortable by any column and filterable; line 0 is the header."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor(-1)", "Up", show=False),
-        Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "jump(0)", "First", show=False),
-        Binding("end", "jump(-1)", "Last", show=False),
+        Binding("up,k", "cursor(-1)", "", show=False),
+        Binding("down,j", "cursor(1)", "", show=False),
+        Binding("pageup", "page(-1)", "", show=False),
+        Binding("pagedown", "page(1)", "", show=False),
+        Binding("home", "jump(0)", "", show=False),
+        Binding("end", "jump(-1)", "", show=False),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -165,6 +165,8 @@ class CallsTable(ScrollView, can_focus=True):
         self._flash_timer = None
         self._layout: list[tuple[Column, int]] = []
         self._layout_width = -1
+        self._base_style: Style | None = None
+        self._height = 0
         self.flash_log: list[tuple[str, EventKind]] = []
         """Every flash, oldest first (capped): what tests and the detail view can read back."""
 
@@ -319,8 +321,8 @@ class CallsTable(ScrollView, can_focus=True):
     # -- geometry -------------------------------------------------------------------------------------------
 
     def _visible_range(self) -> tuple[int, int]:
-        top = int(self.scroll_offset.y)
-        height = max(0, self.size.height - 1)
+        top = int(self.scroll_y)
+        height = max(0, self._height - 1)
         return top, min(len(self._view), top + height)
 
     def _is_visible(self, index: int) -> bool:
@@ -348,12 +350,14 @@ class CallsTable(ScrollView, can_focus=True):
         self._refresh_row(self.cursor)
 
     def on_resize(self, event: events.Resize) -> None:
+        self._height = event.size.height  # cached: `size` is computed on every access, polls ask 200 times/s
         self.virtual_size = Size(event.size.width, len(self._view) + 1)
         self._cells.clear()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._cells.clear()
+        self._base_style = None
 
     def _columns_for(self, width: int) -> list[tuple[Column, int]]:
         """Visible columns and their widths: the title takes the slack; low-priority columns go first."""
@@ -409,9 +413,15 @@ class CallsTable(ScrollView, can_focus=True):
         self._spark_cache[row.sid] = (key, text)
         return text
 
+    def _base(self) -> Style:
+        """The widget's own style (colours inherited from the pane), computed once until styles change."""
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        return self._base_style
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
+        base = self._base()
         if y == 0:
             return self._header(width, base)
         index = int(self.scroll_offset.y) + y - 1

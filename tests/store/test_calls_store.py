@@ -145,3 +145,25 @@ def test_watch_many_is_one_batch_and_keeps_existing_entries():
     assert calls.get("new00001").url == "http://h/share/new00001"  # type: ignore[union-attr]
     with pytest.raises(ValueError):
         calls.watch_many([("x0000001", "")], origin="bogus")
+
+
+def test_a_failed_poll_can_record_where_the_count_became_unknown():
+    _conn, calls = _open(":memory:")
+    calls.watch("s1xxxxxx", now=T0)
+    calls.record([CallUpdate("s1xxxxxx", T0, True, participants=4, in_progress=True, sample=True)])
+    later = T0 + timedelta(seconds=30)
+    calls.record([CallUpdate("s1xxxxxx", later, False, participants=-1, in_progress=False, sample=True)])
+    assert [(s.participants, s.at) for s in calls.history("s1xxxxxx")] == [(4, T0), (-1, later)]
+    got = calls.get("s1xxxxxx")
+    assert got is not None and got.last_error is None and got.participants == 4  # the last known count stays
+
+
+def test_prune_uses_the_index_and_keeps_each_calls_point_in_force(tmp_path):
+    _conn, calls = _open(tmp_path / "p.db")
+    for n in range(50):
+        sid = f"sid{n:05d}"
+        calls.watch(sid, now=T0)
+        calls.add_samples(sid, [Sample(T0 + timedelta(minutes=m), m, True) for m in range(0, 60, 5)])
+    removed = calls.prune(T0 + timedelta(minutes=31))
+    assert removed == 50 * 6  # 0..25 go; 30 (in force at 31) stays
+    assert calls.history("sid00007")[0].participants == 30

@@ -155,7 +155,7 @@ def test_samples_on_change_or_heartbeat_and_trimmed_in_memory():
     assert not m.take_sample(row, NOW + timedelta(seconds=5))  # unchanged
     _stats(row, NOW + timedelta(seconds=10), 2, True)
     assert m.take_sample(row, NOW + timedelta(seconds=10))  # changed
-    assert m.take_sample(row, NOW + timedelta(seconds=70))  # heartbeat
+    assert m.take_sample(row, NOW + timedelta(seconds=10 + m.HEARTBEAT_SECONDS))  # heartbeat
     assert [v for _, v in row.history] == [1, 2, 2]
     m.take_sample(row, NOW + timedelta(hours=1), keep_since=NOW + timedelta(seconds=30))
     assert row.history[0][0] == NOW + timedelta(seconds=10)  # the point in force at the window start
@@ -374,3 +374,16 @@ def test_the_table_cell_says_why_in_a_few_characters():
 
 def test_a_point_taken_right_now_shows_in_the_last_bucket():
     assert resample([(NOW, 5)], NOW - timedelta(seconds=60), NOW, 3) == [None, None, 5]
+
+
+def test_failing_polls_end_the_known_stretch_once_and_the_sparkline_shows_a_gap():
+    row = m.CallRow("sid00001")
+    _stats(row, NOW, 3, True)
+    m.take_sample(row, NOW)
+    assert m.mark_unknown(row, NOW + timedelta(seconds=10))
+    assert not m.mark_unknown(row, NOW + timedelta(seconds=15))  # once per outage
+    _stats(row, NOW + timedelta(seconds=40), 3, True)
+    assert m.take_sample(row, NOW + timedelta(seconds=40))  # known again
+    assert [v for _, v in row.history] == [3, m.UNKNOWN, 3]
+    vals = resample(row.history, NOW, NOW + timedelta(seconds=60), 6)
+    assert vals == [3, None, None, None, 3, 3]

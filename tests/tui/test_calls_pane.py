@@ -84,6 +84,12 @@ def clock() -> MovableClock:
 
 
 @pytest.fixture
+def sb(sandbox_factory, clock: MovableClock) -> Any:
+    """A sandbox on the test's clock (its calls expire relative to the same "now" the app sees)."""
+    return sandbox_factory(now=clock)
+
+
+@pytest.fixture
 def long_flash(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(CallsTable, "FLASH_SECONDS", 120.0)
 
@@ -150,8 +156,8 @@ async def test_an_expired_call_shows_expired_and_flashes(sandbox_factory, tmp_pa
         assert (first["sid"], EventKind.EXPIRE) in pane.table.flash_log
 
 
-async def test_an_unknown_id_shows_the_error_state_and_one_toast(sandbox, tmp_path, clock):
-    app = build_app(sandbox, tmp_path / "s.db", clock)
+async def test_an_unknown_id_shows_the_error_state_and_one_toast(sb, tmp_path, clock):
+    app = build_app(sb, tmp_path / "s.db", clock)
     async with app.run_test(size=(170, 50)) as pilot:
         pane = app.query_one("#calls", CallsPane)
         assert pane.query_one("#calls-empty").display  # the empty state explains there is no list-calls API
@@ -172,9 +178,9 @@ async def test_an_unknown_id_shows_the_error_state_and_one_toast(sandbox, tmp_pa
         assert app.store.calls.get("doesNotExist42").last_error  # remembered for the next start
 
 
-async def test_add_dialog_refuses_nonsense_and_accepts_a_share_url(sandbox, tmp_path, clock):
-    live = sandbox.calls()[0]
-    app = build_app(sandbox, tmp_path / "s.db", clock)
+async def test_add_dialog_refuses_nonsense_and_accepts_a_share_url(sb, tmp_path, clock):
+    live = sb.calls()[0]
+    app = build_app(sb, tmp_path / "s.db", clock)
     async with app.run_test(size=(170, 50)) as pilot:
         pane = app.query_one("#calls", CallsPane)
         await pilot.press("2", "a")
@@ -244,9 +250,9 @@ async def test_faults_mid_run_leave_the_pane_honest_and_it_recovers(sandbox_fact
         assert len([r for r in app.error_log if r.source == "calls"]) <= 12  # de-duplicated: not one per poll
 
 
-async def test_auth_failure_stops_polling_until_retried(sandbox, tmp_path, clock):
-    app = build_app(sandbox, tmp_path / "s.db", clock, watch_calls=(sandbox.calls()[0]["sid"],))
-    bad = CAMClient(sandbox.url, "not-the-token", retry=RetryPolicy(max_attempts=1))
+async def test_auth_failure_stops_polling_until_retried(sb, tmp_path, clock):
+    app = build_app(sb, tmp_path / "s.db", clock, watch_calls=(sb.calls()[0]["sid"],))
+    bad = CAMClient(sb.url, "not-the-token", retry=RetryPolicy(max_attempts=1))
     good = app.client
     app.client = bad
     async with app.run_test(size=(170, 50)) as pilot:
@@ -262,9 +268,9 @@ async def test_auth_failure_stops_polling_until_retried(sandbox, tmp_path, clock
     await bad.aclose()
 
 
-async def test_pause_resume_filter_sort_remove_and_detail(sandbox, tmp_path, clock):
-    live = sandbox.calls()
-    app = build_app(sandbox, tmp_path / "s.db", clock, watch_calls=tuple(c["sid"] for c in live))
+async def test_pause_resume_filter_sort_remove_and_detail(sb, tmp_path, clock):
+    live = sb.calls()
+    app = build_app(sb, tmp_path / "s.db", clock, watch_calls=tuple(c["sid"] for c in live))
     async with app.run_test(size=(170, 50)) as pilot:
         pane = await start(pilot)
         table = pane.table
@@ -379,3 +385,59 @@ async def test_a_call_about_to_expire_warns_and_one_key_makes_a_successor(sandbo
         assert successor.expires is not None and successor.expires > clock() + timedelta(minutes=29)
         made = next(c for c in sb.calls() if c["sid"] == successor.sid)
         assert made["title"] == "障害対応ブリッジ"
+
+
+async def test_polling_resumes_by_itself_when_a_call_is_added_to_an_emptied_list(sb, tmp_path, clock):
+    first, second = sb.calls()[:2]
+    app = build_app(sb, tmp_path / "s.db", clock, watch_calls=(first["sid"],), calls_poll_seconds=1)
+    async with app.run_test(size=(170, 50)) as pilot:
+        pane = await start(pilot)
+        pane.unwatch_call(first["sid"])
+        assert pane.query_one("#calls-empty").display
+        idle_from = pane.rounds
+        await until(pilot, lambda: pane._round_timer is None, "polling idle with nothing to poll")
+        assert pane.rounds <= idle_from + 1
+        pane.watch_call(second["sid"])
+        rounds = pane.rounds
+        await until(pilot, lambda: pane.rounds >= rounds + 2, "regular rounds again, without a key press")
+        assert pane.row(second["sid"]).last_ok is not None  # type: ignore[union-attr]
+
+
+async def test_garbled_answers_mark_rows_stale_without_a_toast_per_round(sb, tmp_path, clock):
+    live = sb.calls()
+    app = build_app(sb, tmp_path / "s.db", clock, watch_calls=tuple(c["sid"] for c in live))
+    async with app.run_test(size=(170, 50)) as pilot:
+        pane = await start(pilot)
+        sb.set_faults({"garbage": 1.0, "methods": ["getCallStats"]})
+        for _ in range(3):
+            await next_round(pilot, pane)
+        for row in pane.watched:
+            assert "500" in (row.stale_reason or "")
+            assert "500 err" in on_screen(pane.table, row.sid)
+            assert row.participants is not None
+        assert not pane.backoff.slowed  # a broken answer is not a busy server
+        assert len([r for r in app.error_log if r.source == "calls"]) == 1
+        sb.clear_faults()
+        await next_round(pilot, pane)
+        assert not any(r.stale_reason for r in pane.watched)
+
+
+async def test_a_dead_server_stops_the_round_early_and_every_row_says_offline(sb, tmp_path, clock):
+    async with CAMClient(sb.url, sb.admin_token) as maker:
+        made = [await maker.create_quick_call(clock() + timedelta(hours=2), "", f"c{i}") for i in range(24)]
+    app = build_app(sb, tmp_path / "s.db", clock, watch_calls=tuple(c.sid for c in made))
+    async with app.run_test(size=(170, 50)) as pilot:
+        pane = await start(pilot)
+        assert all(r.last_ok is not None for r in pane.watched)
+        sb.set_faults({"reset_before": 1.0, "methods": ["getCallStats"]})
+        before = sb.stats()["faults"].get("reset_before", 0)
+        await next_round(pilot, pane)
+        attempts = sb.stats()["faults"].get("reset_before", 0) - before
+        assert 0 < attempts < 2 * len(made)  # the breaker stopped the round: not every call was tried (twice)
+        for row in pane.watched:
+            assert row.stale_reason == "offline" and "offline" in on_screen(pane.table, row.sid)
+            assert row.history[-1][1] == -1  # the history shows a gap from here, not an invented count
+        assert pane.pane_reason is not None and "offline" in pane.pane_reason
+        sb.clear_faults()
+        await next_round(pilot, pane)
+        assert not any(r.stale_reason for r in pane.watched)

@@ -32,12 +32,15 @@ def _app(sb: Any, tmp_path: Path) -> CamApp:
         sid = call["sid"]
         store.calls.watch(sid, url=f"https://calls.example.com/share/{sid}", origin="config", now=NOW)
         points = [
-            Sample(NOW - timedelta(minutes=28 - 2 * k), max(0, (k * (i + 2)) % 9 - i), True) for k in range(14)
+            Sample(NOW - timedelta(minutes=28 - 2 * k), max(0, (k * (i + 2)) % 9 - i), True)
+            for k in range(14)
         ]
         store.calls.add_samples(sid, points)
     store.calls.watch("gone0000sid", origin="added", now=NOW)  # deleted on the server: the error state
     client = CAMClient(sb.url, sb.admin_token)
-    settings = Settings.defaults().with_changes(server_url=sb.url, api_token=sb.admin_token, calls_poll_seconds=3600)
+    settings = Settings.defaults().with_changes(
+        server_url=sb.url, api_token=sb.admin_token, calls_poll_seconds=3600
+    )
     return CamApp(client, store, settings, clock=lambda: NOW, server_label="sandbox", close_on_exit=True)
 
 
