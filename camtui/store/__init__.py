@@ -5,7 +5,6 @@ UI state, and the call history (`camtui.store.calls`, by the calls pane).
 
 from __future__ import annotations
 
-import importlib
 import sqlite3
 import threading
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any
 
 from camtui.clock import Clock, system_clock
 from camtui.store.batch_journal import BatchBusyError, BatchJournalRepo, BatchRun, ItemOutcome
+from camtui.store.calls import CallStore
 from camtui.store.db import connect
 from camtui.store.directory import DirectoryRepo
 from camtui.store.drafts import Draft, DraftRepo, draft_key
@@ -68,8 +68,7 @@ class Store:
         self.directory = DirectoryRepo(conn, **kw)
         self.batch_journal = BatchJournalRepo(conn, **kw)
         self.ui_state = UIStateRepo(conn, lock=self.lock)
-        self.calls: Any = _open_calls(conn)
-        """`camtui.store.calls.CallStore`, or None while that module is not there."""
+        self.calls = CallStore(conn, lock=self.lock)
         self.recovered = self.outbox.recover_interrupted()
         """Outbox entries a previous, dead process left mid-send: now `unknown` (the composer shows them once)."""
 
@@ -105,13 +104,3 @@ class Store:
 
     def __repr__(self) -> str:
         return f"Store({self.path!r})"
-
-
-def _open_calls(conn: sqlite3.Connection) -> Any:
-    try:
-        module = importlib.import_module("camtui.store.calls")
-    except ModuleNotFoundError as exc:
-        if exc.name != "camtui.store.calls":
-            raise
-        return None
-    return module.CallStore(conn)

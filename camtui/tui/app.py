@@ -8,6 +8,7 @@ See /work/team/SHELL_API.md (and the README) for the conventions panes follow.
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -387,12 +388,20 @@ class CamApp(App[None]):
             if event.source == "rooms" and not self._first_rooms_painted:
                 self._first_rooms_painted = True
                 self.startup_marks["first_rooms_data"] = time.time()
+                self.set_timer(3.0, self._settle_heap)
                 if self._on_first_rooms_paint is not None:
                     self.call_after_refresh(self._first_rooms_paint_done)
         elif event.reason == "auth failed":
             self.connection = "auth failed"
         elif event.reason in ("offline", "rate limited") and not self.auth_failed:
             self.connection = "offline" if event.reason == "offline" else "retrying"
+
+    def _settle_heap(self) -> None:
+        """Move start-up objects (modules, widgets, caches) out of the collector's reach once all panes are up.
+
+        A dashboard runs for days: without this, full collections walk every long-lived object and stall the
+        main thread (measured 60-76 ms with 2,000 watched calls; about 40 ms after freezing)."""
+        gc.freeze()
 
     def _first_rooms_paint_done(self) -> None:
         if self._on_first_rooms_paint is not None:
