@@ -51,6 +51,11 @@ SUGGESTIONS = 8
 DIRECTORY_REFRESH_SECONDS = 6 * 3600
 """How often the directory is fetched again while the app runs (it also is at every start)."""
 DIRECTORY_RETRY_SECONDS = 120
+
+SCREENSHOTS: list[tuple[str, list[str]]] = [
+    ("composer-autocomplete", ["3", "tab", *"yamada"]),
+]
+"""Shots for screenshots/make_screenshots.py (keys pressed on the main screen once data arrived)."""
 """After a failed refresh (offline, 503): try again this much later."""
 NOTICE_KEY = "composer.directory_notice_shown"
 LAST_SEND_KEY = "composer.last_send"

@@ -36,6 +36,12 @@ THREAD_THRESHOLD = 200
 RATE_LIMIT_CODES = frozenset({"491", "503"})
 AUTH_CODES = frozenset({"805", "490"})
 
+SCREENSHOTS: list[tuple[str, list[str]]] = [
+    ("rooms-detail", ["1", "n", "enter"]),
+    ("rooms-month", ["1", "m"]),
+]
+"""Shots for screenshots/make_screenshots.py (keys pressed on the main screen once data arrived)."""
+
 
 def age_text(seconds: float) -> str:
     seconds = max(0, int(seconds))
