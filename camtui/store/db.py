@@ -7,6 +7,7 @@ takes the store's lock (workers and the CLI may share a connection across thread
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import threading
@@ -25,13 +26,23 @@ def connect(path: Path | str) -> sqlite3.Connection:
     """Open `path` (or ":memory:") in WAL mode with full fsync: losing a queued message is worse than a slow commit."""
     target = str(path)
     if target != MEMORY:
-        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        _make_private(Path(target))
     conn = sqlite3.connect(target, check_same_thread=False, isolation_level=None, timeout=10.0)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA busy_timeout=10000")
     return conn
+
+
+def _make_private(db: Path) -> None:
+    """Create the folder (0700) and the file (0600): the store holds message texts, drafts and the whole user
+    directory, and office PCs and jump hosts are shared. SQLite's -wal/-shm files inherit the file's mode."""
+    db.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(db, os.O_CREAT | os.O_RDWR, 0o600)
+    os.close(fd)
+    with contextlib.suppress(OSError):  # a file we do not own (shared store) keeps its mode
+        os.chmod(db, 0o600)
 
 
 @contextmanager

@@ -264,3 +264,16 @@ def test_a_file_that_is_not_a_database_gets_one_clear_error(tmp_path: Path) -> N
     bad.write_text("this is not sqlite\n" * 100)
     with pytest.raises(StoreError, match=r"notes\.txt"):
         Store.open(bad)
+
+
+def test_store_file_is_private(tmp_path):
+    """The store holds messages and the whole directory: 0600 file, 0700 folder, even on a shared machine."""
+    import stat
+
+    from camtui.store import Store
+
+    folder = tmp_path / "data" / "camtui"
+    with Store.open(folder / "camtui.db") as store:
+        store.ui_state.set("theme", "nord")
+    assert stat.S_IMODE((folder / "camtui.db").stat().st_mode) == 0o600
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
