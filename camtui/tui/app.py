@@ -267,6 +267,9 @@ class CamApp(App[None]):
         self.client = client
         self.store = store
         self.settings = settings
+        self._started_with_token = settings.api_token
+        """The token camtui started with, so a mistyped "Set API token…" can be undone (the demo's token is
+        printed nowhere, so without this a typo there leaves no way back)."""
         self.clock = clock
         self.server_label = server_label or server_host(
             settings.server_url or getattr(client, "server_url", None)
@@ -540,6 +543,10 @@ class CamApp(App[None]):
     def action_set_token(self) -> None:
         self.push_screen(TokenScreen(), self._token_entered)
 
+    def action_restore_token(self) -> None:
+        if self._started_with_token:
+            self._swap_client(self._started_with_token)
+
     def _token_entered(self, token: str | None) -> None:
         if token:
             self._swap_client(token)
@@ -575,6 +582,12 @@ class CamApp(App[None]):
             "Retry now", "Clear the error state; panes poll again (ctrl+r)", self.action_retry_now
         )
         yield SystemCommand("Set API token…", "Use another API token for this session", self.action_set_token)
+        if self._started_with_token and self.settings.api_token != self._started_with_token:
+            yield SystemCommand(
+                "Use the start-up API token again",
+                'Undo "Set API token…": back to the token camtui started with',
+                self.action_restore_token,
+            )
         if screen is self.screen_stack[0]:
             for pane_id, _module, _class, title in PANES:
                 yield SystemCommand(

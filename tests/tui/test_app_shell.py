@@ -467,3 +467,31 @@ async def test_a_bug_is_a_toast_not_a_crash_and_leaves_the_connection_alone(sand
         await pilot.pause()
         assert toasts(app) == [("calls: RuntimeError", "unexpected [b]thing[/x]")]
         assert app.connection == "connected"
+
+
+async def test_a_mistyped_token_can_be_undone_from_the_palette(sandbox, tmp_path: Path) -> None:
+    """The demo never shows its token: after a typo in "Set API token…", the start-up token must be reachable."""
+    app = build(sandbox.url, sandbox.admin_token, tmp_path)
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        await poll(app, pilot, "rooms")
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Use the start-up API token again" not in titles  # nothing to undo yet
+
+        app.action_set_token()
+        await pilot.pause()
+        app.screen.query_one(Input).value = "wrongtoken"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await poll(app, pilot, "rooms")
+        assert app.auth_failed is True
+
+        restore = next(
+            c for c in app.get_system_commands(app.screen) if c.title == "Use the start-up API token again"
+        )
+        restore.callback()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.settings.api_token == sandbox.admin_token
+        assert app.auth_failed is False
+        await poll(app, pilot, "rooms")
+        assert app.connection == "connected"
