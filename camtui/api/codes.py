@@ -61,7 +61,7 @@ ERROR_CODES: dict[str, ErrorCode] = {
             "490",
             "Too many login attempts (locked out)",
             "パスワード試行回数の上限に達しためログインできません。しばらく時間をおいてから再度お試しください。",
-            hint="Wait a while, then fix the API token.",
+            hint="Wait a few minutes (the server locks the address out), then fix the API token.",
         ),
         ErrorCode(
             "491",
