@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -58,10 +59,33 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         return int(launch.open_dashboard(args) or 0)
     try:
-        return int(func(args) or 0)
+        code = int(func(args) or 0)
+        sys.stdout.flush()  # a pipe closed early shows up here, inside the handler, not at interpreter exit
+        return code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return _reader_went_away()
+
+
+EXIT_BROKEN_PIPE = 141
+"""`camtui rooms | head -1`: the reader closed the pipe. 141 (128 + SIGPIPE) is what a shell reports for any
+command killed by SIGPIPE, so `set -o pipefail` scripts see the same status as for `yes | head -1`."""
+
+
+def _reader_went_away() -> int:
+    """Exit quietly when stdout's reader is gone: no traceback, and nothing left to flush at exit.
+
+    Python ignores SIGPIPE, so a write to a closed pipe raises BrokenPipeError; the output still buffered
+    would raise again when the interpreter flushes stdout on exit, hence stdout is pointed at /dev/null."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout replaced by an object without a descriptor (tests)
+        pass
+    return EXIT_BROKEN_PIPE
 
 
 if __name__ == "__main__":

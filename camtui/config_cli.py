@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -120,6 +121,17 @@ def run_config(
 # ----- camtui init ---------------------------------------------------------------------------------------------
 
 
+MAX_TRIES = 3
+"""Typing the URL or the token: this many tries when a person answers at a terminal (piped input: one)."""
+
+_HOST_PORT = re.compile(
+    r"^(?:[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]):\d{1,5}(?:/\S*)?$"
+)
+"""`127.0.0.1:8080`, `cam.local:8080/`, `[::1]:8080`: a server named without its scheme."""
+_HOST_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9\-]*\.)+[A-Za-z]{2,}(?:/\S*)?$")
+"""`cam.example.co.jp`: a host name without scheme or port; suggested back with https://."""
+
+
 def run_init(
     args: argparse.Namespace,
     *,
@@ -127,22 +139,18 @@ def run_init(
     ask_secret: Any = None,
     out: TextIO | None = None,
     env: dict[str, str] | None = None,
+    interactive: bool | None = None,
 ) -> int:
-    """Interactive unless --url and a token (CAMTUI_API_TOKEN or --token-command) are given."""
-    import getpass
+    """Interactive unless --url and a token (CAMTUI_API_TOKEN or --token-command) are given.
 
-    from camtui.config import (
-        ConfigError,
-        Settings,
-        check_url,
-        resolve_config_path,
-        run_token_command,
-        settings_to_toml,
-    )
+    At a terminal (`interactive`, default: stdin is a TTY) a mistyped URL or a token the server refuses (805)
+    is asked again, up to MAX_TRIES times; with piped input the first problem is one clear error."""
+    from camtui.config import ConfigError, Settings, resolve_config_path, run_token_command, settings_to_toml
 
     out = out or sys.stdout
+    interactive = sys.stdin.isatty() if interactive is None else interactive
     ask = ask or (lambda prompt: input(prompt))
-    ask_secret = ask_secret or getpass.getpass
+    ask_secret = ask_secret or (_getpass if interactive else _read_secret_line)
     env = dict(os.environ) if env is None else env
     path, _explicit = resolve_config_path(getattr(args, "config", None), env)
 
@@ -151,29 +159,42 @@ def run_init(
         print(f"camtui: {path} {problem}; not overwriting it (use --force, or edit it).", file=sys.stderr)
         return 2
 
+    token_command = args.token_command
+    typed_token = not token_command and not env.get("CAMTUI_API_TOKEN")
     try:
-        url = (args.url or ask("Server URL (e.g. https://cam.example.co.jp): ")).strip()
-        url = check_url(url, path=None, line=None, key="server URL")
-        token_command = args.token_command
-        if token_command:
-            token = run_token_command(token_command)
-        else:
-            token = env.get("CAMTUI_API_TOKEN") or ask_secret("API token (input hidden): ")
-            token = token.strip()
-        if not token:
-            print("camtui: an API token is needed (admin screen → API token).", file=sys.stderr)
+        url = _get_url(args.url, ask, out, tries=MAX_TRIES if interactive and not args.url else 1)
+        if url is None:
             return 2
+        token_tries = MAX_TRIES if interactive and typed_token else 1
+        for attempt in range(1, token_tries + 1):
+            if token_command:
+                token = run_token_command(token_command)
+            else:
+                token = (env.get("CAMTUI_API_TOKEN") or ask_secret("API token (input hidden): ")).strip()
+            if not token:
+                print("camtui: an API token is needed (admin screen → API token).", file=sys.stderr)
+                if attempt < token_tries:
+                    continue
+                return 2
+            if args.no_check:
+                break
+            code, api_code = _check_server(url, token, out, budget=args.timeout, final=attempt == token_tries)
+            if code == 0:
+                break
+            if api_code != "805" or attempt == token_tries:
+                return code
+            left = token_tries - attempt
+            print(
+                f"The server refused this token; type it again ({left} {'try' if left == 1 else 'tries'} "
+                "left, Ctrl+C to stop).",
+                file=sys.stderr,
+            )
     except ConfigError as exc:
         print(f"camtui: {exc}", file=sys.stderr)
         return 2
     except (EOFError, KeyboardInterrupt):
         print("\ncamtui: cancelled; nothing written.", file=sys.stderr)
         return 2
-
-    if not args.no_check:
-        code = _check_server(url, token, out, budget=args.timeout)
-        if code:
-            return code
 
     settings = Settings.defaults().with_changes(
         server_url=url,
@@ -185,7 +206,63 @@ def run_init(
     return 0
 
 
-def _check_server(url: str, token: str, out: TextIO, *, budget: float = 10.0) -> int:
+def _get_url(given: str | None, ask: Any, out: TextIO, *, tries: int) -> str | None:
+    """The server URL from --url or asked (`tries` times); None after the last refusal (already reported)."""
+    from camtui.config import ConfigError
+
+    for attempt in range(1, tries + 1):
+        text = given if given is not None else ask("Server URL (e.g. https://cam.example.co.jp): ")
+        try:
+            return normalize_url(text, out)
+        except ConfigError as exc:
+            message = f"camtui: {exc}"
+            if _HOST_NAME.match(text.strip()):
+                message += f" (did you mean https://{text.strip()} ?)"
+            if attempt < tries:
+                left = tries - attempt
+                message += f"; try again ({left} {'try' if left == 1 else 'tries'} left)"
+            print(message, file=sys.stderr)
+    return None
+
+
+def normalize_url(text: str, out: TextIO | None = None) -> str:
+    """A checked server URL. `host:port` without a scheme is taken as plain http:// (the spec's on-premises
+    servers listen on HTTP port 8080), with a note on `out`; anything else must say http:// or https://."""
+    from camtui.config import check_url
+
+    value = text.strip()
+    if _HOST_PORT.match(value):
+        value = "http://" + value
+        if out is not None:
+            print(
+                f"note: no scheme given: using {value.rstrip('/')} (plain HTTP; type https://… if the server "
+                "uses TLS)",
+                file=out,
+            )
+    return check_url(value, path=None, line=None, key="server URL")
+
+
+def _getpass(prompt: str) -> str:
+    import getpass
+
+    return getpass.getpass(prompt)
+
+
+def _read_secret_line(prompt: str) -> str:
+    """The token from piped stdin (`printf 'URL\\nTOKEN\\n' | camtui init`): one line, nothing echoed; the
+    prompt goes to stderr. (getpass would open /dev/tty and wait for a person.)"""
+    print(prompt, file=sys.stderr)
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line.rstrip("\r\n")
+
+
+def _check_server(
+    url: str, token: str, out: TextIO, *, budget: float = 10.0, final: bool = True
+) -> tuple[int, str | None]:
+    """Try getConferenceMaster: (exit code, the API error code if the server refused). `final`: no retry
+    follows, so say "Nothing written"."""
     import asyncio
     import warnings
 
@@ -205,18 +282,19 @@ def _check_server(url: str, token: str, out: TextIO, *, budget: float = 10.0) ->
         count = asyncio.run(probe())
     except CAMAPIError as exc:
         print(f"camtui: the server refused: {exc}", file=sys.stderr)
-        if exc.hint:
+        if exc.hint and final:
             print(f"  {exc.hint}", file=sys.stderr)
-        print("Nothing written. (Use --no-check to write anyway.)", file=sys.stderr)
-        return 1
+        if final:
+            print("Nothing written. (Use --no-check to write anyway.)", file=sys.stderr)
+        return 1, exc.code
     except TransportError as exc:
         print(f"camtui: {exc}\nNothing written. (Use --no-check to write anyway.)", file=sys.stderr)
-        return 3
+        return 3, None
     except (CAMError, ValueError) as exc:
         print(f"camtui: {exc}\nNothing written.", file=sys.stderr)
-        return 1
+        return 1, None
     print(f"ok: {url} answered getConferenceMaster with {count} meeting rooms.", file=out)
-    return 0
+    return 0, None
 
 
 def clobber_problem(path: Path) -> str | None:

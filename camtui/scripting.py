@@ -2,7 +2,8 @@
 
 Each verb is a thin layer over `CAMClient`: human output by default, `--json` for scripts. Server and token
 come from the config file or the environment, never from the command line (where `ps` would show the token).
-Exit codes: 0 ok, 1 API error, 2 usage or bad input, 3 network failure or outcome unknown.
+Exit codes: 0 ok, 1 API error, 2 usage or bad input (nothing sent), 3 network failure or outcome unknown;
+141 when stdout's reader went away (`camtui rooms | head -1`, handled in `camtui.cli`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ from camtui.cli_support import (
     EXIT_USAGE,
     Connection,
     UsageProblem,
+    decode_utf8_input,
     load_connection,
     open_client,
     print_json,
@@ -102,7 +105,9 @@ def register(subparsers: Any) -> None:
     )
     p.set_defaults(func=_verb(_call_create))
     p = call_sub.add_parser("stats", parents=[common], help="participants and state of a web conference")
-    p.add_argument("sid", metavar="SID", help="the conference id (a quick call's sid)")
+    p.add_argument(
+        "sid", metavar="SID", help="the conference id (a quick call's sid), or its share URL …/share/{sid}"
+    )
     p.set_defaults(func=_verb(_call_stats))
 
     users = subparsers.add_parser("users", help="users (administrator token): export, update")
@@ -126,8 +131,8 @@ def register(subparsers: Any) -> None:
         "chatroom",
         parents=[common],
         help="create or update a chat room from a JSON file",
-        description="The file holds the spec's chatRoom JSON (no id: a new room). A `chatRoom=` prefix and "
-        "trailing commas are accepted.",
+        description="The file holds the spec's chatRoom JSON (no id: a new room). A `chatRoom=` or "
+        "`let chatRoom =` prefix, a trailing `;` and trailing commas are accepted.",
     )
     p.add_argument("file", metavar="FILE", help="the JSON file ('-': stdin)")
     p.set_defaults(func=_verb(_chatroom))
@@ -160,7 +165,8 @@ def run_verb(args: argparse.Namespace, action: Action) -> int:
 
         output = asyncio.run(main())
     except UsageProblem as exc:
-        _err(str(exc))
+        for line in str(exc).splitlines():
+            _err(line)
         return EXIT_USAGE
     except CAMAPIError as exc:
         _err(f"error {exc}")
@@ -342,11 +348,33 @@ async def _call_create(args: argparse.Namespace, client: CAMClient, conn: Connec
     return Output(text, data)
 
 
+def call_sid(text: str, conn: Connection) -> str:
+    """SID or share URL (`…/share/{sid}`, query allowed) → SID, with the dashboard's rules (its Add box);
+    UsageProblem for an empty or malformed one, before anything is sent. A URL on another host than the
+    configured server gets a note: the stats come from the configured server."""
+    from urllib.parse import urlsplit
+
+    from camtui.tui.calls_model import parse_call_ref
+
+    if not text.strip():
+        raise UsageProblem("empty SID: give the call's ID or its share URL (…/share/{sid})")
+    try:
+        sid, share = parse_call_ref(text)
+    except ValueError as exc:
+        raise UsageProblem(f"SID: {exc}") from None
+    if share:
+        host, server = urlsplit(share).netloc.lower(), urlsplit(conn.server_url).netloc.lower()
+        if host != server:
+            _err(f"note: the URL is on {host}; asking the configured server {server} about call {sid}")
+    return sid
+
+
 async def _call_stats(args: argparse.Namespace, client: CAMClient, conn: Connection) -> Output:
     from zoneinfo import ZoneInfo
 
     zone = ZoneInfo(conn.time_zone)
-    stats = await client.get_call_stats(args.sid)
+    sid = call_sid(args.sid, conn)
+    stats = await client.get_call_stats(sid)
 
     def fmt(moment: datetime | None) -> str:
         return f"{moment.astimezone(zone):%Y-%m-%d %H:%M}" if moment else "-"
@@ -410,73 +438,91 @@ def _read_input(path_text: str) -> bytes:
         raise UsageProblem(f"{path_text}: cannot read: {exc.strerror or exc}") from None
 
 
-def _decode_utf8(raw: bytes, name: str) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UsageProblem(f"{name}: not UTF-8 (byte {exc.start}); save the file as UTF-8") from None
+MAX_CSV_PROBLEMS = 50
+"""`users update` lists at most this many problems of a CSV (then "… and N more")."""
 
 
 def validate_users_csv(text: str, name: str) -> list[User]:
-    """Check a users CSV before it is sent; the first problem becomes one line naming the CSV line."""
+    """Check a users CSV before it is sent. Every problem is reported at once, one line each naming the CSV
+    line (as `send-batch` does for its items), so one round of fixing is enough; UsageProblem if any."""
     import csv
     import io
 
     from camtui.api import User
     from camtui.api.wire import USERS_CSV_COLUMNS
 
+    problems: list[str] = []
+
+    def refuse() -> UsageProblem:
+        shown = [f"{name}: {p}" for p in problems[:MAX_CSV_PROBLEMS]]
+        if len(problems) > MAX_CSV_PROBLEMS:
+            shown.append(f"{name}: … and {len(problems) - MAX_CSV_PROBLEMS} more")
+        if len(problems) > 1:
+            shown.append(f"{name}: {len(problems)} problems; nothing was sent")
+        return UsageProblem("\n".join(shown))
+
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         rows = list(reader)
     except csv.Error as exc:
-        raise UsageProblem(f"{name}: line {reader.line_num}: {exc}") from None
+        problems.append(f"line {reader.line_num}: {exc}")
+        raise refuse() from None
     if not rows or not any(cell.strip() for cell in rows[0]):
-        raise UsageProblem(f"{name}: empty file; the first line must be the header (uid,email,...)")
+        problems.append("empty file; the first line must be the header (uid,email,...)")
+        raise refuse()
     header = [h.strip().lower() for h in rows[0]]
     known = set(USERS_CSV_COLUMNS)
-    unknown = [h for h in header if h not in known]
-    if unknown:
-        raise UsageProblem(
-            f"{name}: line 1: unknown column {unknown[0]!r} (columns: {', '.join(sorted(known))})"
-        )
+    for h in header:
+        if h not in known:
+            problems.append(f"line 1: unknown column {h!r} (columns: {', '.join(sorted(known))})")
     if "email" not in header:
-        raise UsageProblem(f"{name}: line 1: the header has no 'email' column")
+        problems.append("line 1: the header has no 'email' column")
     users: list[User] = []
     seen: dict[str, int] = {}
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            raise UsageProblem(f"{name}: line {number}: {len(row)} cells, the header has {len(header)}")
+            problems.append(f"line {number}: {len(row)} cells, the header has {len(header)}")
+            continue
         cells = {h: c.strip() for h, c in zip(header, row, strict=True)}
+        row_ok = True
         email = cells.get("email", "")
-        if "@" not in email or email.startswith("@") or email.endswith("@") or " " in email:
-            raise UsageProblem(f"{name}: line {number}: not an e-mail address: {email!r}")
-        if email.lower() in seen:
-            raise UsageProblem(f"{name}: line {number}: {email} is also on line {seen[email.lower()]}")
-        seen[email.lower()] = number
+        if "email" in header:
+            if "@" not in email or email.startswith("@") or email.endswith("@") or " " in email:
+                problems.append(f"line {number}: not an e-mail address: {email!r}")
+                row_ok = False
+            elif email.lower() in seen:
+                problems.append(f"line {number}: {email} is also on line {seen[email.lower()]}")
+                row_ok = False
+            else:
+                seen[email.lower()] = number
         admin = cells.get("admin", "false").lower() or "false"
         if admin not in ("true", "false"):
-            raise UsageProblem(f"{name}: line {number}: admin must be true or false, got {cells['admin']!r}")
-        users.append(
-            User(
-                uid=cells.get("uid", ""),
-                email=email,
-                name=cells.get("name", ""),
-                romaji=cells.get("romaji", ""),
-                department=cells.get("department", ""),
-                position=cells.get("position", ""),
-                admin=admin == "true",
+            problems.append(f"line {number}: admin must be true or false, got {cells['admin']!r}")
+            row_ok = False
+        if row_ok:
+            users.append(
+                User(
+                    uid=cells.get("uid", ""),
+                    email=email,
+                    name=cells.get("name", ""),
+                    romaji=cells.get("romaji", ""),
+                    department=cells.get("department", ""),
+                    position=cells.get("position", ""),
+                    admin=admin == "true",
+                )
             )
-        )
-    if not users:
-        raise UsageProblem(f"{name}: no user rows after the header")
+    if not problems and not users:
+        problems.append("no user rows after the header")
+    if problems:
+        raise refuse()
     return users
 
 
 async def _users_update(args: argparse.Namespace, client: CAMClient, conn: Connection) -> Output:
     raw = _read_input(args.csv)
-    text = _decode_utf8(raw, args.csv)
+    text = decode_utf8_input(raw, args.csv)
     rows = validate_users_csv(text, args.csv)
     if args.dry_run:
         import csv
@@ -507,16 +553,67 @@ async def _users_update(args: argparse.Namespace, client: CAMClient, conn: Conne
     )
 
 
-async def _chatroom(args: argparse.Namespace, client: CAMClient, conn: Connection) -> Output:
-    from camtui.api.lenient_json import loads, split_field_prefix
+_JS_WRAPPER = re.compile(r"\A\ufeff?\s*(?:(?:let|const|var)\s+)?chatRoom\s*=\s*")
+"""The spec's sample starts with `let chatRoom = {`; the form field style is `chatRoom={`."""
 
-    text = _decode_utf8(_read_input(args.file), args.file)
+
+def parse_chat_room_text(text: str, name: str) -> Any:
+    """The chatRoom JSON of a file as people paste it from the vendor page: a `chatRoom=` or
+    `let/const/var chatRoom =` prefix, a trailing `;` and trailing commas are accepted. A JSON error becomes
+    UsageProblem with the file's line and column (the prefix is blanked, not cut, so they stay true) and, for
+    the usual slips, a hint."""
+    from camtui.api.lenient_json import loads
+
+    match = _JS_WRAPPER.match(text)
+    if match:
+        blank = re.sub(r"[^\n]", " ", match.group(0))
+        text = blank + text[match.end() :]
+    text = re.sub(r";(\s*)\Z", r" \1", text)
     try:
-        room = loads(split_field_prefix(text, "chatRoom"))
+        return loads(text)
     except json.JSONDecodeError as exc:
-        raise UsageProblem(
-            f"{args.file}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
+        lines = [f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"]
+        hint = _json_hint(exc)
+        if hint:
+            lines.append(f"hint: {hint}")
+        raise UsageProblem("\n".join(lines)) from None
+
+
+def _json_hint(exc: json.JSONDecodeError) -> str | None:
+    """What the usual JSON slip at `exc` is, in words (None when there is nothing better than the error)."""
+    doc, pos = exc.doc, exc.pos
+    rest = doc[pos:].strip()
+    if not rest:
+        return "the file ends before the object is closed: a } or ] is missing"
+    if exc.msg == "Expecting ',' delimiter":
+        before = doc[:pos].rstrip()
+        if "\n" in doc[len(before) : pos]:  # the next item starts a line: the comma belongs to the line above
+            number = before.count("\n") + 1
+            last = before.rsplit("\n", 1)[-1].strip()
+            return f"a comma is missing at the end of line {number}: {_clip(last)}"
+        return f"a comma is missing before column {exc.colno} of line {exc.lineno}"
+    if exc.msg == "Extra data":
+        return (
+            f"the chatRoom object ends before line {exc.lineno}; remove what follows it "
+            f"({_clip(rest.splitlines()[0])}): the file holds only the object"
+        )
+    if exc.msg.startswith("Expecting property name") and rest.startswith("'"):
+        return 'JSON needs double quotes around names and strings ("name": "..."), not single quotes'
+    if exc.msg == "Expecting value" and not doc[:pos].strip():
+        return (
+            'the file must hold the chatRoom object, e.g. {"name": "設計レビュー", ...} '
+            "(a `chatRoom=` or `let chatRoom =` prefix is fine)"
+        )
+    return None
+
+
+def _clip(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+async def _chatroom(args: argparse.Namespace, client: CAMClient, conn: Connection) -> Output:
+    text = decode_utf8_input(_read_input(args.file), args.file)
+    room = parse_chat_room_text(text, args.file)
     if not isinstance(room, dict):
         raise UsageProblem(f"{args.file}: expected a JSON object (the chatRoom), got {type(room).__name__}")
     if not str(room.get("name") or "").strip():

@@ -1,9 +1,9 @@
 """`camtui send-batch FILE [--dry-run] [--resume] [--json]`: the composer's batch engine from the shell.
 
-Exit codes: 0 everything sent (or, with --dry-run, the plan is clean); 1 the plan has errors (predicted API errors:
-nothing was sent) or the server refused items or the run; 2 usage (bad file, bad options, nothing configured, a
-started run without --resume); 3 network failure, or items of this file whose outcome is unknown (they may or may
-not have been delivered: never resent blindly; check, then --force-unknown).
+Exit codes: 0 everything sent (or, with --dry-run, the plan is clean); 1 the server refused items or the run;
+2 usage or bad input, nothing sent (bad file, items refused by the local checks, bad options, nothing configured,
+a started run without --resume); 3 network failure, or items of this file whose outcome is unknown (they may or
+may not have been delivered: never resent blindly; check, then --force-unknown).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from camtui.cli_support import (
     EXIT_USAGE,
     Connection,
     UsageProblem,
+    decode_utf8_input,
     load_connection,
     open_client,
     print_json,
@@ -68,7 +69,10 @@ def run(args: argparse.Namespace) -> int:
     if args.chunk_size is not None and not 1 <= args.chunk_size <= 1000:
         return _fail("--chunk-size must be between 1 and 1000", EXIT_USAGE, as_json)
     try:
+        _check_encoding(args.file)
         bf = load_batch_file(args.file)
+    except UsageProblem as exc:
+        return _fail(str(exc), EXIT_USAGE, as_json)
     except BatchLoadError as exc:
         return _fail(str(exc), EXIT_USAGE, as_json)
     try:
@@ -130,7 +134,7 @@ async def _main(args: argparse.Namespace, bf: Any, conn: Connection, store: Any)
             items_per_second=store.ui_state.get(RATE_KEY),
         )
         if not as_json:
-            for line in plan.lines():
+            for line in plan_lines(plan):
                 print(line)
         if not plan.ok:
             if as_json:
@@ -138,7 +142,7 @@ async def _main(args: argparse.Namespace, bf: Any, conn: Connection, store: Any)
             _err(
                 "nothing was sent: fix the errors above (or use --skip-invalid to send only the valid items)"
             )
-            return EXIT_API
+            return EXIT_USAGE  # the file is wrong, the server was not asked: bad input
         if args.dry_run or not plan.to_send:
             if as_json:
                 print_json(
@@ -181,6 +185,58 @@ async def _main(args: argparse.Namespace, bf: Any, conn: Connection, store: Any)
     return EXIT_OK
 
 
+def _check_encoding(path: str) -> None:
+    """The same "not UTF-8" wording (with the line) as `users update` and `chatroom`; the engine reads it again."""
+    from pathlib import Path
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return  # the engine's loader says what is wrong with the path
+    decode_utf8_input(data, path)
+
+
+def refused_items(plan: Any) -> list[int]:
+    """Items the plan would send but that its checks refused (errors): the run cannot start with them."""
+    sending = set(plan.to_send)
+    return sorted({p.index for p in plan.errors if p.index is not None and p.index in sending})
+
+
+def headline(plan: Any) -> str:
+    """`5 items in f.json: 1 to send, 4 refused (1 recipient), about 1 s`: refused items are not "to send"."""
+    from pathlib import Path
+
+    c = plan.counts
+    refused = set(refused_items(plan))
+    sendable = [i for i in plan.to_send if i not in refused]
+    recipients = sum(len({u.lower() for u in plan.file.items[i].users}) for i in sendable)
+    parts = [f"{len(sendable)} to send"]
+    if refused:
+        parts.append(f"{len(refused)} refused")
+    else:
+        parts[0] += f" in {_plural(c.get('chunks', len(plan.chunks)), 'request')}"
+    tail = f"({_plural(recipients, 'recipient')})"
+    if not refused:
+        tail += f", about {_seconds(plan.estimate_seconds)}"
+    return f"{_plural(c['items'], 'item')} in {Path(plan.file.path).name}: {', '.join(parts)} {tail}"
+
+
+def plan_lines(plan: Any) -> list[str]:
+    """The engine's plan text with this CLI's headline (the engine's first line counts refused items as
+    "to send")."""
+    return [headline(plan), *plan.lines()[1:]]
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _seconds(seconds: float) -> str:
+    if seconds < 1:
+        return "1 s"
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
+
+
 def _network_stop(reason: str) -> bool:
     return reason.startswith("network error")
 
@@ -215,7 +271,8 @@ def _plan_json(plan: Any) -> dict[str, Any]:
     return {
         "file": plan.file.path,
         "fingerprint": plan.file.fingerprint,
-        "counts": plan.counts,
+        "counts": {**plan.counts, "to_send": len(plan.to_send) - len(refused_items(plan))}
+        | {"refused": len(refused_items(plan))},
         "estimate_seconds": round(plan.estimate_seconds, 1),
         "problems": [
             {

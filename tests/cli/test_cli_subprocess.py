@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 
 
 def run(args: list[str], env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -62,3 +63,60 @@ def test_call_create_and_exit_codes(sandbox, tmp_path):
     assert (
         bad_token.returncode == 1 and "805" in bad_token.stderr and "not-a-token-123" not in bad_token.stderr
     )
+
+
+# ------------------------------------------------------------------------------- stdout closed early (X2)
+
+
+def test_piping_into_head_exits_quietly(sandbox_factory, tmp_path):
+    """`camtui rooms MONTH | head -1`: the month listing (>100 KB with 40 rooms) outgrows the pipe buffer, so
+    the writer is still writing when head exits: no traceback, status 141 like any SIGPIPE'd command."""
+    import shutil
+
+    head = shutil.which("head")
+    assert head, "head(1) is needed for this test"
+    sb = sandbox_factory(rooms=40)
+    env = environment(tmp_path, sb.url, sb.admin_token)
+    month = datetime.now(UTC).strftime("%Y-%m")
+    writer = subprocess.Popen(
+        [sys.executable, "-m", "camtui", "rooms", month],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    reader = subprocess.Popen([head, "-1"], stdin=writer.stdout, stdout=subprocess.PIPE)
+    assert writer.stdout is not None
+    writer.stdout.close()  # only head holds the read end now
+    first, _ = reader.communicate(timeout=60)
+    err = writer.stderr.read().decode("utf-8") if writer.stderr else ""
+    code = writer.wait(timeout=60)
+    assert first.decode("utf-8").startswith("40 rooms, ")
+    assert "Traceback" not in err and "BrokenPipeError" not in err and err == ""
+    assert code == 141
+
+
+def closed_stdout(args: list[str], env: dict[str, str]) -> tuple[int, str]:
+    """Run with stdout a pipe whose read end is closed before the verb writes anything (deterministic EPIPE)."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "camtui", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()
+    err = child.stderr.read().decode("utf-8")
+    return child.wait(timeout=60), err
+
+
+def test_every_kind_of_verb_survives_a_closed_stdout(sandbox, tmp_path):
+    env = environment(tmp_path, sandbox.url, sandbox.admin_token)
+    batch = tmp_path / "messages.json"
+    batch.write_text('messages=[{"message":"x","property":{"users":"user1@test.com"}}]', encoding="utf-8")
+    for args in (
+        ["users", "export", "-"],  # written inside the client coroutine
+        ["rooms", "--json"],
+        ["send-batch", str(batch), "--dry-run", "--store", str(tmp_path / "s.db")],
+        ["config"],
+    ):
+        code, err = closed_stdout(args, env)
+        assert "Traceback" not in err and "BrokenPipe" not in err, (args, err)
+        assert code == 141, (args, code, err)
+    assert sandbox.delivered_messages() == []

@@ -83,7 +83,7 @@ def test_send_bad_input_is_one_line_exit_2_and_nothing_sent(camtui, sandbox, arg
 
 
 def test_bad_token_exit_1_with_hint_and_no_token_echo(camtui):
-    r = camtui("call", "stats", "x", token="wrong-token-value")
+    r = camtui("call", "stats", "abcd1234", token="wrong-token-value")
     assert r.code == 1
     assert "805 Invalid API token" in r.err and "CAMTUI_API_TOKEN" in r.err
     assert "wrong-token-value" not in r.err + r.out
@@ -173,6 +173,37 @@ def test_call_create_bad_expiry_exit_2(camtui, sandbox, when, fragment):
     assert len(sandbox.calls()) == before
 
 
+def test_call_stats_takes_the_share_url(camtui, sandbox):
+    created = json.loads(camtui("call", "create", "--title", "共有URL", "--json").out)
+    for ref in (created["url"], created["url"] + "?userName=太郎&password=000", f" <{created['url']}/> "):
+        r = camtui("call", "stats", ref, "--json")
+        assert r.code == 0, (ref, r.err)
+        assert json.loads(r.out)["roomName"] == created["sid"] and r.err == ""
+
+
+def test_call_stats_share_url_of_another_host_says_which_server_is_asked(camtui, sandbox):
+    sid = json.loads(camtui("call", "create", "--json").out)["sid"]
+    r = camtui("call", "stats", f"https://app.chat-messenger.com/share/{sid}")
+    assert r.code == 0 and r.out.startswith(f"call {sid}:")
+    assert "note: the URL is on app.chat-messenger.com" in one_line(r.err)
+
+
+@pytest.mark.parametrize(
+    ("ref", "fragment"),
+    [
+        ("", "empty SID"),
+        ("   ", "empty SID"),
+        ("http://127.0.0.1:1/rooms/abcd1234", "/share/"),
+        ("http://127.0.0.1:1/share/", "/share/"),
+        ("a b", "call ID is"),
+    ],
+)
+def test_call_stats_bad_sid_exit_2_nothing_sent(camtui, sandbox, ref, fragment):
+    r = camtui("call", "stats", ref)
+    assert r.code == 2 and fragment in one_line(r.err)
+    assert sandbox.stats()["byMethod"].get("getCallStats", 0) == 0
+
+
 def test_call_stats_unknown_exit_1(camtui):
     r = camtui("call", "stats", "no-such-call", "--json")
     assert r.code == 1
@@ -253,16 +284,135 @@ def test_users_update_bad_csv_exit_2_before_sending(camtui, sandbox, tmp_path, c
     assert sandbox.stats()["byMethod"].get("updateUsersCSV", 0) == 0
 
 
-def test_users_update_not_utf8_or_missing(camtui, tmp_path):
+def test_users_update_not_utf8_or_missing(camtui, sandbox, tmp_path):
     path = tmp_path / "sjis.csv"
-    path.write_bytes(CSV.encode("shift_jis"))
-    r = camtui("users", "update", str(path))
-    assert r.code == 2 and "not UTF-8" in one_line(r.err)
+    raw = CSV.encode("shift_jis")  # what Excel on Japanese Windows saves
+    path.write_bytes(raw)
+    offset = raw.index("新人".encode("shift_jis"))
+    assert raw[offset] == 0x90  # 新 in Shift_JIS: not a valid UTF-8 start byte
+    r = camtui("users", "update", str(path), "--dry-run")
+    assert r.code == 2
+    assert one_line(r.err) == (
+        f"camtui: {path}: the file is not UTF-8 but looks like Shift_JIS (cp932) "
+        f"(byte 0x90 at offset {offset}, line 2); save it as UTF-8"
+    )
+    assert sandbox.stats()["byMethod"].get("exportUsers", 0) == 0  # refused before any request
     r = camtui("users", "update", str(tmp_path / "missing.csv"))
     assert r.code == 2 and "no such file" in one_line(r.err)
 
 
+def test_users_update_reports_every_problem_at_once(camtui, sandbox, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "uid,email,name,romaji,department,position,admin\n"
+        ",user1.xxx.com,A,,,,maybe\n"  # two problems on one line
+        ",short@xxx.com,B\n"
+        ",ok@xxx.com,C,,,,true\n"
+        ",ok@xxx.com,D,,,,false\n",
+        encoding="utf-8",
+    )
+    r = camtui("users", "update", str(path), "--dry-run")
+    assert r.code == 2 and r.out == "" and "Traceback" not in r.err
+    assert r.err.splitlines() == [
+        f"camtui: {path}: line 2: not an e-mail address: 'user1.xxx.com'",
+        f"camtui: {path}: line 2: admin must be true or false, got 'maybe'",
+        f"camtui: {path}: line 3: 3 cells, the header has 7",
+        f"camtui: {path}: line 5: ok@xxx.com is also on line 4",
+        f"camtui: {path}: 4 problems; nothing was sent",
+    ]
+    assert sandbox.stats()["byMethod"].get("updateUsersCSV", 0) == 0
+
+
+def test_users_update_caps_a_long_problem_list(camtui, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("email\n" + "".join(f"nobody{i}\n" for i in range(60)), encoding="utf-8")
+    r = camtui("users", "update", str(path))
+    lines = r.err.splitlines()
+    assert r.code == 2 and len(lines) == 52
+    assert lines[-2] == f"camtui: {path}: … and 10 more" and lines[-1].endswith(
+        "60 problems; nothing was sent"
+    )
+
+
 # --------------------------------------------------------------------------------------------- chatroom
+
+SPEC_CHATROOM = """let chatRoom = {\x20
+   "id":"1564831284702237059",
+   "name":"秘密会議"
+   "createUserId":"11u1pu9d32p8vuvjoZdd",
+   "adminUserId":"11u1pu9d32p8vuvjoZdd",
+   "isPublic":false,
+   "memberUids":{\x20
+      "11u1pu9d32p8vuvjoZdd":true,
+      "1lmn7hoh3s1ja26fsazw":true
+   },
+}
+"""
+
+
+def test_chatroom_spec_sample_names_the_missing_comma(camtui, sandbox, tmp_path):
+    path = tmp_path / "room.js"
+    path.write_text(SPEC_CHATROOM, encoding="utf-8")
+    r = camtui("chatroom", str(path))
+    assert r.code == 2 and "Traceback" not in r.err
+    assert r.err.splitlines() == [
+        f"camtui: {path}: not valid JSON (line 4, column 4: Expecting ',' delimiter)",
+        'camtui: hint: a comma is missing at the end of line 3: "name":"秘密会議"',
+    ]
+    assert sandbox.stats()["byMethod"].get("updateChatRoom", 0) == 0
+
+
+@pytest.mark.parametrize(
+    ("wrapper", "end"),
+    [
+        ("let chatRoom = ", "\n"),
+        ("\ufefflet chatRoom = ", ";"),
+        ("const chatRoom=", ";\n"),
+        ("var  chatRoom =\n", "\n;  \n"),
+        ("\n  chatRoom=", ""),
+    ],
+)
+def test_chatroom_js_wrappers_are_accepted(camtui, sandbox, tmp_path, wrapper, end):
+    path = tmp_path / "room.js"
+    body = SPEC_CHATROOM.removeprefix("let chatRoom = ")
+    body = body.replace('"秘密会議"\n', '"新設ルーム",\n')
+    body = body.replace('"id":"1564831284702237059",', "")  # a new room
+    path.write_text(wrapper + body.rstrip() + end, encoding="utf-8")
+    r = camtui("chatroom", str(path), "--json")
+    assert r.code == 0, r.err
+    assert json.loads(r.out)["name"] == "新設ルーム"
+    assert "新設ルーム" in {c["name"] for c in sandbox.chat_rooms()}
+
+
+def test_chatroom_whole_pasted_sample_says_what_to_remove(camtui, tmp_path):
+    path = tmp_path / "room.js"
+    fixed = SPEC_CHATROOM.replace('"秘密会議"\n', '"秘密会議",\n')
+    path.write_text(
+        fixed + "let response = await getAPIClient().updateChatRoom(chatRoom);\n", encoding="utf-8"
+    )
+    r = camtui("chatroom", str(path))
+    assert r.code == 2
+    first, hint = r.err.splitlines()
+    assert first == f"camtui: {path}: not valid JSON (line 12, column 1: Extra data)"
+    assert hint.startswith("camtui: hint: the chatRoom object ends before line 12; remove what follows it")
+    assert "let response = await" in hint
+
+
+def test_chatroom_not_an_object_at_all_gets_a_hint(camtui, tmp_path):
+    path = tmp_path / "room.js"
+    path.write_text("let room = 5\n", encoding="utf-8")
+    r = camtui("chatroom", str(path))
+    assert r.code == 2
+    assert r.err.splitlines()[0].endswith("not valid JSON (line 1, column 1: Expecting value)")
+    assert "let chatRoom =` prefix is fine" in r.err.splitlines()[1]
+
+
+def test_chatroom_shift_jis_same_wording_as_users_update(camtui, tmp_path):
+    path = tmp_path / "room.json"
+    path.write_bytes('{"name": "秘密会議"}'.encode("cp932"))
+    r = camtui("chatroom", str(path))
+    assert r.code == 2
+    assert "not UTF-8 but looks like Shift_JIS (cp932) (byte 0x94 at offset 10, line 1)" in one_line(r.err)
 
 
 def test_chatroom_from_a_spec_style_file(camtui, sandbox, tmp_path):
@@ -286,7 +436,7 @@ def test_chatroom_from_a_spec_style_file(camtui, sandbox, tmp_path):
 @pytest.mark.parametrize(
     ("content", "fragment"),
     [
-        ('{"name": "x",', "not valid JSON (line 1"),
+        ('{"name" "x"}', "not valid JSON (line 1, column 9: Expecting ':' delimiter)"),
         ("[1, 2]", "expected a JSON object"),
         ('{"isPublic": true}', 'needs a "name"'),
         ('{"name": "x", "memberUids": "a,b"}', '"memberUids" must be'),
@@ -297,6 +447,17 @@ def test_chatroom_bad_file_exit_2(camtui, tmp_path, content, fragment):
     path.write_text(content, encoding="utf-8")
     r = camtui("chatroom", str(path))
     assert r.code == 2 and fragment in one_line(r.err)
+
+
+def test_chatroom_truncated_file_says_the_object_is_not_closed(camtui, tmp_path):
+    path = tmp_path / "room.json"
+    path.write_text('{"name": "x",\n "isPublic": true\n', encoding="utf-8")
+    r = camtui("chatroom", str(path))
+    assert r.code == 2
+    assert (
+        r.err.splitlines()[1]
+        == "camtui: hint: the file ends before the object is closed: a } or ] is missing"
+    )
 
 
 def test_chatroom_rejected_by_the_server_exit_1(camtui, tmp_path):
@@ -331,7 +492,7 @@ def test_server_down_exit_3(isolated_env, capsys):
     isolated_env.setenv("CAMTUI_SERVER_URL", f"http://127.0.0.1:{port}")
     isolated_env.setenv("CAMTUI_API_TOKEN", "token-value-xyz")
     isolated_env.setenv("CAMTUI_CONFIG", "")
-    code = main(["call", "stats", "abc", "--json"])
+    code = main(["call", "stats", "abcd", "--json"])
     captured = capsys.readouterr()
     assert code == 3
     assert json.loads(captured.out)["error"]["kind"] == "network"

@@ -64,7 +64,7 @@ def test_dry_run_sends_nothing_and_json_is_parseable(
     assert env["sandbox"].delivered_messages() == []
 
 
-def test_bad_items_exit_1_and_nothing_is_sent(
+def test_bad_items_exit_2_and_nothing_is_sent(
     env: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = env["dir"] / "bad.json"
@@ -73,9 +73,10 @@ def test_bad_items_exit_1_and_nothing_is_sent(
         ' {"message":"who?","property":{"users":"ghost@elsewhere.org"}},\n]\n',
         encoding="utf-8",
     )
-    assert run(env, str(path), "--json") == 1
+    assert run(env, str(path), "--json") == 2  # the file is wrong, the server was not asked: bad input
     data = json.loads(capsys.readouterr().out)
     assert not data["ok"]
+    assert (data["plan"]["counts"]["to_send"], data["plan"]["counts"]["refused"]) == (1, 1)
     assert {
         "item": 2,
         "severity": "error",
@@ -88,6 +89,40 @@ def test_bad_items_exit_1_and_nothing_is_sent(
     assert [m["text"] for m in env["sandbox"].delivered_messages()] == ["ok"]
 
 
+def test_refused_items_are_not_counted_as_to_send(
+    env: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """QA's file: two unknown recipients, an unknown room, a duplicate, an item without a message."""
+    path = env["dir"] / "qa_messages_bad.json"
+    path.write_text(
+        "messages=[\n"
+        ' {"message":"ok","property":{"users":"user1@test.com"}},\n'
+        ' {"message":"a","property":{"users":"ghost@test.com"}},\n'
+        ' {"message":"b","send":"no-such-room"},\n'
+        ' {"message":"c","property":{"users":"nobody@elsewhere.org"}},\n'
+        ' {"message":"ok","property":{"users":"user1@test.com"}},\n'
+        ' {"property":{"users":"user2@test.com"}},\n'
+        "]\n",
+        encoding="utf-8",
+    )
+    assert run(env, str(path), "--dry-run") == 2
+    captured = capsys.readouterr()
+    first = captured.out.splitlines()[0]
+    assert first == "6 items in qa_messages_bad.json: 2 to send, 4 refused (1 recipient)"
+    assert "nothing was sent" in captured.err and "Traceback" not in captured.err
+    assert env["sandbox"].delivered_messages() == []
+
+
+def test_clean_plan_headline_keeps_requests_and_estimate(
+    env: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = env["dir"] / "messages.json"
+    path.write_text(SPEC_SAMPLE, encoding="utf-8")
+    assert run(env, str(path), "--dry-run") == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == "4 items in messages.json: 4 to send in 1 request (8 recipients), about 1 s"
+
+
 def test_shift_jis_file_exit_2_with_a_clear_message(
     env: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -95,7 +130,11 @@ def test_shift_jis_file_exit_2_with_a_clear_message(
     path.write_bytes(SPEC_SAMPLE.encode("shift_jis"))
     assert run(env, str(path)) == 2
     err = capsys.readouterr().err
-    assert "Shift_JIS" in err and "UTF-8" in err and "Traceback" not in err
+    offset = SPEC_SAMPLE.encode("shift_jis").index("こ".encode("shift_jis"))
+    assert err.strip() == (
+        f"{path}: the file is not UTF-8 but looks like Shift_JIS (cp932) "
+        f"(byte 0x82 at offset {offset}, line 2); save it as UTF-8"
+    )
     assert env["sandbox"].delivered_messages() == []
 
 
