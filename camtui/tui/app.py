@@ -227,6 +227,9 @@ class CamApp(App[None]):
     """camtui's Textual app. Constructed by `camtui.tui.launch` (or tests) with a ready client, store and settings."""
 
     TITLE = "camtui"
+    ESCAPE_TO_MINIMIZE = False
+    """Escape goes to the focused widget first (e.g. the rooms grid clears its filter); unhandled, the shell's
+    own `escape` binding restores a maximised pane."""
     CSS_PATH: ClassVar = [STYLES / f"{name}.tcss" for name in ("app", "rooms", "calls", "composer")]
 
     BINDINGS: ClassVar = [

@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from camtui.api.models import Reservation
-from camtui.tui.rooms_model import Cell, DayAxis, RoomRow
+from camtui.tui.rooms_model import Cell, DayAxis, RoomRow, next_after, running_at
 
 _WORDS = {
     "en": {
@@ -71,6 +71,28 @@ def _overlaps(res: Reservation, others: Sequence[Reservation]) -> bool:
     return any(o is not res and o.start < res.end and res.start < o.end for o in others)
 
 
+def now_status(row: RoomRow, axis: DayAxis, now: datetime) -> Text | None:
+    """On today's grid, whether the room is in use at this very instant, whatever slot the cursor is on:
+    "now 06:40: in use: 品質会議 until 07:30" (a meeting before the day's hours counts too)."""
+    local = now.astimezone(axis.tz)
+    if local.date() != axis.day:
+        return None
+    running = running_at(row.room, now)
+    if running:
+        what = ", ".join(
+            f"{r.title or '(untitled)'} until {r.end.astimezone(axis.tz):%H:%M}" for r in running
+        )
+        return Text(f"now {local:%H:%M}: in use: {what}", style="bold")
+    nxt = next_after(row.room, now)
+    if nxt is None:
+        return Text(f"now {local:%H:%M}: free for the rest of the day")
+    until = (
+        f"{nxt.start.astimezone(axis.tz):%H:%M}" if nxt.start.astimezone(axis.tz).date() == axis.day else ""
+    )
+    tail = f" until {until}" if until else ""
+    return Text(f"now {local:%H:%M}: free{tail} (next: {nxt.title or '(untitled)'})")
+
+
 def detail_lines(row: RoomRow, slot: int, axis: DayAxis, now: datetime, locale: str = "en") -> list[Text]:
     """The screen's content as plain rich Text (no markup: titles and names are user data)."""
     room = row.room
@@ -86,6 +108,9 @@ def detail_lines(row: RoomRow, slot: int, axis: DayAxis, now: datetime, locale: 
             f"slot {slot_start:%H:%M}–{slot_end:%H:%M}, {axis.day:%a %Y-%m-%d} ({axis.tz.key})", style="dim"
         ),
     ]
+    now_line = now_status(row, axis, now)
+    if now_line is not None:
+        lines.append(now_line)
     reservations = row.slot_reservations[slot]
     if not reservations:
         later = sorted(

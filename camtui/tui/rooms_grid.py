@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len, get_character_cell_size, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -65,6 +65,24 @@ class _Paint:
     scroll_y: int
     view_w: int
     base: Style
+
+
+def snap_cut(segments: Iterable[Segment], x: int) -> int:
+    """The first character boundary at or after column `x`: a wide character that starts at x - 1 belongs
+    to the cell it starts in, so a cut there moves after it instead of blanking both halves."""
+    pos = 0
+    for seg in segments:
+        width = cell_len(seg.text)
+        if pos + width <= x:
+            pos += width
+            continue
+        for char in seg.text:
+            if pos >= x:
+                return pos
+            pos += get_character_cell_size(char)
+        if pos >= x:
+            return pos
+    return max(pos, x)
 
 
 def _crop(segments: list[Segment], length: int, start: int, end: int) -> list[Segment]:
@@ -139,6 +157,9 @@ class RoomsGrid(ScrollView, can_focus=True):
         """How far (0..1) into the now slot the now-line is."""
         self.slot_width = MIN_SLOT_WIDTH
         self.highlight_free_now = False
+        self.now: datetime | None = None
+        """The instant the rows were built for (free-now asks who is running at it); None: by cell state."""
+        self._free_flags: tuple[bool, ...] = ()
         self.empty_text = "no rooms"
         self.cursor_row = 0
         self.cursor_col = 0
@@ -168,13 +189,23 @@ class RoomsGrid(ScrollView, can_focus=True):
         *,
         diff: RowDiff | None = None,
         base: tuple[RoomRow, ...] | None = None,
+        now: datetime | None = None,
     ) -> RowDiff:
         """Show `rows`; repaint only rows whose render key changed unless the columns or the now-line moved.
 
         `diff` (with the `base` rows it was computed against, e.g. in a worker thread) saves the O(rooms)
-        comparison here; it is used only if `base` is still what the grid shows.
+        comparison here; it is used only if `base` is still what the grid shows. When the columns change
+        (another day, or the range widened to show early meetings) the cursor keeps its time of day.
         """
         same_columns = self.axis is not None and self.axis.bounds_ms == axis.bounds_ms
+        remapped = False
+        if not same_columns and self.axis is not None and len(self.axis):
+            old = self.axis.starts[max(0, min(self.cursor_col, len(self.axis) - 1))]
+            wanted = (old.hour, old.minute)
+            col = next((i for i, st in enumerate(axis.starts) if (st.hour, st.minute) == wanted), None)
+            if col is not None and col != self.cursor_col:
+                self.cursor_col = col
+                remapped = True
         if diff is None or base is not self.rows:
             diff = diff_rows(self.rows, rows)
         if now_slot is None:
@@ -185,18 +216,38 @@ class RoomsGrid(ScrollView, can_focus=True):
         self.rows = rows
         self.now_slot = now_slot
         self.now_fraction = now_fraction
+        self.now = now
+        old_flags, self._free_flags = self._free_flags, self._free_now_flags()
         if full:
             self._name_width = self._measure_names(rows)
             self._fit_slot_width()
             self._invalidate_all()
             self._sync_virtual_size()
             self._clamp_cursor()
+            if remapped:
+                self._scroll_cursor_into_view()
             self.refresh()
             return RowDiff(True, tuple(range(len(rows))))
         # Cached lines carry the render key they were drawn from, so nothing is dropped here: a changed row
-        # misses its cache when painted. Only the changed rows on screen are marked dirty.
-        self._refresh_rows(diff.changed)
+        # misses its cache when painted. Only the changed rows on screen are marked dirty (and rows whose
+        # free-now mark changed while their cells did not, e.g. a meeting started inside an overlap).
+        changed = diff.changed
+        if old_flags != self._free_flags and len(old_flags) == len(self._free_flags):
+            flips = {i for i, (a, b) in enumerate(zip(old_flags, self._free_flags, strict=True)) if a != b}
+            changed = tuple(sorted(flips.union(changed)))
+        self._refresh_rows(changed)
         return diff
+
+    def is_free_now(self, row: RoomRow) -> bool:
+        """Whether the row's room is free at the now instant (by cell state when no instant was given)."""
+        if self.now is None:
+            return row.is_free_at(self.now_slot)
+        return row.is_free_now(self.now_slot, self.now)
+
+    def _free_now_flags(self) -> tuple[bool, ...]:
+        if not self.highlight_free_now or self.now_slot is None:
+            return ()
+        return tuple(self.is_free_now(row) for row in self.rows)
 
     @property
     def now_offset(self) -> int:
@@ -226,6 +277,7 @@ class RoomsGrid(ScrollView, can_focus=True):
     def set_free_now_highlight(self, on: bool) -> None:
         if on != self.highlight_free_now:
             self.highlight_free_now = on
+            self._free_flags = self._free_now_flags()
             self._invalidate_all()
             self.refresh()
 
@@ -372,7 +424,11 @@ class RoomsGrid(ScrollView, can_focus=True):
         return self._line(index, paint)
 
     def _line(self, index: int, paint: _Paint) -> Strip:
-        key = self.rows[index].render_key if index >= 0 else None
+        key = (
+            (self.rows[index].render_key, self._free_flags[index] if self._free_flags else False)
+            if index >= 0
+            else None
+        )
         cached = self._line_cache.get(index)
         if cached is not None and cached[0] == key:
             return cached[1]
@@ -398,6 +454,8 @@ class RoomsGrid(ScrollView, can_focus=True):
             sw = self.slot_width
             x0 = max(0, min(self.cursor_col * sw - start, paint.view_w))
             x1 = max(x0, min(self.cursor_col * sw - start + sw, paint.view_w, length - start))
+            # A wide character across a slot edge stays whole: it goes with the cell it starts in.
+            x0, x1 = snap_cut(visible, x0), snap_cut(visible, x1)
             if x1 > x0:
                 left, mid, right = Segment.divide(visible, [x0, x1, max(x1, length - start)])
                 mid = [Segment(seg.text, (seg.style or _PLAIN) + styles.cursor) for seg in mid]
@@ -410,7 +468,7 @@ class RoomsGrid(ScrollView, can_focus=True):
 
     def _name_segments(self, index: int, styles: _Styles) -> list[Segment]:
         row = self.rows[index]
-        free_now = self.highlight_free_now and row.is_free_at(self.now_slot)
+        free_now = self.highlight_free_now and self.is_free_now(row)
         key = (row.name, free_now)
         cached = self._name_cache.get(index)
         if cached is not None and cached[0] == key:

@@ -50,7 +50,9 @@ def _ms(moment: datetime) -> int:
 class DayAxis:
     """The columns of one day: slots of `slot_minutes` from `day_start` to `day_end` in `tz`.
 
-    The last slot is shorter when the hours are not a multiple of the slot length.
+    The last slot is shorter when the hours are not a multiple of the slot length. `cover` widens the range
+    (by whole slots on the same grid, never past the day's midnights) so that a meeting before or after the
+    configured hours, or now, is not hidden: an empty grid at 06:40 would answer "is it free?" wrongly.
     """
 
     day: date
@@ -61,6 +63,8 @@ class DayAxis:
     """End of the last slot (exclusive)."""
     bounds_ms: tuple[int, ...] = field(repr=False)
     """Slot starts in Unix ms, plus the end: len == len(starts) + 1."""
+    hours_ms: tuple[int, int] = field(default=(0, 0), repr=False)
+    """The configured hours (start, end) in Unix ms: what the range is when nothing widened it."""
 
     @classmethod
     def build(
@@ -70,29 +74,57 @@ class DayAxis:
         day_start: str = "08:00",
         day_end: str = "21:00",
         slot_minutes: int = 30,
+        *,
+        cover: Iterable[tuple[datetime, datetime]] = (),
     ) -> DayAxis:
+        """The axis for the configured hours, widened to include each [start, end) of `cover` that falls on
+        `day` (reservations outside the hours; now as (now, now))."""
         zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
         if not 1 <= slot_minutes <= 24 * 60:
             raise ValueError(f"rooms_slot_minutes must be between 1 and 1440, not {slot_minutes}")
         first = parse_hhmm(day_start)
         assert first is not None
         last = parse_hhmm(day_end, allow_24=True)
+        midnight = datetime.combine(day, time(0), zone)
+        next_midnight = datetime.combine(day + timedelta(days=1), time(0), zone)
         begin = datetime.combine(day, first, zone)
-        end = (
-            datetime.combine(day + timedelta(days=1), time(0), zone)
-            if last is None
-            else datetime.combine(day, last, zone)
-        )
+        end = next_midnight if last is None else datetime.combine(day, last, zone)
         if end <= begin:
             raise ValueError(f"rooms_day_end ({day_end}) must be after rooms_day_start ({day_start})")
         step = timedelta(minutes=slot_minutes)
-        starts: list[datetime] = []
+        hours = (_ms(begin), _ms(end))
+        lo_ms, hi_ms = hours
+        day_lo, day_hi = _ms(midnight), _ms(next_midnight)
+        for c_start, c_end in cover:
+            s, e = max(_ms(c_start), day_lo), min(max(_ms(c_end), _ms(c_start) + 1), day_hi)
+            if e > s:
+                lo_ms, hi_ms = min(lo_ms, s), max(hi_ms, e)
+        before: list[datetime] = []
+        cursor = begin
+        while _ms(cursor) > lo_ms and _ms(cursor) > day_lo:
+            cursor = cursor - step  # whole slots back on the configured grid …
+            if _ms(cursor) < day_lo:
+                cursor = midnight  # … except a short first slot from midnight
+            before.append(cursor)
+        if hi_ms > hours[1]:
+            cursor = begin
+            while _ms(cursor) < hi_ms:
+                cursor = cursor + step
+            end = next_midnight if _ms(cursor) > day_hi else cursor
+        starts: list[datetime] = before[::-1]
         cursor = begin
         while cursor < end:
             starts.append(cursor)
             cursor = cursor + step  # wall-clock arithmetic: labels stay on the hour across DST changes
         bounds = (*(_ms(s) for s in starts), _ms(end))
-        return cls(day=day, tz=zone, starts=tuple(starts), end=end, bounds_ms=bounds)
+        return cls(day=day, tz=zone, starts=tuple(starts), end=end, bounds_ms=bounds, hours_ms=hours)
+
+    @property
+    def widened(self) -> bool:
+        """True when the range reaches beyond the configured hours."""
+        return self.hours_ms != (0, 0) and (
+            self.bounds_ms[0] < self.hours_ms[0] or self.bounds_ms[-1] > self.hours_ms[1]
+        )
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -152,6 +184,46 @@ class RoomRow:
 
     def is_free_at(self, slot: int | None) -> bool:
         return slot is not None and 0 <= slot < len(self.cells) and self.cells[slot] == Cell.FREE
+
+    def is_free_now(self, slot: int | None, now: datetime) -> bool:
+        """Free at the instant `now` (in `slot`): no reservation running, even if one starts or ended in the
+        slot (a cell is booked for the whole slot; "free right now?" must not round)."""
+        if slot is None or not 0 <= slot < len(self.cells):
+            return False
+        if self.cells[slot] == Cell.FREE:
+            return True
+        return not any(r.start <= now < r.end for r in self.slot_reservations[slot])
+
+
+def day_extent(
+    rooms: Iterable[ConferenceRoom], day: date, tz: str | ZoneInfo
+) -> tuple[datetime, datetime] | None:
+    """Earliest start and latest end of the reservations touching `day` (None without any): what the
+    day's axis must cover. Plain datetime comparisons, about 2 ms for 11,000 reservations."""
+    zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
+    lo = datetime.combine(day, time(0), zone)
+    hi = datetime.combine(day + timedelta(days=1), time(0), zone)
+    first: datetime | None = None
+    last: datetime | None = None
+    for room in rooms:
+        for r in room.reservations:
+            if r.end > lo and r.start < hi and r.end > r.start:
+                if first is None or r.start < first:
+                    first = r.start
+                if last is None or r.end > last:
+                    last = r.end
+    return None if first is None or last is None else (first, last)
+
+
+def running_at(room: ConferenceRoom, moment: datetime) -> tuple[Reservation, ...]:
+    """The room's reservations in progress at `moment`, by start."""
+    return tuple(sorted((r for r in room.reservations if r.start <= moment < r.end), key=attrgetter("start")))
+
+
+def next_after(room: ConferenceRoom, moment: datetime) -> Reservation | None:
+    """The room's first reservation starting after `moment` (in the data loaded: the shown day)."""
+    later = [r for r in room.reservations if r.start > moment]
+    return min(later, key=attrgetter("start")) if later else None
 
 
 _CELLS = tuple(Cell)
@@ -285,9 +357,19 @@ class Prepared:
 
 
 def prepare(
-    base: tuple[RoomRow, ...], all_rows: tuple[RoomRow, ...], query: str, now_slot: int | None
+    base: tuple[RoomRow, ...],
+    all_rows: tuple[RoomRow, ...],
+    query: str,
+    now_slot: int | None,
+    now: datetime | None = None,
 ) -> Prepared:
+    """Filter, diff and count. With `now`, "free now" means no meeting running at that instant."""
     rows = filter_rows(all_rows, query) if query.strip() else all_rows
-    free = sum(1 for r in rows if r.cells[now_slot] == Cell.FREE) if now_slot is not None else 0
+    if now_slot is None:
+        free = 0
+    elif now is None:
+        free = sum(1 for r in rows if r.cells[now_slot] == Cell.FREE)
+    else:
+        free = sum(1 for r in rows if r.is_free_now(now_slot, now))
     overlaps = sum(1 for r in rows if Cell.OVERLAP in r.cells)
     return Prepared(base, rows, diff_rows(base, rows), free, overlaps)

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -26,7 +27,7 @@ from camtui.api.models import ConferenceRoom, RoomStatus
 from camtui.tui.events import PaneStatus
 from camtui.tui.rooms_detail import ReservationDetailScreen
 from camtui.tui.rooms_grid import RoomsGrid, now_position
-from camtui.tui.rooms_model import Cell, DayAxis, Prepared, RoomRow, build_rows, prepare
+from camtui.tui.rooms_model import Cell, DayAxis, Prepared, RoomRow, build_rows, day_extent, prepare
 
 POLL_STEPS = (2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0)
 """What + and - step through (the configured interval is added to the list)."""
@@ -77,7 +78,7 @@ def _build(
 ) -> tuple[tuple[RoomRow, ...], datetime | None, Prepared]:
     """All of a poll's O(rooms) work, pure, so big sites can run it in a thread."""
     rows = build_rows(rooms, axis, now, previous)
-    return rows, next_boundary(rooms, axis, now), prepare(base, rows, query, now_slot)
+    return rows, next_boundary(rooms, axis, now), prepare(base, rows, query, now_slot, now)
 
 
 class FilterInput(Input):
@@ -129,6 +130,7 @@ class RoomsPane(Widget):
         Binding("r", "refresh", "Refresh now", show=False),
         Binding("plus,equals_sign", "interval(1)", "Poll less often", show=False, key_display="+"),
         Binding("minus", "interval(-1)", "Poll more often", show=False, key_display="-"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -154,6 +156,7 @@ class RoomsPane(Widget):
         self._counts = (0, 0)
         """Rooms free now, rooms with overlaps (of the rows shown)."""
         self._build_generation = 0
+        self._extent_cache: tuple[RoomStatus, date, tuple[datetime, datetime] | None] | None = None
 
     # ---- setup ----------------------------------------------------------------------------------------------
 
@@ -194,14 +197,43 @@ class RoomsPane(Widget):
         self.poll_now()
 
     def _build_axis(self) -> None:
+        self.axis = self._axis_for(self.now())
+
+    def _axis_for(self, now: datetime) -> DayAxis:
+        """The configured hours, widened to show now (today) and every reservation of the day outside them:
+        at 06:40 a meeting from 06:00 is running, and an admin asking "free now?" must see it. The current
+        axis object is kept when the columns are the same (unchanged rows are then reused, not rebuilt)."""
         settings = self.app.settings  # type: ignore[attr-defined]
-        self.axis = DayAxis.build(
+        cover: list[tuple[datetime, datetime]] = []
+        if self.day == now.astimezone(self.tz).date():
+            cover.append((now, now))
+        extent = self._extent()
+        if extent is not None:
+            cover.append(extent)
+        axis = DayAxis.build(
             self.day,
             self.tz,
             settings.rooms_day_start,
             settings.rooms_day_end,
             int(settings.rooms_slot_minutes),
+            cover=cover,
         )
+        current = self.axis
+        if current is not None and current.day == axis.day and current.bounds_ms == axis.bounds_ms:
+            return current
+        return axis
+
+    def _extent(self) -> tuple[datetime, datetime] | None:
+        """The day's reservations' span, computed once per answer (ticks reuse it)."""
+        status = self.status
+        if status is None:
+            return None
+        cached = self._extent_cache
+        if cached is not None and cached[0] is status and cached[1] == self.day:
+            return cached[2]
+        extent = day_extent(status.rooms, self.day, self.tz)
+        self._extent_cache = (status, self.day, extent)
+        return extent
 
     # ---- polling --------------------------------------------------------------------------------------------
 
@@ -292,6 +324,7 @@ class RoomsPane(Widget):
         """Rows from the last data at `now`; big sites build in a thread, the grid repaints changed rows only."""
         if self.status is None or self.axis is None:
             return
+        self.axis = self._axis_for(now)
         rooms, axis = self.status.rooms, self.axis
         previous = None
         if (
@@ -319,10 +352,13 @@ class RoomsPane(Widget):
         self._built_at = now
         self._built_axis = axis
         self._next_change = boundary
-        self._show_rows(prepared if query == self.query_text else None, position)
+        self._show_rows(prepared if query == self.query_text else None, position, now)
 
     def _show_rows(
-        self, prepared: Prepared | None = None, position: tuple[int | None, float] | None = None
+        self,
+        prepared: Prepared | None = None,
+        position: tuple[int | None, float] | None = None,
+        now: datetime | None = None,
     ) -> None:
         """Hand the (filtered) rows to the grid; `prepared` carries the diff and counts computed off-thread."""
         grid = self.grid
@@ -330,11 +366,14 @@ class RoomsPane(Widget):
             return
         keep = grid.cursor_room.room_id if grid.cursor_room is not None else None
         now_slot, fraction = position or self._now_position()
+        instant = (now or self.now()) if now_slot is not None else None
         if prepared is None:
-            prepared = prepare(grid.rows, self.all_rows, self.query_text, now_slot)
+            prepared = prepare(grid.rows, self.all_rows, self.query_text, now_slot, instant)
         rows = prepared.rows
         grid.set_empty_text(f"no rooms match “{self.query_text}”" if self.query_text else "no rooms")
-        diff = grid.set_data(self.axis, rows, now_slot, fraction, diff=prepared.diff, base=prepared.base)
+        diff = grid.set_data(
+            self.axis, rows, now_slot, fraction, diff=prepared.diff, base=prepared.base, now=instant
+        )
         if diff.structural and keep is not None:
             index = next((i for i, r in enumerate(rows) if r.room_id == keep), None)
             if index is not None and index != grid.cursor_row:
@@ -397,12 +436,35 @@ class RoomsPane(Widget):
         ]
         if self.query_text:
             parts.append(f"filter “{self.query_text}”")
-        free, overlaps = self._counts
-        if grid.now_slot is not None:
-            parts.append(f"{free} free now" + (" (highlighted)" if self.free_now else ""))
+        overlaps = self._counts[1]
+        free_text = self.free_now_text()
+        if free_text:
+            parts.append(free_text)
         if overlaps:
             parts.append(f"⚠ {overlaps} with overlaps")
+        axis = grid.axis
+        if axis is not None and axis.widened and axis.day == self.day:
+            parts.append(f"hours {axis.starts[0]:%H:%M}–{axis.end:%H:%M} (widened)")
         self.query_one("#rooms-info", Static).update(" · ".join(parts))
+
+    def free_now_text(self) -> str:
+        """ "free now: 21 of 24", or why there is nothing to count; "" when free-now is off and moot."""
+        grid = self.grid
+        mark = " (highlighted)" if self.free_now else ""
+        if grid.now_slot is not None and self.status is not None:
+            shown = len(grid.rows)
+            if not shown:
+                return "free now: no room shown" if self.free_now else ""
+            free = self._counts[0]
+            text = f"free now: {free} of {shown}{mark}"
+            if self.free_now and free == 0:
+                text += ", every room shown is in use"
+            return text
+        if not self.free_now:
+            return ""
+        if self.day != self.today():
+            return f"free now: only for today, not {self.day:%a %m-%d} (t: today)"
+        return "free now: waiting for data"
 
     def _show_age(self) -> None:
         label = self.query_one("#rooms-age", Static)
@@ -516,11 +578,18 @@ class RoomsPane(Widget):
     def _filter_submitted(self, event: Input.Submitted) -> None:
         self.close_filter()
 
+    def action_clear_filter(self) -> None:
+        """Escape on the grid: clear an active filter; with none, let escape reach the shell (restore)."""
+        box = self.query_one(FilterInput)
+        if not self.query_text and not box.value and not box.has_class("-open"):
+            raise SkipAction()
+        self._clear()
+        self.grid.focus()
+
     def action_free_now(self) -> None:
+        """Toggle the free-now highlight; the bar says what it found ("free now: 21 of 24") or why nothing."""
         self.free_now = not self.free_now
         self.grid.set_free_now_highlight(self.free_now)
-        if self.free_now and self.grid.now_slot is None:
-            self.notify("Free now applies to today's hours; nothing to highlight on this day.", markup=False)
         self._show_info()
 
     def action_next_overlap(self) -> None:
@@ -570,8 +639,7 @@ class RoomsPane(Widget):
         self.poll.interval = steps[j]
         if self._timer is not None:
             self._arm()  # the pending poll moves to the new interval
-        self._show_age()
-        self.notify(f"Rooms: polling every {age_text(self.poll.interval)}", markup=False, timeout=2)
+        self._show_age()  # the bar's "every 10 min" is the feedback: a toast per key press piled up
 
     # ---- detail ---------------------------------------------------------------------------------------------
 
@@ -588,7 +656,7 @@ class RoomsPane(Widget):
     def palette_commands(self) -> Iterable[SystemCommand]:
         if self.query_text:
             yield SystemCommand(
-                "Rooms: Clear filter", f"Show all rooms (now “{self.query_text}”)", self._clear
+                "Rooms: Clear filter", f"Show all rooms (now “{self.query_text}”)", self.action_clear_filter
             )
         yield SystemCommand(
             "Rooms: Resume polling" if self.poll.paused else "Rooms: Pause polling",

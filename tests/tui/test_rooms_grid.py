@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from textual.geometry import Offset
 from textual.strip import Strip
 
 from camtui.api.models import ConferenceRoom, Reservation
-from camtui.tui.rooms_grid import RoomsGrid, now_position
-from camtui.tui.rooms_model import Cell, build_rows, prepare
+from camtui.tui.rooms_grid import RoomsGrid, now_position, snap_cut
+from camtui.tui.rooms_model import Cell, DayAxis, build_rows, prepare
 from camtui.tui.rooms_synthetic import SAMPLE_NOW, GridPreviewApp, sample_rooms
+
+JST = ZoneInfo("Asia/Tokyo")
 
 
 def screen_lines(app: GridPreviewApp) -> list[Strip]:
@@ -313,3 +318,52 @@ async def test_a_precomputed_diff_is_used_only_against_its_own_base() -> None:
         assert grid.set_data(app.axis, back, slot, fraction, diff=ready.diff, base=ready.base) == ready.diff
         await pilot.pause()
         assert "Pop-up" not in text_lines(app)[3]
+
+
+def test_snap_cut_keeps_a_wide_character_in_the_cell_it_starts_in() -> None:
+    line = [Segment(" 予算", Style()), Segment("会議 ", Style())]  # columns: " "0 予1-2 算3-4 会5-6 議7-8
+    assert [snap_cut(line, x) for x in range(10)] == [0, 1, 3, 3, 5, 5, 7, 7, 9, 9]
+    assert snap_cut(line, 12) == 12  # past the end: unchanged
+    assert snap_cut([], 3) == 3
+
+
+async def test_cursor_keeps_every_character_of_a_wide_label() -> None:
+    """K1: the cursor cell must not blank a double-width character split across a slot edge."""
+    start, end = datetime(2026, 5, 12, 14, 0, tzinfo=JST), datetime(2026, 5, 12, 16, 0, tzinfo=JST)
+    booking = Reservation("b", "r1", "予算会議", start.astimezone(UTC), end.astimezone(UTC), "A", "a@xxx.com")
+    rooms = [ConferenceRoom("r1", "会議室A", 8, "HQ", 3, (booking,)), ConferenceRoom("r2", "B", 4, "HQ", 1)]
+    app = GridPreviewApp(rooms)
+    async with app.run_test(size=(120, 8)) as pilot:
+        await pilot.pause()
+        grid = app.query_one(RoomsGrid)
+        sw = grid.slot_width
+        assert sw % 2 == 0  # even slots: " 予算会議" has a wide char across every slot edge it spans
+        first = app.axis.slot_of(start)
+        cursor_bg = grid.get_component_rich_style("rooms-grid--cursor", partial=True).bgcolor
+        for col in range(first, first + 3):
+            grid.move_cursor(0, col)
+            await pilot.pause()
+            strip = grid._compose_line(0, grid._paint_context(), cursor=True)
+            assert "予算会議" in strip.text, (col, strip.text)
+            assert strip.cell_length == grid.size.width
+            on_screen = text_lines(app)[1]
+            assert "予算会議" in on_screen
+            # the cursor still covers (most of) its slot: a wide char moved in or out, never more
+            x = grid._name_width + col * sw
+            covered = [i for i in range(x - 1, x + sw + 1) if style_at(strip, i).bgcolor == cursor_bg]
+            assert sw - 1 <= len(covered) <= sw + 1, (col, covered)
+
+
+async def test_cursor_keeps_its_time_of_day_when_the_hours_widen() -> None:
+    app = GridPreviewApp()
+    async with app.run_test(size=(120, 14)) as pilot:
+        await pilot.pause()
+        grid = app.query_one(RoomsGrid)
+        grid.move_cursor(1, 4)  # 10:00
+        early = datetime(2026, 5, 12, 6, 0, tzinfo=JST)
+        wide = DayAxis.build(app.axis.day, app.axis.tz, cover=[(early, early)])
+        assert len(wide) == len(app.axis) + 4
+        grid.set_data(wide, build_rows(app.rooms, wide, app.now), *now_position(wide, app.now))
+        await pilot.pause()
+        assert grid.cursor_col == 8 and wide.starts[8].hour == 10
+        assert text_lines(app)[0][grid._name_width :].startswith("06:00")

@@ -17,11 +17,14 @@ from camtui.tui.rooms_model import (
     DayAxis,
     build_row,
     build_rows,
+    day_extent,
     diff_rows,
     filter_rows,
     matches,
+    next_after,
     parse_hhmm,
     prepare,
+    running_at,
 )
 
 TZ = "Asia/Tokyo"
@@ -152,6 +155,90 @@ def test_runs_group_slots_of_one_reservation_and_label_them() -> None:
     assert [(r.start, r.stop, r.label) for r in booked] == [(2, 4, "週次定例")]
     overlap = build_row(room(rsv("a", at(10), at(11), "X"), rsv("b", at(10), at(11), "Y")), AXIS, now=at(7))
     assert [r.label for r in overlap.runs if r.state == Cell.OVERLAP] == ["⚠ X / Y"]
+
+
+# ---- widened hours (meetings and now outside the configured hours) -------------------------------------------
+
+
+def test_axis_widens_by_whole_slots_to_show_now_and_early_meetings() -> None:
+    axis = DayAxis.build(DAY, TZ, "08:00", "21:00", 30, cover=[(at(6, 40), at(6, 40))])
+    assert axis.starts[0] == datetime(2026, 5, 12, 6, 30, tzinfo=JST)  # now's slot, on the 08:00 grid
+    assert axis.slot_of(at(6, 40)) == 0 and axis.widened
+    assert axis.hours_ms == AXIS.hours_ms == AXIS.bounds_ms[:1] + AXIS.bounds_ms[-1:]
+    early = DayAxis.build(DAY, TZ, cover=[(at(6, 40), at(6, 40)), (at(6), at(7, 30))])
+    assert early.starts[0] == datetime(2026, 5, 12, 6, 0, tzinfo=JST) and len(early) == 30
+    assert early.starts[4:] == AXIS.starts  # the configured slots keep their alignment
+    assert early.end == AXIS.end
+    row = build_row(room(rsv("live", at(6), at(7, 30), "品質会議")), early, now=at(6, 40))
+    assert row.cells[:4] == (Cell.IN_PROGRESS, Cell.IN_PROGRESS, Cell.IN_PROGRESS, Cell.FREE)
+
+
+def test_axis_widens_at_the_end_and_stops_at_midnight() -> None:
+    late = DayAxis.build(DAY, TZ, cover=[(at(21, 10), at(22, 5))])
+    assert late.starts[0] == AXIS.starts[0] and late.end == datetime(2026, 5, 12, 22, 30, tzinfo=JST)
+    overnight = DayAxis.build(
+        DAY,
+        TZ,
+        cover=[(at(23, day=DAY - timedelta(days=1)), at(0, 10)), (at(23, 50), at(2, day=DAY + timedelta(1)))],
+    )
+    assert overnight.starts[0] == datetime(2026, 5, 12, 0, 0, tzinfo=JST)
+    assert overnight.end == datetime(2026, 5, 13, 0, 0, tzinfo=JST) and len(overnight) == 48
+    # hours that are not on the slot grid: a short first slot from midnight, the grid kept after it
+    odd = DayAxis.build(DAY, TZ, "08:15", "21:00", 30, cover=[(at(0, 5), at(0, 20))])
+    assert odd.starts[:3] == (
+        datetime(2026, 5, 12, 0, 0, tzinfo=JST),
+        datetime(2026, 5, 12, 0, 15, tzinfo=JST),
+        datetime(2026, 5, 12, 0, 45, tzinfo=JST),
+    )
+    assert odd.starts[-1] == datetime(2026, 5, 12, 20, 45, tzinfo=JST)
+
+
+def test_cover_of_other_days_or_inside_the_hours_changes_nothing() -> None:
+    same = DayAxis.build(
+        DAY,
+        TZ,
+        cover=[
+            (at(9), at(10)),
+            (at(6, day=DAY + timedelta(days=1)), at(7, day=DAY + timedelta(days=1))),
+            (at(22, day=DAY - timedelta(days=1)), at(23, day=DAY - timedelta(days=1))),
+            (at(14), at(13)),
+        ],
+    )
+    assert same.bounds_ms == AXIS.bounds_ms and not same.widened
+
+
+def test_day_extent_spans_the_reservations_touching_the_day() -> None:
+    rooms = [
+        room(rsv("a", at(9), at(10)), rsv("night", at(23, day=DAY - timedelta(days=1)), at(0, 30)), rid="r1"),
+        room(
+            rsv("late", at(20), at(22, 15)),
+            rsv("other day", at(5, day=DAY + timedelta(days=1)), at(6, day=DAY + timedelta(days=1))),
+            rsv("empty", at(4), at(4)),
+            rid="r2",
+        ),
+    ]
+    assert day_extent(rooms, DAY, TZ) == (at(23, day=DAY - timedelta(days=1)), at(22, 15))
+    assert day_extent([room(rid="r3")], DAY, TZ) is None
+    assert day_extent(rooms[1:], DAY + timedelta(days=2), TZ) is None
+
+
+def test_free_now_looks_at_the_instant_not_the_whole_slot() -> None:
+    axis = DayAxis.build(DAY, TZ, cover=[(at(6), at(7))])
+    ended = room(rsv("a", at(6), at(6, 45)), rid="r1")
+    later = room(rsv("b", at(6, 55), at(7, 30)), rid="r2", name="B")
+    busy = room(rsv("c", at(6), at(7, 30), "品質会議"), rid="r3", name="C")
+    now = at(6, 50)
+    slot = axis.slot_of(now)
+    rows = build_rows([ended, later, busy], axis, now)
+    assert [r.cells[slot] for r in rows] == [Cell.BOOKED, Cell.BOOKED, Cell.IN_PROGRESS]
+    assert [r.is_free_now(slot, now) for r in rows] == [True, True, False]
+    assert prepare((), rows, "", slot, now).free_now == 2
+    assert prepare((), rows, "", slot).free_now == 0  # by cell state only (no instant given)
+    assert not rows[0].is_free_now(None, now)
+    assert [r.id for r in running_at(busy, now)] == ["c"]
+    assert running_at(ended, now) == ()
+    assert next_after(ended, now) is None
+    assert next_after(later, now).id == "b"
 
 
 # ---- diffs and filters --------------------------------------------------------------------------------------

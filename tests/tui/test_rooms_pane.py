@@ -40,14 +40,19 @@ async def wait_for(pilot: Pilot, condition: Callable[[], bool], what: str, limit
 
 @contextlib.asynccontextmanager
 async def dashboard(
-    server, token: str | None = None, *, size: tuple[int, int] = (160, 44), **changes: object
+    server,
+    token: str | None = None,
+    *,
+    size: tuple[int, int] = (160, 44),
+    now: datetime = NOW,
+    **changes: object,
 ) -> AsyncIterator[tuple[CamApp, Pilot, RoomsPane]]:
     """The real CamApp on `server`, rooms pane focused and its first poll finished."""
     token = server.admin_token if token is None else token
     settings = Settings.defaults().with_changes(server_url=server.url, api_token=token, **changes)
     client = CAMClient(server.url, token, retry=RetryPolicy(max_attempts=1), read_budget=5.0, timeout=5.0)
     store = Store.open(":memory:")
-    app = CamApp(client, store, settings, clock=fixed_clock(NOW))
+    app = CamApp(client, store, settings, clock=fixed_clock(now))
     try:
         async with app.run_test(size=size) as pilot:
             pane = app.query_one(RoomsPane)
@@ -254,20 +259,164 @@ async def test_filter_by_name_or_location(server) -> None:
         assert "no rooms match" in grid.empty_text
 
 
+async def test_escape_on_the_grid_clears_an_active_filter_and_only_then(server) -> None:
+    """C2: help lists "esc Clear filter"; without a filter, escape is left to the shell."""
+    async with dashboard(server) as (app, pilot, pane):
+        grid = pane.grid
+        await pilot.press("slash", *"会議室", "enter")
+        assert app.focused is grid and 0 < len(grid.rows) < 12
+        await pilot.press("escape")
+        assert pane.query_text == "" and len(grid.rows) == 12
+        assert not pane.query_one("#rooms-filter").has_class("-open")
+        assert "filter" not in label(pane, "rooms-info")
+        assert app.focused is grid
+        # no filter: the pane declines the key (SkipAction), so the binding chain goes on to the shell
+        assert await app.run_action("clear_filter", pane) is False
+        await pilot.press("escape")
+        assert len(grid.rows) == 12 and app.focused is grid
+        await pilot.press("z", "escape")
+        assert app.screen.maximized is None  # the shell's restore still works
+        help_rows = dict(next(rows for title, rows in app.help_sections() if title == "Rooms"))
+        assert help_rows.get("esc") == "Clear filter"
+
+
 async def test_free_now_highlighting(server) -> None:
     async with dashboard(server) as (_app, pilot, pane):
         grid = pane.grid
-        free = [row for row in grid.rows if row.is_free_at(grid.now_slot)]
-        assert f"{len(free)} free now" in label(pane, "rooms-info")
+        free = [row for row in grid.rows if row.is_free_now(grid.now_slot, NOW)]
+        assert f"free now: {len(free)} of 12" in label(pane, "rooms-info")
         await pilot.press("f")
         assert grid.highlight_free_now
-        assert "(highlighted)" in label(pane, "rooms-info")
+        assert f"free now: {len(free)} of 12 (highlighted)" in label(pane, "rooms-info")
         free_style = grid.get_component_rich_style("rooms-grid--free-now")
         index = grid.rows.index(free[0])
         segments = grid._name_segments(index, grid._get_styles())
         assert segments[0].style == free_style
         await pilot.press("f")
         assert not grid.highlight_free_now
+        assert "(highlighted)" not in label(pane, "rooms-info")
+        # another day: nothing to highlight, and the bar says why
+        await press_and_poll(pilot, pane, "right_square_bracket")
+        assert f"free now: {len(free)}" not in label(pane, "rooms-info")
+        await pilot.press("f")
+        assert "free now: only for today" in label(pane, "rooms-info")
+
+
+# ---- before the day's hours (W2) ---------------------------------------------------------------------------
+
+EARLY = datetime(2026, 11, 30, 6, 40, tzinfo=JST)
+"""06:40 Tokyo: the sandbox puts meetings in progress from 06:00 to 07:30 in every fourth room."""
+
+
+@pytest.fixture
+def early_server(sandbox_factory):
+    return sandbox_factory(now=fixed_clock(EARLY))
+
+
+def live_rows(pane: RoomsPane) -> list:
+    """Rows of rooms with a meeting running at EARLY (the sandbox's 06:00–07:30 bookings)."""
+    return [row for row in pane.grid.rows if any(r.start <= EARLY < r.end for r in row.room.reservations)]
+
+
+async def test_meetings_before_the_hours_widen_the_grid_and_count_as_busy(early_server) -> None:
+    async with dashboard(early_server, now=EARLY, locale="en") as (app, pilot, pane):
+        grid = pane.grid
+        running = live_rows(pane)
+        assert len(running) == 3
+        for row in running:
+            (res,) = [r for r in row.room.reservations if r.start <= EARLY < r.end]
+            assert (
+                res.start.astimezone(JST).strftime("%H:%M-") + res.end.astimezone(JST).strftime("%H:%M")
+                == "06:00-07:30"
+            )
+        axis = grid.axis
+        assert axis is not None
+        assert axis.starts[0] == datetime(2026, 11, 30, 6, 0, tzinfo=JST)  # widened, on the 30-min grid
+        assert axis.end == datetime(2026, 11, 30, 21, 0, tzinfo=JST)
+        assert grid.now_slot == 1  # 06:30–07:00
+        assert [row.cells[1] for row in running] == [Cell.IN_PROGRESS] * 3
+        busy = [row for row in grid.rows if not row.is_free_now(grid.now_slot, EARLY)]
+        assert busy == running
+        info = label(pane, "rooms-info")
+        assert "free now: 9 of 12" in info and "hours 06:00–21:00 (widened)" in info
+        header = str(grid.render_line(0).text)
+        assert "06:00" in header and "07:00" in header
+        # the now-line is drawn (in a free room's now column)
+        free_index = next(i for i, row in enumerate(grid.rows) if row not in running and i != grid.cursor_row)
+        line = grid.render_line(1 + free_index).text
+        x = grid._name_width + grid.slot_width
+        assert "│" in line[x : x + grid.slot_width]
+        # f says what it did
+        await pilot.press("f")
+        assert "free now: 9 of 12 (highlighted)" in label(pane, "rooms-info")
+        free_style = grid.get_component_rich_style("rooms-grid--free-now")
+        for i, row in enumerate(grid.rows):
+            highlighted = grid._name_segments(i, grid._get_styles())[0].style == free_style
+            assert highlighted == (row not in running), row.name
+        # the detail answers "is it free right now?" whatever slot the cursor is on
+        index = grid.rows.index(running[0])
+        grid.move_cursor(index, axis.slot_of(datetime(2026, 11, 30, 8, 0, tzinfo=JST)))
+        await pilot.pause()
+        await pilot.press("enter")
+        heading = str(app.screen.query_one("#detail-heading", Static).render())
+        res = next(r for r in running[0].room.reservations if r.start <= EARLY < r.end)
+        assert f"now 06:40: in use: {res.title} until 07:30" in heading
+        await pilot.press("escape")
+        await pilot.press("n")
+        assert grid.cursor_col == 1
+        await pilot.press("enter")
+        text = "\n".join(str(w.render()) for w in app.screen.query(Static))
+        assert res.title in text and "→ started" in text
+
+
+async def test_free_room_detail_before_the_hours_says_free_now(early_server) -> None:
+    async with dashboard(early_server, now=EARLY, locale="en") as (app, pilot, pane):
+        grid = pane.grid
+        running = live_rows(pane)
+        index = next(i for i, row in enumerate(grid.rows) if row not in running)
+        grid.move_cursor(index, 1)
+        await pilot.pause()
+        await pilot.press("enter")
+        heading = str(app.screen.query_one("#detail-heading", Static).render())
+        assert "now 06:40: free" in heading
+
+
+async def test_without_early_meetings_the_grid_still_shows_now(early_server) -> None:
+    """A filter or a later day does not shrink today's range below now; a later day has its own range."""
+    async with dashboard(early_server, now=EARLY) as (_app, pilot, pane):
+        await press_and_poll(pilot, pane, "right_square_bracket")
+        axis = pane.grid.axis
+        assert axis is not None and axis.day == date(2026, 12, 1)
+        assert axis.starts[0] == datetime(2026, 12, 1, 8, 0, tzinfo=JST) and not axis.widened
+        assert "widened" not in label(pane, "rooms-info")
+        await pilot.press("f")
+        assert "free now: only for today" in label(pane, "rooms-info")
+        await press_and_poll(pilot, pane, "t")
+        assert pane.grid.axis.starts[0] == datetime(2026, 11, 30, 6, 0, tzinfo=JST)
+        assert "free now: 9 of 12 (highlighted)" in label(pane, "rooms-info")
+
+
+async def test_the_grid_grows_when_now_passes_the_end_of_the_hours(server) -> None:
+    """At 21:00 the now slot would fall off the grid: the next tick widens it by a slot (no poll needed)."""
+    moments = [datetime(2026, 5, 12, 20, 59, 30, tzinfo=JST)]
+    settings = Settings.defaults().with_changes(server_url=server.url, api_token=server.admin_token)
+    async with CAMClient(server.url, server.admin_token, retry=RetryPolicy(max_attempts=1)) as client:
+        store = Store.open(":memory:")
+        app = CamApp(client, store, settings, clock=lambda: moments[-1])
+        async with app.run_test(size=(160, 44)) as pilot:
+            pane = app.query_one(RoomsPane)
+            await wait_for(pilot, lambda: pane.polls >= 1, "the first rooms poll")
+            grid = pane.grid
+            assert grid.axis is not None and grid.axis.end == datetime(2026, 5, 12, 21, 0, tzinfo=JST)
+            assert grid.now_slot == len(grid.axis) - 1
+            moments.append(datetime(2026, 5, 12, 21, 0, 30, tzinfo=JST))
+            await pane._tick()
+            await pilot.pause()
+            assert grid.axis.end == datetime(2026, 5, 12, 21, 30, tzinfo=JST)
+            assert grid.now_slot == len(grid.axis) - 1
+            assert "hours 08:00–21:30 (widened)" in label(pane, "rooms-info")
+            assert "free now: 12 of 12" in label(pane, "rooms-info")
+        store.close()
 
 
 # ---- live updates ------------------------------------------------------------------------------------------
@@ -309,13 +458,20 @@ async def test_pause_stops_polling_and_resume_polls_at_once(server) -> None:
 
 
 async def test_interval_changes_while_running(server) -> None:
-    async with dashboard(server) as (_app, pilot, pane):
+    async with dashboard(server) as (app, pilot, pane):
+        toasts = len(app._notifications)
         await pilot.press("plus")
         assert pane.poll.interval == 30
         assert "every 30 s" in label(pane, "rooms-age")
         await pilot.press("minus", "minus", "minus")
         assert pane.poll.interval == 5
         assert pane.poll.next_poll_at == NOW + timedelta(seconds=5)  # the pending poll moved
+        # C1: ten quick presses, no pile of toasts: the bar is the feedback
+        await pilot.press(*["plus"] * 10)
+        await pilot.pause()
+        assert pane.poll.interval == 600
+        assert "every 10 min" in label(pane, "rooms-age")
+        assert len(app._notifications) == toasts
 
 
 # ---- errors ------------------------------------------------------------------------------------------------
@@ -439,3 +595,16 @@ async def test_month_overview_respects_the_filter_and_escape(server) -> None:
         await pilot.press("escape")
         assert app.screen is not screen
         assert pane.day == TODAY
+
+
+async def test_escape_in_a_maximised_pane_clears_the_filter_before_restoring(server) -> None:
+    """Escape goes to the grid first (the shell sets ESCAPE_TO_MINIMIZE = False); a second escape restores."""
+    async with dashboard(server) as (app, pilot, pane):
+        grid = pane.grid
+        await pilot.press("z", "slash", *"会議室", "enter")
+        assert app.screen.maximized is pane and 0 < len(grid.rows) < 12
+        await pilot.press("escape")
+        assert pane.query_text == "" and len(grid.rows) == 12
+        assert app.screen.maximized is pane
+        await pilot.press("escape")
+        assert app.screen.maximized is None

@@ -5,8 +5,9 @@ Update after an intended visual change with `pytest tests/tui/test_rooms_snapsho
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import ClassVar
+from zoneinfo import ZoneInfo
 
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
@@ -136,5 +137,21 @@ def test_pane_on_the_sandbox(snap_compare, sandbox_factory) -> None:
         pane = pilot.app.query_one(RoomsPane)
         await _settle(pilot, lambda: pane.polls >= 1)
         assert pane.day == date(2026, 5, 12) and not pilot.app.errors  # type: ignore[attr-defined]
+
+    assert snap_compare(app, run_before=run_before, terminal_size=(150, 18))
+
+
+def test_pane_before_the_hours(snap_compare, sandbox_factory) -> None:
+    """06:40: the grid widens to 06:00 so the meetings running now (06:00–07:30) and the now-line show."""
+    now = datetime(2026, 11, 30, 6, 40, tzinfo=ZoneInfo(SAMPLE_TZ))
+    server = sandbox_factory(now=fixed_clock(now))
+    app = PaneHost(server.url, server.admin_token, fixed_clock(now))
+
+    async def run_before(pilot: Pilot) -> None:
+        pane = pilot.app.query_one(RoomsPane)
+        await _settle(pilot, lambda: pane.polls >= 1)
+        await pilot.press("f")
+        await pilot.pause()
+        assert pane.grid.axis is not None and pane.grid.axis.widened
 
     assert snap_compare(app, run_before=run_before, terminal_size=(150, 18))
