@@ -10,7 +10,9 @@ from textual.message import Message
 class PaneStatus(Message):
     """A pane's data state changed: fresh data arrived (`ok=True`), or it went stale and why."""
 
-    def __init__(self, source: str, ok: bool, when: datetime | None = None, reason: str | None = None) -> None:
+    def __init__(
+        self, source: str, ok: bool, when: datetime | None = None, reason: str | None = None
+    ) -> None:
         super().__init__()
         self.source = source
         """"rooms", "calls" or "composer"."""
