@@ -399,7 +399,7 @@ class CamApp(App[None]):
                     self.call_after_refresh(self._first_rooms_paint_done)
         elif event.reason == "auth failed":
             self.connection = "auth failed"
-        elif event.reason in ("offline", "rate limited") and not self.auth_failed:
+        elif event.reason in ("offline", "rate limited", "server unavailable") and not self.auth_failed:
             self.connection = "offline" if event.reason == "offline" else "retrying"
 
     def _settle_heap(self) -> None:

@@ -34,7 +34,8 @@ POLL_STEPS = (2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0)
 MAX_BACKOFF = 300.0
 THREAD_THRESHOLD = 200
 """Rooms above which rows are built in a thread, keeping the UI responsive on big sites."""
-RATE_LIMIT_CODES = frozenset({"491", "503"})
+BUSY_REASONS = {"491": "rate limited", "503": "server unavailable"}
+"""Stale reasons that back off: the admin's next step differs (lower the poll rate vs wait for maintenance)."""
 AUTH_CODES = frozenset({"805", "490"})
 
 SCREENSHOTS: list[tuple[str, list[str]]] = [
@@ -253,7 +254,7 @@ class RoomsPane(Widget):
         if self.poll.paused or self.poll.auth_stopped:
             return
         delay = self.poll.interval
-        if self.poll.stale_reason in ("rate limited", "offline") and self.poll.failures:
+        if self.poll.stale_reason in (*BUSY_REASONS.values(), "offline") and self.poll.failures:
             delay = min(self.poll.interval * 2 ** min(self.poll.failures, 6), MAX_BACKOFF)
             if self.poll.retry_after:
                 delay = max(delay, self.poll.retry_after)
@@ -278,8 +279,8 @@ class RoomsPane(Widget):
                 self._stop_for_auth()
                 self.polls += 1
                 return
-            limited = exc.code in RATE_LIMIT_CODES or exc.http_status in (491, 503)
-            self._failed("rate limited" if limited else f"error {exc.code}", exc.retry_after)
+            busy = BUSY_REASONS.get(exc.code) or BUSY_REASONS.get(str(exc.http_status))
+            self._failed(busy or f"error {exc.code}", exc.retry_after)
         except TransportError as exc:
             self.app.report_error(exc, "rooms")  # type: ignore[attr-defined]
             self._failed("offline", None)

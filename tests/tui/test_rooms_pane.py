@@ -506,15 +506,19 @@ async def test_bad_token_stops_polling_until_refresh(server) -> None:
             await good.aclose()
 
 
-@pytest.mark.parametrize(("fault", "code"), [("error_491", "491"), ("error_503", "503")])
-async def test_rate_limit_backs_off_and_recovers(server, fault: str, code: str) -> None:
+@pytest.mark.parametrize(
+    ("fault", "code", "reason"),
+    [("error_491", "491", "rate limited"), ("error_503", "503", "server unavailable")],
+)
+async def test_rate_limit_backs_off_and_recovers(server, fault: str, code: str, reason: str) -> None:
     async with dashboard(server) as (app, pilot, pane):
         rows = pane.grid.rows
         server.set_faults({fault: 1.0, "methods": ["getConferenceRoomStatus"]})
         await press_and_poll(pilot, pane, "r")
         assert any(code in title for title in rooms_errors(app))
-        assert pane.poll.stale_reason == "rate limited"
-        assert "stale: rate limited" in label(pane, "rooms-age")
+        assert pane.poll.stale_reason == reason
+        assert f"stale: {reason}" in label(pane, "rooms-age")
+        assert app.connection == "retrying"
         assert pane.grid.rows == rows  # the old data stays, marked stale
         assert pane.poll.next_poll_at is not None
         assert pane.poll.next_poll_at - NOW > timedelta(seconds=pane.poll.interval)  # backed off
