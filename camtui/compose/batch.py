@@ -258,14 +258,31 @@ class BatchPlan:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
 
+    @property
+    def refused(self) -> list[int]:
+        """Items the plan would send but that its checks refused (errors): the run cannot start with them."""
+        sending = set(self.to_send)
+        return sorted({p.index for p in self.problems if p.severity == "error" and p.index in sending})
+
+    def headline(self) -> str:
+        """`5 items in f.json: 1 to send, 4 refused (1 recipient)`, or for a clean plan `4 items in f.json: 4 to
+        send in 1 request (8 recipients), about 1 s`. Refused items are never counted as "to send"."""
+        c = self.counts
+        refused = set(self.refused)
+        sendable = [i for i in self.to_send if i not in refused]
+        recipients = sum(len({u.lower() for u in self.file.items[i].users}) for i in sendable)
+        where = f"{_plural(c['items'], 'item')} in {Path(self.file.path).name}"
+        if refused:
+            return f"{where}: {len(sendable)} to send, {len(refused)} refused ({_plural(recipients, 'recipient')})"
+        return (
+            f"{where}: {len(sendable)} to send in {_plural(c['chunks'], 'request')} "
+            f"({_plural(recipients, 'recipient')}), about {_duration(self.estimate_seconds)}"
+        )
+
     def lines(self, max_problems: int = 20) -> list[str]:
         """The plan as text (CLI output, the composer's plan view)."""
         c = self.counts
-        out = [
-            f"{_plural(c['items'], 'item')} in {Path(self.file.path).name}: "
-            f"{c['to_send']} to send in {_plural(c['chunks'], 'request')} "
-            f"({_plural(c['recipients'], 'recipient')}), about {_duration(self.estimate_seconds)}",
-        ]
+        out = [self.headline()]
         skipped = [
             (label, c[key])
             for key, label in (
@@ -432,6 +449,36 @@ def plan_batch(
     )
     return BatchPlan(
         bf, tuple(problems), tuple(to_send), chunks, skipped, estimate, chunk_size, counts, force_unknown
+    )
+
+
+def known_rooms_for(store: Store, chat_rooms: Iterable[str] = ()) -> set[str]:
+    """The chat rooms a batch is checked against: every room used before (the directory notes each one a send
+    reached) and the configured `chat_rooms`. Always a set, possibly empty: an empty set still means "check",
+    so a room nobody ever used is a 405 warning (there is no API to list chat rooms)."""
+    return {*store.directory.used_rooms(), *(r for r in chat_rooms if r)}
+
+
+def plan_for_store(
+    bf: BatchFile,
+    store: Store,
+    *,
+    users: RecipientMatcher | Iterable[Any] | None = None,
+    chat_rooms: Iterable[str] = (),
+    **options: Any,
+) -> BatchPlan:
+    """`plan_batch` with everything the local store knows: rooms (`known_rooms_for`), organisation domains, the
+    journal and the measured send rate. The composer's batch dialog and `camtui send-batch` both plan through
+    this, so one file gives one plan. `options`: the remaining `plan_batch` keywords (chunk_size, force_unknown…)."""
+    options.setdefault("items_per_second", store.ui_state.get(RATE_KEY))
+    return plan_batch(
+        bf,
+        users=users,
+        org_domains=store.directory.domains(),
+        known_rooms=known_rooms_for(store, chat_rooms),
+        rooms_authoritative=False,
+        journal=store.batch_journal,
+        **options,
     )
 
 

@@ -54,7 +54,9 @@ class BatchScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="batch-dialog"):
-            yield Static("Batch send: a sendMessages JSON file (messages=[…], UTF-8)", id="batch-title")
+            yield Static(
+                "Batch send: a sendMessages JSON file (messages=[…], UTF-8)", id="batch-title", markup=False
+            )
             with Horizontal(id="batch-path-row"):
                 yield Input(
                     value=self._initial_path or "",
@@ -137,7 +139,7 @@ class BatchScreen(ModalScreen[None]):
 
     @work(group="composer-batch-plan", exclusive=True, exit_on_error=False)
     async def _plan_worker(self, path: str, force_unknown: bool = False) -> None:
-        from camtui.compose.batch import DEFAULT_CHUNK, BatchLoadError, load_batch_file, plan_batch
+        from camtui.compose.batch import DEFAULT_CHUNK, BatchLoadError, load_batch_file, plan_for_store
 
         self.plan = None
         self.summary = None
@@ -147,18 +149,18 @@ class BatchScreen(ModalScreen[None]):
         pane = self._pane
         matcher = getattr(pane, "matcher", None)
         users = matcher if matcher is not None and getattr(matcher, "authoritative", False) else None
-        rooms = [*store.directory.used_rooms(), *app.settings.chat_rooms]
+        chat_rooms = tuple(getattr(app.settings, "chat_rooms", ()) or ())
         chunk = self._chunk_size or DEFAULT_CHUNK
 
         def build() -> BatchPlan:
+            # The same inputs as `camtui send-batch` (rooms used before + configured rooms, domains, journal,
+            # measured rate): one file, one plan.
             bf = load_batch_file(path)
-            return plan_batch(
+            return plan_for_store(
                 bf,
+                store,
                 users=users,
-                org_domains=store.directory.domains() or None,
-                known_rooms=rooms or None,
-                rooms_authoritative=False,
-                journal=store.batch_journal,
+                chat_rooms=chat_rooms,
                 chunk_size=chunk,
                 force_unknown=force_unknown,
             )

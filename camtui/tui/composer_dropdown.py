@@ -36,7 +36,8 @@ class SuggestionDropdown(OptionList, can_focus=False):
     """The list under the input. It never takes focus; it floats over the widgets below (overlay)."""
 
     def __init__(self, *, classes: str | None = None) -> None:
-        super().__init__(classes=classes)
+        # Labels are names and addresses from the directory: a plain str label is never parsed as markup.
+        super().__init__(classes=classes, markup=False)
         self._suggestions: list[Suggestion] = []
 
     @property

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from zoneinfo import ZoneInfo
 
+from rich.text import Text
 from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
@@ -27,9 +28,23 @@ STATE_LABELS = {
 }
 
 
+_CONTROLS = {c: "\ufffd" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))} | {ord("\t"): " "}
+"""Control characters (ESC and friends) would reach the terminal as is: each is shown as U+FFFD instead."""
+
+
+def printable(text: str) -> str:
+    """`text` with control characters replaced: safe to put on screen (tabs become spaces)."""
+    return text.translate(_CONTROLS)
+
+
+def plain(text: object) -> Text:
+    """A table cell from user or server text: never parsed as markup (`[/x]` stays `[/x]`), no control codes."""
+    return Text(printable(str(text)), no_wrap=True, end="")
+
+
 def preview(text: str, width: int = 48) -> str:
     """The message on one line: newlines shown as ⏎, cut with an ellipsis."""
-    flat = text.replace("\r\n", "⏎").replace("\n", "⏎")
+    flat = printable(text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎"))
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
@@ -77,6 +92,14 @@ def entry_prompt(entry: OutboxEntry) -> Content:
     return Content("\n").join([head, detail])
 
 
+def safe_prompt(entry: OutboxEntry) -> Content:
+    """`entry_prompt`, or a placeholder for an entry that cannot be shown (never fatal: the rest stays usable)."""
+    try:
+        return entry_prompt(entry)
+    except Exception:
+        return Content.assemble(("? this entry cannot be shown", "$text-error"), "  (d discards it)")
+
+
 class OutboxList(OptionList):
     """The outbox entries, oldest first. r retry · e edit · d discard."""
 
@@ -95,14 +118,15 @@ class OutboxList(OptionList):
             self.entry_id = entry_id
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+        # Prompts are Content (never parsed); markup=False also keeps any plain str from being parsed.
+        super().__init__(id=id, markup=False)
         self._ids: list[int] = []
 
     def show_entries(self, entries: Sequence[OutboxEntry]) -> None:
         """Replace the list, keeping the highlight on the same entry when it is still there."""
         keep = self.current_id
         self._ids = [e.id for e in entries]
-        self.set_options(Option(entry_prompt(e), id=f"outbox-{e.id}") for e in entries)
+        self.set_options(Option(safe_prompt(e), id=f"outbox-{e.id}") for e in entries)
         if not entries:
             return
         self.highlighted = self._ids.index(keep) if keep in self._ids else 0
@@ -128,21 +152,43 @@ class OutboxList(OptionList):
         self._intent("discard")
 
 
-class SentLogTable(DataTable[str]):
-    """What went where and when: newest first."""
+class SentLogTable(DataTable[Text]):
+    """What went where and when: newest first.
+
+    Every cell is a `rich.text.Text` built from the stored text as is: a message such as `[/x]` or `[b]b[/b]` is
+    shown verbatim (a plain str cell would be parsed as markup, and an unmatched closing tag raises at paint
+    time, which used to crash the app at every start once such a message was in the sent log)."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.add_columns("time", "to", "recipients", "message", "id")
+        self.unreadable = 0
+        """Records that could not be shown on the last refresh (listed as a placeholder row, never fatal)."""
 
     def show_records(self, records: Sequence[SentRecord], tz: tzinfo, now: datetime) -> None:
         self.clear()
+        self.unreadable = 0
         for r in records:
-            self.add_row(
-                local_time(r.sent_at, tz, now),
-                r.send,
-                recipients_summary(r.recipients, 28),
-                preview(r.message, 36),
-                r.message_id or "—",
-                key=f"sent-{r.id}",
-            )
+            try:
+                cells = sent_cells(r, tz, now)
+            except Exception:  # a damaged row: say so in its place, keep the rest (and the app) going
+                self.unreadable += 1
+                cells = [
+                    plain("?"),
+                    plain("?"),
+                    plain("—"),
+                    plain("(this record cannot be shown)"),
+                    plain("—"),
+                ]
+            self.add_row(*cells, key=f"sent-{getattr(r, 'id', id(r))}")
+
+
+def sent_cells(r: SentRecord, tz: tzinfo, now: datetime) -> list[Text]:
+    """One sent-log row, each cell plain text."""
+    return [
+        plain(local_time(r.sent_at, tz, now)),
+        plain(r.send),
+        plain(recipients_summary(r.recipients, 28)),
+        plain(preview(r.message, 36)),
+        plain(r.message_id or "—"),
+    ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -31,6 +31,7 @@ from camtui.tui.composer_confirm import ConfirmScreen
 from camtui.tui.composer_drafts import DraftAutosaver
 from camtui.tui.composer_dropdown import SuggestField, Suggestion
 from camtui.tui.composer_editor import EditorError, edit_in_editor
+from camtui.tui.composer_exit import install_exit_signals
 from camtui.tui.composer_outbox import OutboxList, SentLogTable, zone
 from camtui.tui.composer_recipients import (
     BLOCKING,
@@ -119,6 +120,8 @@ class ComposerPane(Widget):
         self._entries: list[RecipientEntry] = []
         self._outbox_counts: dict[str, int] = {}
         self._directory_timer: Timer | None = None
+        self._parts: tuple[Input, TextArea, Checkbox] | None = None
+        self._signals_off: Callable[[], None] | None = None
 
     # ----- layout ---------------------------------------------------------------------------------------------
 
@@ -197,7 +200,13 @@ class ComposerPane(Widget):
         return self._directory_state
 
     def form(self) -> FormState:
-        return FormState(self._current_send, self.recipients.value, self.message.text, self.seal.value)
+        # The widgets themselves (kept since mount), not a query: when the app quits, the children are unmounted
+        # before this pane, and the last keystrokes must still be readable to be saved.
+        parts = self._parts
+        if parts is None:
+            parts = self._parts = (self.recipients.input, self.message, self.seal)
+        recipients, message, seal = parts
+        return FormState(self._current_send, recipients.value, message.text, seal.value)
 
     # ----- mount / unmount ------------------------------------------------------------------------------------
 
@@ -206,11 +215,22 @@ class ComposerPane(Widget):
         # The tab strip is for the mouse (ctrl+g switches views): focusing the pane lands in the "To" field.
         for tabs in self.query(Tabs):
             tabs.can_focus = False
+        self._parts = (self.recipients.input, self.message, self.seal)
         self._autosave = DraftAutosaver(self, self._save_draft)
-        self._use_fallback_matcher()
-        self._restore_draft()
-        self._refresh_outbox()
-        self._refresh_sent()
+        if not self.app.is_headless:
+            # SIGTERM / SIGHUP (terminal closed, system shutdown) quit through the normal exit: drafts are written.
+            self._signals_off = install_exit_signals(self.app)
+        # Each step on its own: a store row that cannot be read or shown costs that list, never the app's start.
+        for step in (
+            self._use_fallback_matcher,
+            self._restore_draft,
+            self._refresh_outbox,
+            self._refresh_sent,
+        ):
+            try:
+                step()
+            except Exception as exc:
+                self.app.report_error(exc, "composer")  # type: ignore[attr-defined]
         self._update_footer()
         recovered = list(getattr(self.store, "recovered", []) or [])
         if recovered:
@@ -221,14 +241,22 @@ class ComposerPane(Widget):
                 title="Composer",
                 severity="warning",
                 timeout=10,
+                markup=False,
             )
         self._load_directory()
 
     def on_unmount(self) -> None:
+        """Quitting (q, ctrl+q, SIGTERM/SIGHUP) or removing the pane: write what the debounce has not saved yet.
+
+        Not only when the autosave is "dirty": the last keystrokes' Changed events may still be queued, unhandled,
+        when the app exits. `_save_draft` compares with what was saved last, so this writes at most once."""
         if self._autosave is not None:
-            # The store may already be closed by the app; the debounce has saved all but the last ~0.4 s then.
-            with contextlib.suppress(Exception):
-                self._autosave.flush()
+            self._autosave.cancel()
+        with contextlib.suppress(Exception):  # a closed or broken store: nothing more can be done here
+            self._save_draft()
+        if self._signals_off is not None:
+            self._signals_off()
+            self._signals_off = None
 
     # ----- drafts ---------------------------------------------------------------------------------------------
 
@@ -255,8 +283,8 @@ class ComposerPane(Widget):
 
     def _save_draft(self) -> None:
         state = self.form()
-        if state == self._last_saved:
-            return
+        if state == self._last_saved or (state.is_empty and self._last_saved is None):
+            return  # nothing new (an empty form that never held a draft must not delete a stored one)
         try:
             self.store.drafts.save(state.send, state.text, state.recipients, state.seal)
             self.store.ui_state.set(LAST_SEND_KEY, state.send)
@@ -336,7 +364,9 @@ class ComposerPane(Widget):
             # The new destination has its own draft: keep this one under the old destination, bring that one up.
             if not current.is_empty:
                 self.store.drafts.save(old, current.text, current.recipients, current.seal)
-                self.notify(f"Draft for {typed} restored; the one for {old} is kept.", title="Composer")
+                self.notify(
+                    f"Draft for {typed} restored; the one for {old} is kept.", title="Composer", markup=False
+                )
             self._fill(FormState(typed, existing.recipients, existing.text, existing.seal))
             swapped = not current.is_empty
         else:
@@ -512,6 +542,7 @@ class ComposerPane(Widget):
                 title="Composer",
                 severity="warning",
                 timeout=10,
+                markup=False,
             )
 
     def _directory_failed(self, exc: BaseException) -> None:
@@ -538,13 +569,17 @@ class ComposerPane(Widget):
     def action_send(self) -> None:
         if self._commit_destination():
             # The new destination brought its own draft up: never send a text the user is not looking at.
-            self.notify("Not sent: check the restored draft, then press ctrl+s again.", title="Composer")
+            self.notify(
+                "Not sent: check the restored draft, then press ctrl+s again.", title="Composer", markup=False
+            )
             return
         state = self.form()
         send = state.send
         text = state.text
         if not text.strip():
-            self.notify("Nothing to send: the message is empty.", title="Composer", severity="warning")
+            self.notify(
+                "Nothing to send: the message is empty.", title="Composer", severity="warning", markup=False
+            )
             return
         entries = self._matcher.resolve(state.recipients)
         self._entries = entries
@@ -555,6 +590,7 @@ class ComposerPane(Widget):
                 f"Not sent: pick who you mean for {names} (choose from the list or type the e-mail).",
                 title="Composer",
                 severity="error",
+                markup=False,
             )
             self.recipients.input.focus()
             return
@@ -564,6 +600,7 @@ class ComposerPane(Widget):
                 "Not sent: a messenger message needs at least one recipient.",
                 title="Composer",
                 severity="error",
+                markup=False,
             )
             self.recipients.input.focus()
             return
@@ -627,7 +664,7 @@ class ComposerPane(Widget):
         self._refresh_sent()
         if outcome.status == "sent":
             self._notice = outcome.summary
-            self.notify(outcome.summary, title="Sent")
+            self.notify(outcome.summary, title="Sent", markup=False)
             self.post_message(PaneStatus("composer", ok=True, when=app.clock()))
         else:
             what = "outcome unknown" if outcome.status == "unknown" else "failed"
@@ -635,7 +672,7 @@ class ComposerPane(Widget):
             if outcome.error is not None:
                 app.report_error(outcome.error, "composer")
             else:
-                self.notify(outcome.summary, title="Composer", severity="error")
+                self.notify(outcome.summary, title="Composer", severity="error", markup=False)
         self._update_footer()
 
     # ----- outbox and sent log --------------------------------------------------------------------------------
@@ -646,8 +683,12 @@ class ComposerPane(Widget):
         self._refresh_sent()
 
     def _refresh_outbox(self) -> None:
-        entries = self.store.outbox.list()
-        self._outbox_counts = self.store.outbox.counts()
+        try:
+            entries = self.store.outbox.list()
+            self._outbox_counts = self.store.outbox.counts()
+        except Exception as exc:  # an unreadable store row: say so, keep what is shown
+            self.app.report_error(exc, "composer")  # type: ignore[attr-defined]
+            return
         self.outbox_list.show_entries(entries)
         tabs = self.query_one("#composer-tabs", TabbedContent)
         tabs.get_tab(TAB_OUTBOX).label = f"Outbox ({len(entries)})" if entries else "Outbox"
@@ -655,9 +696,12 @@ class ComposerPane(Widget):
 
     def _refresh_sent(self) -> None:
         app: Any = self.app
-        self.query_one("#composer-sent", SentLogTable).show_records(
-            self.store.sent_log.list(100), self._tz(), app.clock()
-        )
+        try:
+            records = self.store.sent_log.list(100)
+        except Exception as exc:  # an unreadable store row: say so, keep what is shown
+            app.report_error(exc, "composer")
+            return
+        self.query_one("#composer-sent", SentLogTable).show_records(records, self._tz(), app.clock())
 
     def _tz(self) -> Any:
         return zone(getattr(self.app.settings, "time_zone", "UTC"))  # type: ignore[attr-defined]
@@ -670,7 +714,9 @@ class ComposerPane(Widget):
             self._refresh_outbox()
             return
         if entry.state == "sending":
-            self.notify("That message is being sent right now; wait for the outcome.", title="Composer")
+            self.notify(
+                "That message is being sent right now; wait for the outcome.", title="Composer", markup=False
+            )
             return
         if event.action == "retry":
             if entry.state == "unknown":
@@ -715,6 +761,7 @@ class ComposerPane(Widget):
                 "Send or clear the message in the form first; the outbox entry stays where it is.",
                 title="Composer",
                 severity="warning",
+                markup=False,
             )
             return
         state = FormState(entry.send, ", ".join(entry.users), entry.message, entry.seal)
@@ -724,7 +771,7 @@ class ComposerPane(Widget):
         try:
             self.store.outbox.discard(entry_id)
         except OutboxStateError as exc:
-            self.notify(str(exc), title="Composer", severity="warning")
+            self.notify(str(exc), title="Composer", severity="warning", markup=False)
             return
         self._fill(state)
         self._refresh_outbox()
@@ -735,7 +782,7 @@ class ComposerPane(Widget):
         try:
             self.store.outbox.discard(entry_id)
         except OutboxStateError as exc:
-            self.notify(str(exc), title="Composer", severity="warning")
+            self.notify(str(exc), title="Composer", severity="warning", markup=False)
         self._refresh_outbox()
 
     # ----- other actions --------------------------------------------------------------------------------------
@@ -764,7 +811,7 @@ class ComposerPane(Widget):
         try:
             edited = edit_in_editor(self.app, original)
         except EditorError as exc:
-            self.notify(str(exc), title="Editor", severity="error")
+            self.notify(str(exc), title="Editor", severity="error", markup=False)
             return
         if edited != original:
             self.message.load_text(edited)

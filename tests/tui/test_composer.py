@@ -348,7 +348,7 @@ async def test_send_to_messenger_is_delivered_with_newlines_kept(
             table = pane.query_one("#composer-sent")
             assert pane.query_one("#composer-tabs").active == TAB_SENT
             assert table.row_count == 1
-            assert table.get_row_at(0)[:2] == ["10:30", "messenger"]
+            assert [c.plain for c in table.get_row_at(0)[:2]] == ["10:30", "messenger"]
 
 
 async def test_send_to_a_room_with_a_mention_and_seal(sandbox: RunningSandbox, tmp_path: Path) -> None:

@@ -1,0 +1,85 @@
+"""One file, one plan: what the store knows (rooms used before, configured rooms, domains, journal, measured rate)
+goes into the engine the same way for the composer's batch dialog and for `camtui send-batch` (QA C6)."""
+
+from __future__ import annotations
+
+from camtui.api.models import User
+from camtui.compose.batch import RATE_KEY, known_rooms_for, parse_batch_text, plan_batch, plan_for_store
+from camtui.compose.matcher import RecipientMatcher
+from camtui.store import Store
+
+PEOPLE = RecipientMatcher(
+    [
+        User("u1", "user1@test.com", "テスト 一郎", "Ichiro Test", "開発部", "", False),
+        User("u2", "user2@test.com", "テスト 二郎", "Jiro Test", "開発部", "", False),
+    ]
+)
+
+ROOMS = """messages=[
+ {"send":"test","message":"used before"},
+ {"send":"ルーム名","message":"configured"},
+ {"send":"no-such-room","message":"a typo"},
+]
+"""
+
+
+def room_warnings(plan: object) -> list[tuple[int | None, str | None]]:
+    return [(p.index, p.code) for p in plan.problems if p.code == "405"]  # type: ignore[attr-defined]
+
+
+def test_an_empty_store_still_checks_rooms(store: Store) -> None:
+    """The bug: no room used and none configured gave `known_rooms=None`, which means "do not check"."""
+    assert known_rooms_for(store) == set()
+    plan = plan_for_store(parse_batch_text(ROOMS), store, users=PEOPLE)
+    assert room_warnings(plan) == [(0, "405"), (1, "405"), (2, "405")]
+    assert plan.ok  # rooms cannot be listed through the API: a warning, never a refusal
+    assert "warning: item 3 [405]: chat room 'no-such-room' was never used before" in "\n".join(plan.lines())
+
+
+def test_rooms_used_before_and_configured_rooms_are_known(store: Store) -> None:
+    store.directory.note_room("test")
+    assert known_rooms_for(store, ("ルーム名", "")) == {"test", "ルーム名"}
+    plan = plan_for_store(parse_batch_text(ROOMS), store, users=PEOPLE, chat_rooms=("ルーム名",))
+    assert room_warnings(plan) == [(2, "405")]
+
+
+def test_plan_for_store_is_plan_batch_with_the_store_inputs(store: Store) -> None:
+    store.directory.note_room("test")
+    store.ui_state.set(RATE_KEY, 2.0)
+    bf = parse_batch_text(
+        ROOMS.replace("]\n", ' {"message":"m","property":{"users":"user1@test.com,ghost@test.com"}},\n]\n')
+    )
+    by_hand = plan_batch(
+        bf,
+        users=PEOPLE,
+        org_domains=store.directory.domains(),
+        known_rooms={*store.directory.used_rooms(), "ルーム名"},
+        rooms_authoritative=False,
+        journal=store.batch_journal,
+        chunk_size=2,
+        items_per_second=store.ui_state.get(RATE_KEY),
+    )
+    planned = plan_for_store(bf, store, users=PEOPLE, chat_rooms=["ルーム名"], chunk_size=2)
+    assert planned.problems == by_hand.problems
+    assert planned.counts == by_hand.counts and planned.chunks == by_hand.chunks
+    assert planned.estimate_seconds == by_hand.estimate_seconds > 1.5  # the measured 2 items/s is used
+
+
+def test_headline_never_counts_refused_items_as_to_send(store: Store) -> None:
+    bf = parse_batch_text(
+        "messages=[\n"
+        ' {"message":"ok","property":{"users":"user1@test.com"}},\n'
+        ' {"message":"a","property":{"users":"ghost@test.com"}},\n'
+        ' {"message":"b","send":"no-such-room"},\n'
+        ' {"message":"c","property":{"users":"nobody@elsewhere.org"}},\n'
+        ' {"message":"ok","property":{"users":"user1@test.com"}},\n'
+        ' {"property":{"users":"user2@test.com"}},\n'
+        "]\n",
+        path="qa_messages_bad.json",
+    )
+    plan = plan_for_store(bf, store, users=PEOPLE)
+    assert plan.refused == [1, 3, 4, 5]
+    assert plan.lines()[0] == "6 items in qa_messages_bad.json: 2 to send, 4 refused (1 recipient)"
+    clean = plan_for_store(parse_batch_text(ROOMS, path="rooms.json"), store, users=PEOPLE)
+    assert clean.refused == []
+    assert clean.lines()[0] == "3 items in rooms.json: 3 to send in 1 request (0 recipients), about 1 s"
