@@ -344,6 +344,12 @@ class CamApp(App[None]):
 
     def on_mount(self) -> None:
         self.startup_marks["app_mounted"] = time.time()
+        if not self.is_headless:
+            # SIGTERM / SIGHUP (terminal closed, system shutdown) quit through the normal exit, like `q`: every
+            # pane unmounts and writes what it holds (the composer's draft), then the store closes.
+            from camtui.tui.exit_signals import install_exit_signals
+
+            install_exit_signals(self)
         if self.defer_lower_panes:
             self.set_timer(LOWER_PANES_DEADLINE, self._mount_lower_panes)
         theme, problems = self._initial_theme()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -31,7 +31,6 @@ from camtui.tui.composer_confirm import ConfirmScreen
 from camtui.tui.composer_drafts import DraftAutosaver
 from camtui.tui.composer_dropdown import SuggestField, Suggestion
 from camtui.tui.composer_editor import EditorError, edit_in_editor
-from camtui.tui.composer_exit import install_exit_signals
 from camtui.tui.composer_outbox import OutboxList, SentLogTable, zone
 from camtui.tui.composer_recipients import (
     BLOCKING,
@@ -121,7 +120,6 @@ class ComposerPane(Widget):
         self._outbox_counts: dict[str, int] = {}
         self._directory_timer: Timer | None = None
         self._parts: tuple[Input, TextArea, Checkbox] | None = None
-        self._signals_off: Callable[[], None] | None = None
 
     # ----- layout ---------------------------------------------------------------------------------------------
 
@@ -217,9 +215,6 @@ class ComposerPane(Widget):
             tabs.can_focus = False
         self._parts = (self.recipients.input, self.message, self.seal)
         self._autosave = DraftAutosaver(self, self._save_draft)
-        if not self.app.is_headless:
-            # SIGTERM / SIGHUP (terminal closed, system shutdown) quit through the normal exit: drafts are written.
-            self._signals_off = install_exit_signals(self.app)
         # Each step on its own: a store row that cannot be read or shown costs that list, never the app's start.
         for step in (
             self._use_fallback_matcher,
@@ -254,9 +249,6 @@ class ComposerPane(Widget):
             self._autosave.cancel()
         with contextlib.suppress(Exception):  # a closed or broken store: nothing more can be done here
             self._save_draft()
-        if self._signals_off is not None:
-            self._signals_off()
-            self._signals_off = None
 
     # ----- drafts ---------------------------------------------------------------------------------------------
 

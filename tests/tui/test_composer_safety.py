@@ -21,9 +21,9 @@ from camtui.sandbox.runner import RunningSandbox
 from camtui.store import Store
 from camtui.tui.app import CamApp
 from camtui.tui.composer_batch import BatchScreen
-from camtui.tui.composer_exit import install_exit_signals
 from camtui.tui.composer_outbox import SentLogTable
 from camtui.tui.composer_pane import TAB_OUTBOX, TAB_SENT, ComposerPane
+from camtui.tui.exit_signals import install_exit_signals
 
 TRICKY = "[/x] [/] [link=x]y [b]b[/b]"
 """Unmatched closing tags (a MarkupError when parsed), a link tag and a bold pair: must all stay as typed."""

@@ -1,4 +1,4 @@
-"""Quit cleanly on SIGTERM and SIGHUP.
+"""Quit cleanly on SIGTERM and SIGHUP (installed by the app when it runs in a real terminal).
 
 By default these signals end Python on the spot: no widget is unmounted, so the composer's last keystrokes (still
 inside the autosave debounce) are lost, and so is anything else a pane writes on the way out. Here they go through
