@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import statistics
 import tempfile
@@ -124,6 +125,16 @@ async def measure(
                 await asyncio.sleep(0.005)
                 lateness.append(time.perf_counter() - t - 0.005)
 
+        gc_log: list[tuple[int, float]] = []  # (generation, seconds) of each collection in the window
+        gc_started: list[float] = []
+
+        def on_gc(phase: str, info: dict) -> None:
+            if phase == "start":
+                gc_started.append(time.perf_counter())
+            elif gc_started:
+                gc_log.append((info["generation"], time.perf_counter() - gc_started.pop()))
+
+        gc.callbacks.append(on_gc)
         probe_task = asyncio.create_task(probe())
         calls0, fails0, rounds0, events0 = client.calls, client.failures, pane.rounds, pane.event_count
         client.peak = client.in_flight
@@ -140,6 +151,7 @@ async def measure(
             profiler.disable()
             profiler.dump_stats(profile)
         stop = True
+        gc.callbacks.remove(on_gc)
         await probe_task
         stale = sum(1 for r in pane.watched if r.stale_reason)
         result = {
@@ -155,6 +167,7 @@ async def measure(
             "round_log": list(pane.round_log)[-(pane.rounds - rounds0) :] if pane.rounds > rounds0 else [],
             "stale_rows": stale,
             "watched": len(pane.watched),
+            "gc": gc_log,
         }
     await real.aclose()
     store.close()
@@ -214,6 +227,13 @@ def main() -> None:
         f"{(r['cpu_share'] - http_share) * 100:.1f}%"
     )
     print(f"  main-thread stall: longest {r['max_stall_ms']:.1f} ms, p99 {r['p99_stall_ms']:.1f} ms")
+    full = [t for g, t in r["gc"] if g == 2]
+    print(
+        f"    garbage collector: {len(r['gc'])} collections ({len(full)} full), "
+        f"{sum(t for _g, t in r['gc']) * 1000:.0f} ms in all, longest {max((t for _g, t in r['gc']), default=0) * 1000:.1f} ms"
+    )
+    if r["polls_per_s"]:
+        print(f"  per poll, whole app: {r['cpu_share'] / r['polls_per_s'] * 1000:.2f} ms CPU")
     print(
         f"  poller: {r['polls_per_s']:.0f} polls/s (target {args.calls / args.interval:.0f}), "
         f"peak {r['peak_in_flight']} in flight, {r['rounds']} rounds, {r['failures']} failures, "

@@ -205,7 +205,7 @@ async def run_round(
     should_stop: Callable[[], bool] = lambda: False,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-    tick: float = 0.02,
+    tick: float = 0.04,
     max_lag: float = 0.5,
 ) -> int:
     """Poll `sids` once each, spread over `window()` seconds, at most `max_in_flight` at a time.

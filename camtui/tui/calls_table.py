@@ -126,6 +126,9 @@ class CallsTable(ScrollView, can_focus=True):
     }
 
     FLASH_SECONDS: ClassVar[float] = 1.5
+    BATCH_SECONDS: ClassVar[float] = 0.25
+    """Rows changed by polls and flashes are redrawn together at most this often: with 2,000 calls a result
+    lands every 5 ms, and a frame per result costs more than the polling itself."""
 
     class Selected(Message):
         """Enter (or a double click) on a row."""
@@ -163,6 +166,8 @@ class CallsTable(ScrollView, can_focus=True):
         self._spark_cache: dict[str, tuple[tuple[object, ...], str]] = {}
         self._flashes: dict[str, tuple[EventKind, float]] = {}
         self._flash_timer = None
+        self._dirty_rows: set[str] = set()
+        self._batch_timer = None
         self._layout: list[tuple[Column, int]] = []
         self._layout_width = -1
         self._base_style: Style | None = None
@@ -195,7 +200,21 @@ class CallsTable(ScrollView, can_focus=True):
             self._dirty_order = True
         index = self._index.get(sid)
         if index is not None and self._is_visible(index):
-            self._refresh_row(index)
+            self._queue_row(sid)
+
+    def _queue_row(self, sid: str) -> None:
+        """Redraw this row with the next batch (see `BATCH_SECONDS`)."""
+        self._dirty_rows.add(sid)
+        if self._batch_timer is None:
+            self._batch_timer = self.set_timer(self.BATCH_SECONDS, self._redraw_queued)
+
+    def _redraw_queued(self) -> None:
+        self._batch_timer = None
+        dirty, self._dirty_rows = self._dirty_rows, set()
+        for sid in dirty:
+            index = self._index.get(sid)
+            if index is not None:
+                self._refresh_row(index)
 
     def set_sort(self, key: str | None, reverse: bool = False) -> None:
         if key is not None and key not in COLUMN_KEYS:
@@ -279,8 +298,8 @@ class CallsTable(ScrollView, can_focus=True):
         if len(self.flash_log) > 500:
             del self.flash_log[:250]
         index = self._index.get(sid)
-        if index is not None:
-            self._refresh_row(index)
+        if index is not None and self._is_visible(index):
+            self._queue_row(sid)
         if self._flash_timer is None:
             self._flash_timer = self.set_timer(self.FLASH_SECONDS, self._end_flashes)
 
@@ -295,8 +314,8 @@ class CallsTable(ScrollView, can_focus=True):
             if until <= now + 0.01:
                 del self._flashes[sid]
                 index = self._index.get(sid)
-                if index is not None:
-                    self._refresh_row(index)
+                if index is not None and self._is_visible(index):
+                    self._queue_row(sid)
         if self._flashes:
             soonest = min(until for _k, until in self._flashes.values())
             self._flash_timer = self.set_timer(max(0.05, soonest - now), self._end_flashes)
@@ -306,6 +325,8 @@ class CallsTable(ScrollView, can_focus=True):
     def tick(self, now: datetime | None = None) -> int:
         """Re-sort if polls changed the order, then redraw visible rows whose text changed. Returns lines redrawn."""
         now = now or self._clock()
+        if self._dirty_rows:
+            self._redraw_queued()
         if self._dirty_order:
             self._rebuild(self.cursor_row.sid if self.cursor_row else None)
             return -1
