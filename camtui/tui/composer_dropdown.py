@@ -2,7 +2,8 @@
 
 The stock textual-autocomplete re-scores every candidate on each keystroke (about 1.5 s at 50k users). Here the
 owner hands in a `suggest` callable (an indexed matcher, already capped and ranked), and the dropdown only shows
-what it returns. Focus stays in the input: up/down move the highlight, Enter/Tab accept, Escape closes.
+what it returns. Focus stays in the input: up/down move the highlight, Enter/Tab accept, Escape closes (with the
+list closed, Escape is not handled here and goes on to the owner, which uses it to leave the field).
 """
 
 from __future__ import annotations
@@ -154,8 +155,14 @@ class SuggestField(Vertical):
         self.suggest: SuggestFn | None = suggest
 
     def compose(self) -> ComposeResult:
+        # No select-all on focus: coming back to a field (Tab, a closed dialog) must never arm it so that the next
+        # key replaces what is there (QA C10: `messenger` became `z1]]`). ctrl+u clears a field on purpose.
         yield SuggestInput(
-            placeholder=self._placeholder, id=self._input_id, classes="suggest-input", compact=True
+            placeholder=self._placeholder,
+            id=self._input_id,
+            classes="suggest-input",
+            compact=True,
+            select_on_focus=False,
         )
         yield SuggestionDropdown(classes="suggest-dropdown")
 

@@ -5,6 +5,10 @@ What it guarantees, in the order the user meets it:
 - recipients are checked against the directory before sending (name and department, or unknown);
 - a message is in the outbox before its request leaves, and the form is cleared only then; a failed send stays in
   the outbox with its reason; an `unknown` outcome is resent only when the user confirms.
+- the destination is checked too: a chat room that was never used from here and is not configured shows as
+  unknown (→ 405, as the batch plan predicts) and sending there asks first;
+- keys: the pane itself takes focus (`3`, Escape from a field, a closed dialog), where the shell's single keys
+  (1/2/3, q, z, ?) work; Enter or Tab goes back into the form. A field never holds the focus hostage.
 The engine (matcher, outbox-backed sender, batch) is `camtui.compose`; this module is the UI around it.
 """
 
@@ -17,19 +21,22 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.errors import NoWidget
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Static, TabbedContent, TabPane, Tabs, TextArea
 
+from camtui.compose.batch import known_rooms_for
 from camtui.compose.matcher import RecipientMatcher, normalize
 from camtui.store import OutboxStateError, draft_key
 from camtui.tui.composer_confirm import ConfirmScreen
 from camtui.tui.composer_drafts import DraftAutosaver
-from camtui.tui.composer_dropdown import SuggestField, Suggestion
+from camtui.tui.composer_dropdown import SuggestField, Suggestion, SuggestionDropdown
 from camtui.tui.composer_editor import EditorError, edit_in_editor
 from camtui.tui.composer_outbox import OutboxList, SentLogTable, zone
 from camtui.tui.composer_recipients import (
@@ -42,6 +49,10 @@ from camtui.tui.composer_recipients import (
 from camtui.tui.events import PaneStatus
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from textual.screen import Screen
+
     from camtui.compose.matcher import RecipientEntry
     from camtui.store import Store
 
@@ -53,7 +64,7 @@ DIRECTORY_REFRESH_SECONDS = 6 * 3600
 DIRECTORY_RETRY_SECONDS = 120
 
 SCREENSHOTS: list[tuple[str, list[str]]] = [
-    ("composer-autocomplete", ["3", "tab", *"yamada"]),
+    ("composer-autocomplete", ["3", "tab", "tab", *"yamada"]),  # 3: the pane; tab: To; tab: Users
 ]
 """Shots for screenshots/make_screenshots.py (keys pressed on the main screen once data arrived)."""
 """After a failed refresh (offline, 503): try again this much later."""
@@ -68,6 +79,26 @@ TABS = (TAB_MESSAGE, TAB_OUTBOX, TAB_SENT)
 
 def is_messenger(send: str) -> bool:
     return not send.strip() or send.strip().casefold() == MESSENGER
+
+
+def destination_status(send: str, known: set[str], confirmed: set[str]) -> str:
+    """How the typed destination reads: "messenger", "known" (a room used before or configured), "confirmed" (the
+    user said to send there anyway this session), or "unknown" (the server answers 405 if it does not exist)."""
+    if is_messenger(send):
+        return "messenger"
+    name = send.strip()
+    if name in known:
+        return "known"
+    return "confirmed" if name in confirmed else "unknown"
+
+
+DESTINATION_LABELS = {
+    "messenger": ("", ""),
+    "known": ("✓ room", "$text-success"),
+    "confirmed": ("? room not seen yet", "$text-warning"),
+    "unknown": ("✗ unknown room → 405", "$text-error"),
+}
+"""What the little check next to `To` says for each `destination_status`."""
 
 
 def count_line(text: str) -> str:
@@ -90,13 +121,18 @@ class FormState:
         return not self.text and not self.recipients.strip()
 
 
-class ComposerPane(Widget):
-    """Destination, recipients with autocomplete, message, seal; outbox and sent log in tabs."""
+class ComposerPane(Widget, can_focus=True):
+    """Destination, recipients with autocomplete, message, seal; outbox and sent log in tabs.
+
+    Focusable itself: with the pane focused (not a field), printable keys are the shell's (1/2/3, q, z, ?)."""
 
     PANE_TITLE: ClassVar[str] = "Composer"
     ALLOW_MAXIMIZE = True
 
     BINDINGS: ClassVar = [
+        Binding("enter", "move_into_form", "Write"),
+        # "move_*": kept out of the command palette (the shell's rule); listed in `?` help.
+        Binding("escape", "move_to_pane", "Leave the field (then 1/2/3, q, z work)", show=False),
         Binding("ctrl+s", "send", "Send"),
         Binding("ctrl+o", "edit_external", "$EDITOR"),
         Binding("ctrl+l", "toggle_seal", "Seal"),
@@ -120,6 +156,10 @@ class ComposerPane(Widget):
         self._outbox_counts: dict[str, int] = {}
         self._directory_timer: Timer | None = None
         self._parts: tuple[Input, TextArea, Checkbox] | None = None
+        self._last_field: Widget | None = None
+        """The form field that had focus last: Enter on the pane goes back there."""
+        self._confirmed_rooms: set[str] = set()
+        """Unknown chat rooms the user said to send to anyway (this session; dropped again on a 405)."""
 
     # ----- layout ---------------------------------------------------------------------------------------------
 
@@ -134,6 +174,7 @@ class ComposerPane(Widget):
                         placeholder="messenger, or a chat room name",
                         suggest=self._suggest_destinations,
                     )
+                    yield Static(id="composer-dest-check")
                     seal = Checkbox("Seal", id="composer-seal", compact=True)
                     seal.can_focus = False  # Tab goes To → Users → Message; ctrl+l or a click toggles it
                     yield seal
@@ -210,7 +251,8 @@ class ComposerPane(Widget):
 
     def on_mount(self) -> None:
         self.border_title = self.PANE_TITLE
-        # The tab strip is for the mouse (ctrl+g switches views): focusing the pane lands in the "To" field.
+        # The tab strip is for the mouse (ctrl+g switches views). The pane itself takes focus (`3`, Escape from a
+        # field); Tab or Enter goes on into the form.
         for tabs in self.query(Tabs):
             tabs.can_focus = False
         self._parts = (self.recipients.input, self.message, self.seal)
@@ -320,13 +362,17 @@ class ComposerPane(Widget):
     def _suggest_destinations(self, fragment: str) -> list[Suggestion]:
         q = normalize(fragment)
         drafts = {d.key for d in self.store.drafts.list()}
+        known = self._known_rooms()
         names = self._room_names()
         ranked = [n for n in names if normalize(n).startswith(q)] + [
             n for n in names if q and q in normalize(n) and not normalize(n).startswith(q)
         ]
         out: list[Suggestion] = []
         for name in ranked[:SUGGESTIONS]:
-            tag = "direct message to people" if name == MESSENGER else "chat room"
+            if name == MESSENGER:
+                tag = "direct message to people"
+            else:
+                tag = "chat room" if name in known else "chat room, never sent to (405?)"
             label = Content.assemble(
                 (name, "bold"),
                 (f"  {tag}", "$text-muted"),
@@ -337,6 +383,30 @@ class ComposerPane(Widget):
             )
             out.append(Suggestion(name, label))
         return out
+
+    def _known_rooms(self) -> set[str]:
+        """Rooms a send reached before plus the configured ones: the same list the batch plan checks against."""
+        settings = self.app.settings  # type: ignore[attr-defined]
+        return known_rooms_for(self.store, getattr(settings, "chat_rooms", ()) or ())
+
+    def destination_state(self, send: str | None = None) -> str:
+        """`destination_status` of `send` (default: what the To field holds now, committed or not)."""
+        typed = self.destination.value if send is None else send
+        if is_messenger(typed):
+            return "messenger"
+        try:
+            known = self._known_rooms()
+        except Exception:  # an unreadable store: say unknown (the safe side: sending asks first)
+            known = set()
+        return destination_status(typed, known, self._confirmed_rooms)
+
+    def _show_destination_check(self) -> None:
+        if not self.is_mounted:
+            return
+        text, style = DESTINATION_LABELS[self.destination_state()]
+        check = self.query_one("#composer-dest-check", Static)
+        check.update(Content.styled(text, style) if text else "")
+        check.display = bool(text)  # messenger: no check, no gap
 
     def _commit_destination(self) -> bool:
         """Make the typed destination the current one (draft key), moving or swapping drafts as needed.
@@ -376,6 +446,7 @@ class ComposerPane(Widget):
         return swapped
 
     def _after_destination_change(self) -> None:
+        self._show_destination_check()
         room = not is_messenger(self._current_send)
         self.query_one("#recipients-label", Label).update("Mention" if room else "Users")
         self.recipients.input.placeholder = (
@@ -410,7 +481,9 @@ class ComposerPane(Widget):
             self._commit_destination()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "recipients-input":
+        if event.input.id == "destination-input":
+            self._show_destination_check()  # as typed: garbage shows as an unknown room before anything is sent
+        elif event.input.id == "recipients-input":
             self._recheck_recipients()
             self._touch()
 
@@ -597,12 +670,28 @@ class ComposerPane(Widget):
             self.recipients.input.focus()
             return
         reasons = self._confirm_reasons(text, users, entries)
+        room = "" if is_messenger(send) else send.strip()
+        unknown_room = bool(room) and self.destination_state(room) == "unknown"
+        if unknown_room:
+            reasons.insert(
+                0,
+                f"chat room {room!r} is unknown: nothing was ever sent there from here and it is not in "
+                "chat_rooms (config). If no such room exists the server refuses it (405); check the name.",
+            )
         if reasons:
             body = "\n".join(f"• {r}" for r in reasons)
-            where = "messenger" if is_messenger(send) else f"chat room {send}"
-            self.app.push_screen(
-                ConfirmScreen(f"Send to {where}?", body, yes="Send", no="Back to editing"),
-                lambda yes: self._queue_and_send(state, users) if yes else None,
+            where = "messenger" if is_messenger(send) else f"chat room {room}"
+
+            def answered(yes: bool | None) -> None:
+                if not yes:
+                    return
+                if unknown_room:
+                    self._confirmed_rooms.add(room)
+                    self._show_destination_check()
+                self._queue_and_send(state, users)
+
+            self._open_dialog(
+                ConfirmScreen(f"Send to {where}?", body, yes="Send", no="Back to editing"), answered
             )
             return
         self._queue_and_send(state, users)
@@ -654,6 +743,11 @@ class ComposerPane(Widget):
         finally:
             self._refresh_outbox()
         self._refresh_sent()
+        if getattr(outcome.error, "code", None) == "405" and outcome.entry is not None:
+            self._confirmed_rooms.discard(
+                outcome.entry.send
+            )  # the server says it does not exist: unknown again
+        self._show_destination_check()  # a room reached once is known from now on
         if outcome.status == "sent":
             self._notice = outcome.summary
             self.notify(outcome.summary, title="Sent", markup=False)
@@ -712,7 +806,7 @@ class ComposerPane(Widget):
             return
         if event.action == "retry":
             if entry.state == "unknown":
-                self.app.push_screen(
+                self._open_dialog(
                     ConfirmScreen(
                         "Send again?",
                         "The server may already have delivered this message (the connection broke after the request "
@@ -731,7 +825,7 @@ class ComposerPane(Widget):
         elif event.action == "edit":
             self._edit_entry(entry.id)
         elif event.action == "discard":
-            self.app.push_screen(
+            self._open_dialog(
                 ConfirmScreen(
                     "Discard this message?",
                     f"To: {entry.send}  {', '.join(entry.users)}\n{entry.message[:300]}",
@@ -777,6 +871,87 @@ class ComposerPane(Widget):
             self.notify(str(exc), title="Composer", severity="warning", markup=False)
         self._refresh_outbox()
 
+    # ----- focus: the pane, the fields, dialogs ------------------------------------------------------------
+
+    def _fields(self) -> tuple[Widget, ...]:
+        return (self.destination.input, self.recipients.input, self.message)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if event.widget in self._fields():
+            self._last_field = event.widget
+
+    def focus_on_click(self) -> bool:
+        """A click on an open suggestion list must not move focus to the pane (that would close the list before it
+        picks); any other click on the pane's background focuses the pane itself."""
+        try:
+            widget, _ = self.screen.get_widget_at(*self.app.mouse_position)
+        except NoWidget:
+            return True
+        return not any(isinstance(node, SuggestionDropdown) for node in widget.ancestors_with_self)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Enter only means "into the form" on the pane itself; Escape only means "out" from inside it. Otherwise
+        # the key goes on (Escape then reaches the shell: restore a maximised pane).
+        if action == "move_into_form":
+            return self.screen.focused is self
+        if action == "move_to_pane":
+            focused = self.screen.focused
+            return focused is not None and focused is not self and self.has_focus_within
+        return True
+
+    def action_move_into_form(self) -> None:
+        """Enter on the pane: back to the field used last (the To field at first), or the list on view."""
+        active = self.query_one("#composer-tabs", TabbedContent).active
+        if active == TAB_OUTBOX:
+            self.outbox_list.focus()
+        elif active == TAB_SENT:
+            self.query_one("#composer-sent", SentLogTable).focus()
+        else:
+            field = self._last_field
+            if field is None or not field.is_attached:
+                field = self.destination.input
+            field.focus()
+
+    def action_move_to_pane(self) -> None:
+        """Escape in a field (no list open): focus the pane itself, so the shell's keys work; a second Escape
+        goes on to the shell. Leaving the To field commits what it holds (as Tab does)."""
+        if self.screen.focused is self or not self.has_focus_within:
+            raise SkipAction()
+        self.focus()
+
+    def _open_dialog(
+        self,
+        screen: Screen[Any],
+        callback: Callable[[Any], None] | None = None,
+        *,
+        leave_fields: bool = False,
+    ) -> None:
+        """Push a dialog; when it closes, focus lands where it was before, or on the pane itself when it was in a
+        field and `leave_fields` (the batch dialog: after it, keys should work, not type into `To`).
+
+        Never select-all on return (the inputs do not select on focus), so a key after a dialog cannot silently
+        replace a field. An answer that moved focus on purpose (a send focuses the empty message) is kept."""
+        before = self.screen.focused
+
+        def closed(result: Any) -> None:
+            if callback is not None:
+                callback(result)
+            self._land_after_dialog(before, leave_fields)
+
+        self.app.push_screen(screen, closed)
+
+    def _land_after_dialog(self, before: Widget | None, leave_fields: bool) -> None:
+        if not self.is_attached:
+            return
+        now = self.screen.focused
+        if now is not None and now is not before:
+            return
+        gone = before is None or not before.is_attached or not before.focusable
+        if gone or (leave_fields and before in self._fields()):
+            self.focus()
+        elif before is not None:
+            before.focus()
+
     # ----- other actions --------------------------------------------------------------------------------------
 
     def show_tab(self, tab: str) -> None:
@@ -814,13 +989,13 @@ class ComposerPane(Widget):
     def action_batch(self) -> None:
         from camtui.tui.composer_batch import BatchScreen
 
-        self.app.push_screen(BatchScreen())
+        self._open_dialog(BatchScreen(), leave_fields=True)
 
     def action_discard_draft(self) -> None:
         state = self.form()
         if state.is_empty:
             return
-        self.app.push_screen(
+        self._open_dialog(
             ConfirmScreen(
                 "Discard this draft?",
                 state.text[:300] or state.recipients,

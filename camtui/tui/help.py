@@ -18,7 +18,7 @@ HelpSection = tuple[str, Sequence[tuple[str, str]]]
 INTRO = (
     "camtui watches meeting rooms and web calls and sends messages through the Chat&Messenger API. "
     "Keys below work where the pane has focus; app keys work everywhere except while typing in a text field "
-    "(use alt+1/2/3 there). Everything is also in the command palette (ctrl+p)."
+    "(press escape first, or use alt+1/2/3 there). Everything is also in the command palette (ctrl+p)."
 )
 
 

@@ -239,7 +239,7 @@ async def test_send_key_in_the_to_field_never_sends_a_draft_it_just_brought_up(
         store = Store.open(tmp_path / "c.db")
         store.drafts.save("test", "old room draft", "", False)
         store.drafts.save("messenger", "what I am writing", "user1@xxx.com", False)
-        app = make_composer_app(client, store)
+        app = make_composer_app(client, store, chat_rooms=("test",))
         async with app.run_test(size=(140, 40)) as pilot:
             pane = await ready(pilot)
             pane.destination.input.focus()
@@ -416,8 +416,12 @@ async def test_inside_the_full_dashboard(sandbox: RunningSandbox, tmp_path: Path
         app = CamApp(client, store, settings, clock=fixed_clock(NOW))
         async with app.run_test(size=(160, 50)) as pilot:
             pane = await ready(pilot)
-            await pilot.press("alt+3")  # the shell's "focus composer" key lands in the To field
+            await pilot.press(
+                "alt+3"
+            )  # the shell's "focus composer" key lands on the pane (keys stay the shell's)
             await pilot.pause()
+            assert app.focused is pane
+            await pilot.press("tab")  # into the form: the To field first
             assert app.focused is pane.destination.input
             await pilot.press("tab")
             assert app.focused is pane.recipients.input

@@ -21,6 +21,7 @@ from camtui.sandbox.runner import RunningSandbox
 from camtui.store import Store
 from camtui.tui.app import CamApp
 from camtui.tui.composer_batch import BatchScreen
+from camtui.tui.composer_confirm import ConfirmScreen
 from camtui.tui.composer_outbox import SentLogTable
 from camtui.tui.composer_pane import TAB_OUTBOX, TAB_SENT, ComposerPane
 from camtui.tui.exit_signals import install_exit_signals
@@ -43,7 +44,10 @@ def composer(app: CamApp) -> ComposerPane:
     return app.query_one("#composer", ComposerPane)
 
 
-async def send_form(pilot: Any, pane: ComposerPane, send: str, users: str, text: str) -> None:
+async def send_form(
+    pilot: Any, pane: ComposerPane, send: str, users: str, text: str, *, confirm: bool = False
+) -> None:
+    """Fill the form and press ctrl+s; `confirm`: the send asks first (an unknown room), answer yes."""
     pane.destination.input.focus()
     await pilot.press("ctrl+u")
     await paste(pilot, send)
@@ -56,6 +60,10 @@ async def send_form(pilot: Any, pane: ComposerPane, send: str, users: str, text:
     pane.message.focus()
     await paste(pilot, text)
     await pilot.press("ctrl+s")
+    if confirm:
+        await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen), "the unknown-room question")
+        assert "unknown" in str(pilot.app.screen.query_one("#confirm-body").render())
+        await pilot.press("y")
 
 
 async def shown_lists(pilot: Any, pane: ComposerPane) -> tuple[str, str]:
@@ -75,14 +83,14 @@ async def test_markup_like_text_is_sent_and_shown_verbatim_and_the_app_starts_ag
     db = tmp_path / "c.db"
     async with CAMClient(sandbox.url, sandbox.admin_token) as client:
         store = Store.open(db)
-        app = make_composer_app(client, store)
+        app = make_composer_app(client, store, chat_rooms=("test",))
         async with app.run_test(size=(160, 40)) as pilot:
             pane = await ready(pilot)
             await send_form(pilot, pane, "messenger", "user1@xxx.com", TRICKY)
             await until(pilot, lambda: len(store.sent_log) == 1, "sent to messenger")
             await send_form(pilot, pane, "test", "", TRICKY + " room")
             await until(pilot, lambda: len(store.sent_log) == 2, "sent to the room")
-            await send_form(pilot, pane, BAD_ROOM, "", TRICKY + " kept")
+            await send_form(pilot, pane, BAD_ROOM, "", TRICKY + " kept", confirm=True)
             await until(
                 pilot,
                 lambda: [e.state for e in store.outbox.list()] == ["failed"],
