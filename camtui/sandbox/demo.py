@@ -39,6 +39,10 @@ SECRET_ROOM_ID = "1564831284702237059"
 
 TOKYO = ZoneInfo(TIME_ZONE)
 
+SHORT_CALL_MINUTES = 11
+"""The demo call that expires soon: just past the calls pane's 10-minute warning window, so its warning shows
+a minute after the demo starts and the call expires ten minutes later."""
+
 
 def ms(instant: datetime) -> int:
     return int(instant.timestamp() * 1000)
@@ -168,14 +172,18 @@ def new_sid(rng: random.Random) -> str:
 
 
 def _insert_calls(conn: sqlite3.Connection, seed: int, now: datetime) -> None:
-    """A handful of quick calls: live ones, one full, one waiting for its first participant, one expired."""
+    """A handful of quick calls: live ones, one full, one waiting for its first participant, one expired.
+
+    The full one expires `SHORT_CALL_MINUTES` after `now` with people in it, so a demo shows the "about to
+    expire" warning and a real expiry within its first quarter hour; the others expire hours later, so a demo
+    stays live for a long session (the simulation never ends a call before its expiry)."""
     rng = random.Random(f"{seed}:calls")
     now_ms = ms(now)
     minute = 60_000
     plans = (  # (started minutes ago, expires in minutes, participants: fraction of capacity, phase)
-        (35, 90, 0.5, "live"),
-        (12, 150, 0.3, "live"),
-        (50, 40, 1.0, "full"),
+        (35, 150, 0.5, "live"),
+        (12, 180, 0.3, "live"),
+        (50, SHORT_CALL_MINUTES, 1.0, "full"),
         (3, 120, 0.0, "waiting"),
         (20, 240, 0.6, "live"),
         (180, -20, 0.0, "expired"),

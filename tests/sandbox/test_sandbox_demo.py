@@ -91,32 +91,127 @@ def test_day_query_returns_that_days_meetings(sandbox_factory, make_api):
     assert items and all(r["end"] > start and r["start"] < start + 86_400_000 for r in items)
 
 
-def test_simulation_is_deterministic_and_lively(sandbox_factory):
+class SteppingClock:
+    """A clock the test moves: the simulation's steps stand for real seconds only if the clock moves too."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def all_calls(api) -> list[dict]:
+    reply = api.get("_sandbox/calls", "admin", params={"all": "1"})
+    assert reply.status_code == 200, reply.text
+    return [{k: v for k, v in call.items() if k != "url"} for call in reply.json()["calls"]]  # url: the port
+
+
+def test_simulation_is_deterministic_and_lively(sandbox_factory, make_api):
+    """Twenty minutes of a demo (a step every 2 s, looked at every 10 s like a poller): the same both times;
+    people join and leave, calls fill up, empty and come back, and the call due to expire does, on time."""
     runs = []
     for _ in range(2):
-        sandbox = sandbox_factory(now=fixed_clock(NOW))
+        clock = SteppingClock(NOW)
+        api = make_api(sandbox_factory(now=clock))
         history = []
-        for _ in range(40):
-            sandbox.advance_simulation(1)
-            history.append({c["sid"]: (c["participants"], c["phase"]) for c in sandbox.calls()})
+        for _ in range(120):
+            clock.now += timedelta(seconds=10)
+            api.sandbox.advance_simulation(5)
+            history.append((ms(clock.now), {c["sid"]: c for c in all_calls(api)}))
         runs.append(history)
     assert runs[0] == runs[1]
     history = runs[0]
-    counts = [p for step in history for p, _ in step.values()]
-    assert len(set(counts)) > 4, "participants rise and fall"
-    phases = {phase for step in history for _, phase in step.values()}
-    assert {"live", "full"} <= phases
-    seen = set().union(*history)
-    assert len(seen) > len(history[0]), "new calls start"
-    assert any(sid not in step for step in history[-1:] for sid in seen), "calls expire"
+    series: dict[str, list[tuple[int, str]]] = {}
+    for _, calls in history:
+        for sid, call in calls.items():
+            series.setdefault(sid, []).append((call["participants"], call["phase"]))
+    counts = {p for points in series.values() for p, _ in points}
+    assert len(counts) > 8, "participants rise and fall"
+    phases = {phase for points in series.values() for _, phase in points}
+    assert {"live", "full", "ending", "empty", "expired"} <= phases
+    came_back = [
+        sid
+        for sid, points in series.items()
+        if any(a[1] == "empty" and b[1] == "live" for a, b in itertools.pairwise(points))
+    ]
+    assert came_back, "an emptied call fills again"
+    for now, calls in history:
+        for call in calls.values():
+            if now < call["expiredDate"]:
+                assert call["phase"] != "expired", "no call expires before its expiredDate"
+            else:
+                assert (call["phase"], call["participants"], call["inProgress"]) == ("expired", 0, False)
+    for sid in series:
+        assert len({calls[sid]["expiredDate"] for _, calls in history if sid in calls}) == 1
+    first_sids = set(history[0][1])
+    expired = [sid for sid in first_sids if history[-1][1][sid]["phase"] == "expired"]
+    assert len(expired) == 2, "the demo's old call and its short one; the others last for hours"
+    started = [sid for sid in history[-1][1] if sid not in first_sids]
+    assert started and all(history[-1][1][sid]["origin"] == "sim" for sid in started), "new calls start"
+
+
+def test_time_standing_still_expires_nothing(sandbox_factory):
+    """Expiry is a fact of the call and the clock, not a roll of the dice: however many steps, no call ends early."""
+    sandbox = sandbox_factory(now=fixed_clock(NOW))
+    before = {c["sid"]: c["expiredDate"] for c in sandbox.calls()}
+    sandbox.advance_simulation(600)
+    after = {c["sid"]: c["expiredDate"] for c in sandbox.calls()}
+    assert after == before
+
+
+@pytest.mark.parametrize("seed", [1, 7, 12345])
+def test_demo_calls_one_expires_within_minutes_the_rest_hours_later(seed):
+    """A demo shows an expiry warning and a real expiry early on, with people in the call to the end, and stays
+    live for hours; the calls the simulation adds expire an hour or more after they start, on a quarter hour."""
+    clock = SteppingClock(NOW)
+    state = build_state(
+        db_path=None, seed=seed, rooms=2, users=10, simulation=False, admin_token="a", user_token="u",
+        faults=None, rate_limit=None, now=clock,
+    )  # fmt: skip
+    rows = state.conn.execute(
+        "SELECT sid, expired_ms, participants FROM calls WHERE expired_ms > ?", (ms(NOW),)
+    )
+    left = {sid: (expired - ms(NOW)) / 60_000 for sid, expired, _ in rows.fetchall()}
+    short = [sid for sid, minutes in left.items() if minutes < 60]
+    assert len(short) == 1 and 10 < left[short[0]] <= 15  # just past the pane's 10-minute warning window
+    assert len(left) == 5 and all(minutes >= 120 for sid, minutes in left.items() if sid != short[0])
+    in_it = []
+    for _ in range(3 * 1800):  # three hours, a step every 2 s
+        clock.now += timedelta(seconds=2)
+        simulation.step(state)
+        now = ms(clock.now)
+        participants, phase = state.conn.execute(
+            "SELECT participants, phase FROM calls WHERE sid = ?", (short[0],)
+        ).fetchone()
+        if now < ms(NOW) + left[short[0]] * 60_000:
+            in_it.append(participants)
+            assert phase != "expired"
+        else:
+            assert (participants, phase) == (0, "expired")
+        early = state.conn.execute(
+            "SELECT COUNT(*) FROM calls WHERE phase = 'expired' AND expired_ms > ?", (now,)
+        ).fetchone()[0]
+        assert early == 0
+    assert min(in_it) > 0, "people stay in a call that is about to expire"
+    made = state.conn.execute("SELECT creation_ms, expired_ms FROM calls WHERE origin = 'sim'").fetchall()
+    assert made, "expiries make room for new calls"
+    for created, expired in made:
+        assert 60 <= (expired - created) / 60_000 <= 8 * 60 + 15
+        assert expired % (15 * 60_000) == 0
+    (live,) = state.conn.execute(
+        "SELECT COUNT(*) FROM calls WHERE expired_ms > ?", (ms(clock.now),)
+    ).fetchone()
+    assert live >= simulation.TARGET_LIVE_CALLS - 1
+    state.conn.close()
 
 
 def test_simulation_step_changes_call_stats(sandbox, api):
     before = {c["sid"]: c["participants"] for c in sandbox.calls()}
-    sandbox.advance_simulation(5)
+    sandbox.advance_simulation(30)  # a minute: people join and leave over minutes, not at every step
     after = {sid: api.ok("getCallStats", data={"roomName": sid})["participants"] for sid in before}
     assert before != after
-    assert sandbox.stats()["simulationSteps"] == 5
+    assert sandbox.stats()["simulationSteps"] == 30
 
 
 def test_expired_call_reports_no_participants():

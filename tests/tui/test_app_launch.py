@@ -11,12 +11,16 @@ import subprocess
 import sys
 import termios
 import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from camtui.cli import main
-from camtui.tui.launch import DemoServer, open_dashboard
+from camtui.tui.launch import DemoServer, follow_demo_calls, open_dashboard
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -150,3 +154,97 @@ def test_dashboard_with_an_unusable_token_says_why(tmp_path, monkeypatch, capsys
     assert main([]) == 2
     err = capsys.readouterr().err
     assert "printable ASCII" in err and "トークン" not in err
+
+
+class _Clock:
+    """One "now" for the sandbox and the app; the test moves it."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+async def _until(pilot: Any, condition: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for: {what}")
+        await pilot.pause(0.02)
+
+
+async def test_demo_watches_the_calls_its_simulation_starts_later(sandbox_factory, tmp_path: Path) -> None:
+    """The demo's calls pane stays alive: when a call expires and the simulation starts another, the new one
+    is watched too (without moving the user's cursor); a call the user stops watching is not brought back, and
+    calls the user creates are left to the pane."""
+    from camtui.api import CAMClient
+    from camtui.config import Settings
+    from camtui.store import Store
+    from camtui.tui.app import CamApp
+    from camtui.tui.calls_pane import CallsPane
+
+    clock = _Clock(datetime(2026, 12, 3, 1, 0, tzinfo=UTC))
+    sb = sandbox_factory(now=clock)
+    first = sb.calls()
+    watch = tuple(c["sid"] for c in first)
+    settings = Settings.defaults().with_changes(
+        server_url=sb.url, api_token=sb.admin_token, watch_calls=watch, calls_poll_seconds=3600.0
+    )
+    client = CAMClient(sb.url, sb.admin_token)
+    app = CamApp(client, Store.open(tmp_path / "s.db"), settings, clock=clock, close_on_exit=True)
+    follower = follow_demo_calls(app, sb.calls, known=watch, every=0.05)
+    async with app.run_test(size=(170, 50)) as pilot:
+        pane = app.query_one("#calls", CallsPane)
+        await pilot.press("2")
+        await _until(pilot, lambda: pane.rounds >= 1, "first round")
+        assert pane.table.select(first[1]["sid"])  # where the user's cursor is
+        looks = follower.looks
+        await _until(pilot, lambda: follower.looks >= looks + 2, "the follower looking")
+        assert follower.followed == [] and len(pane.watched) == len(first)
+
+        soonest = min(first, key=lambda c: c["expiredDate"])
+        clock.now = datetime.fromtimestamp(soonest["expiredDate"] / 1000, UTC) + timedelta(minutes=1)
+        for _ in range(900):
+            sb.advance_simulation(1)
+            started = [c for c in sb.calls() if c["origin"] == "sim"]
+            if started:
+                break
+        assert started, "the simulation replaced the expired call"
+        new = started[0]
+        made = await client.create_quick_call(clock.now + timedelta(hours=1), title="mine")
+        await _until(pilot, lambda: pane.row(new["sid"]) is not None, "the new call watched")
+        row = pane.row(new["sid"])
+        assert row is not None and row.title == new["title"]
+        assert row.expires == datetime.fromtimestamp(new["expiredDate"] / 1000, UTC)
+        await _until(pilot, lambda: row.last_ok is not None, "the new call polled")
+        assert pane.table.cursor_row is not None and pane.table.cursor_row.sid == first[1]["sid"]
+        assert any("now also watching" in str(n.message) for n in app._notifications)
+
+        pane.unwatch_call(new["sid"])
+        looks = follower.looks
+        await _until(pilot, lambda: follower.looks >= looks + 3, "more looks")
+        assert pane.row(new["sid"]) is None
+        assert pane.row(made.sid) is None  # the user's own call: the pane's business, not the follower's
+        assert follower.followed == [new["sid"]]
+        assert not app.error_log
+
+
+async def test_demo_follower_survives_a_sandbox_that_does_not_answer(tmp_path: Path) -> None:
+    """A failing look (the sandbox stopping) is not an error on screen; the follower keeps looking."""
+    from camtui.api import CAMClient
+    from camtui.config import Settings
+    from camtui.store import Store
+    from camtui.tui.app import CamApp
+
+    def broken() -> list[dict[str, Any]]:
+        raise OSError("connection refused")
+
+    settings = Settings.defaults().with_changes(server_url="http://127.0.0.1:9", api_token="t")
+    app = CamApp(
+        CAMClient("http://127.0.0.1:9", "t"), Store.open(tmp_path / "s.db"), settings, close_on_exit=True
+    )
+    follower = follow_demo_calls(app, broken, every=0.02)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _until(pilot, lambda: follower.looks >= 3, "looks despite failures")
+        assert follower.followed == []
