@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
@@ -103,6 +103,9 @@ def _expiry_preview(when: datetime, now: datetime, tz: str) -> str:
 class QuickCallDialog(ModalScreen[QuickCall | None]):
     """Create a quick call, then show what to share. Dismisses with the new call (or None if cancelled)."""
 
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (30, "-tall")]
+    """Below 30 lines (80x24 SSH sessions) the dialog drops its vertical padding (calls.tcss)."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", show=False),
         Binding("ctrl+g", "generate", "Generate password", show=False),
@@ -137,7 +140,8 @@ class QuickCallDialog(ModalScreen[QuickCall | None]):
         title, password, expiry = self._initial
         with Vertical(classes="calls-dialog-box calls-create-box"):
             yield Label(self._heading, classes="calls-dialog-title", id="calls-create-heading", markup=False)
-            with Vertical(id="calls-create-form"):
+            # fields scroll; the buttons and key hints below them are docked, so they stay in view at 80x24
+            with VerticalScroll(id="calls-create-form", classes="calls-dialog-body"):
                 yield Label("Title")
                 yield Input(value=title, placeholder="e.g. 週次定例", id="calls-create-title", max_length=200)
                 yield Static("", id="calls-create-title-error", classes="calls-dialog-error", markup=False)
@@ -155,6 +159,7 @@ class QuickCallDialog(ModalScreen[QuickCall | None]):
                 )
                 yield Static("", id="calls-create-expiry-preview", classes="calls-dialog-text", markup=False)
                 yield Static("", id="calls-create-error", classes="calls-dialog-error", markup=False)
+            with Vertical(id="calls-create-form-actions", classes="calls-dialog-actions"):
                 with Horizontal(classes="calls-create-row"):
                     yield Button("Create", variant="primary", id="calls-create-submit", compact=True)
                     yield Button("Cancel", id="calls-create-cancel", compact=True)
@@ -162,11 +167,12 @@ class QuickCallDialog(ModalScreen[QuickCall | None]):
                     "ctrl+s create · ctrl+g generate password · ctrl+o show/hide · escape cancel",
                     classes="calls-dialog-hint",
                 )
-            with Vertical(id="calls-create-result"):
+            with VerticalScroll(id="calls-create-result", classes="calls-dialog-body"):
                 yield Static("", id="calls-create-summary", markup=False)
                 yield Label("Auto-login URL for (user name)")
                 yield Input(value="", placeholder="e.g. 太郎", id="calls-create-user")
                 yield Static("", id="calls-create-login", markup=False)
+            with Vertical(id="calls-create-result-actions", classes="calls-dialog-actions"):
                 with Horizontal(classes="calls-create-row"):
                     yield Button("Copy URL", id="calls-create-copy-url", compact=True)
                     yield Button("Copy auto-login URL", id="calls-create-copy-login", compact=True)
@@ -176,12 +182,32 @@ class QuickCallDialog(ModalScreen[QuickCall | None]):
                 )
 
     def on_mount(self) -> None:
+        # an empty error line takes no room: three blank lines would push the buttons off at 80x24
+        for error in self.query(".calls-dialog-error").results(Static):
+            error.display = False
         if self.result is not None:
             self._show_result(self.result)
         else:
-            self.query_one("#calls-create-result").display = False
+            self._show_part("result", False)
             self._update_preview()
             self.query_one("#calls-create-title", Input).focus()
+
+    def _show_part(self, part: str, show: bool) -> None:
+        self.query_one(f"#calls-create-{part}").display = show
+        self.query_one(f"#calls-create-{part}-actions").display = show
+
+    def _set_error(self, where: str, text: str) -> None:
+        """Show (or clear, with "") one of the form's error lines; `where` is "title", "password" or "form"."""
+        selector = "#calls-create-error" if where == "form" else f"#calls-create-{where}-error"
+        line = self.query_one(selector, Static)
+        line.update(text)
+        line.display = bool(text)
+
+    def error_text(self, where: str) -> str:
+        """The error line's text as shown ("" when hidden): what tests and the curious read."""
+        selector = "#calls-create-error" if where == "form" else f"#calls-create-{where}-error"
+        line = self.query_one(selector, Static)
+        return str(line.render()) if line.display else ""
 
     # -- the form -------------------------------------------------------------------------------------------
 
@@ -193,24 +219,34 @@ class QuickCallDialog(ModalScreen[QuickCall | None]):
         )
 
     @on(Input.Changed, "#calls-create-expiry")
-    def _update_preview(self) -> None:
+    def _expiry_changed(self) -> None:
+        self._update_preview()
+
+    def _update_preview(self, submitted: bool = False) -> str | None:
+        """The expiry line under the field: when the call will end, or what is wrong with the text.
+
+        It is the only place the expiry's error is shown, recomputed on every edit (and on ctrl+s, since "18:00"
+        can pass while the dialog is open), so an old error never lingers under a now-valid time. An empty field
+        says nothing until ctrl+s. Returns the error, or None.
+        """
         text = self.query_one("#calls-create-expiry", Input).value
         preview = self.query_one("#calls-create-expiry-preview", Static)
         now = self._now()
         try:
             when = parse_expiry(text, now, self._tz)
         except ValueError as exc:
-            preview.update(f"✕ {exc}" if text.strip() else "")
-            preview.set_class(bool(text.strip()), "-invalid")
-            return
+            shown = bool(text.strip()) or submitted
+            preview.update(f"✕ {exc}" if shown else "")
+            preview.set_class(shown, "-invalid")
+            return str(exc)
         preview.update(_expiry_preview(when, now, self._tz))
         preview.set_class(False, "-invalid")
+        return None
 
     @on(Input.Changed, "#calls-create-title")
     @on(Input.Changed, "#calls-create-password")
     def _clear_field_errors(self, event: Input.Changed) -> None:
-        field = "title" if event.input.id == "calls-create-title" else "password"
-        self.query_one(f"#calls-create-{field}-error", Static).update("")
+        self._set_error("title" if event.input.id == "calls-create-title" else "password", "")
 
     @on(Input.Submitted, "#calls-create-title")
     @on(Input.Submitted, "#calls-create-password")
@@ -259,20 +295,22 @@ class QuickCallDialog(ModalScreen[QuickCall | None]):
         if self.result is not None or self.creating:
             return
         title, password, expiry = self._values()
-        for name in ("title", "password"):
-            self.query_one(f"#calls-create-{name}-error", Static).update("")
-        self.query_one("#calls-create-error", Static).update("")
+        for name in ("title", "password", "form"):
+            self._set_error(name, "")
         try:
             request = validate_quick_call(title, password, expiry, self._now(), self._tz)
         except FormErrors as exc:
             for name, text in exc.errors.items():
-                target = "#calls-create-error" if name == "expiry" else f"#calls-create-{name}-error"
-                self.query_one(target, Static).update(text)
+                if name != "expiry":
+                    self._set_error(name, text)
+            self._update_preview(submitted=True)  # the expiry's error goes on its live line, not a copy
             first = next(iter(exc.errors))
-            self.query_one(f"#calls-create-{first}", Input).focus()
+            field = self.query_one(f"#calls-create-{first}", Input)
+            field.focus()
+            field.scroll_visible(animate=False)
             return
         self.creating = True
-        self.query_one("#calls-create-error", Static).update("Creating…")
+        self._set_error("form", "Creating…")
         self._create(request)
 
     @work(exclusive=True, group="calls-create", exit_on_error=False)
@@ -284,7 +322,7 @@ class QuickCallDialog(ModalScreen[QuickCall | None]):
         except Exception as exc:
             self.creating = False
             self.app.report_error(exc, "calls")  # type: ignore[attr-defined]
-            self.query_one("#calls-create-error", Static).update(_create_failure_text(exc))
+            self._set_error("form", _create_failure_text(exc))
             return
         self.creating = False
         if self._on_created is not None:
@@ -295,8 +333,8 @@ class QuickCallDialog(ModalScreen[QuickCall | None]):
 
     def _show_result(self, call: QuickCall) -> None:
         self.result = call
-        self.query_one("#calls-create-form").display = False
-        self.query_one("#calls-create-result").display = True
+        self._show_part("form", False)
+        self._show_part("result", True)
         self.query_one("#calls-create-heading", Label).update(f"Call created: {call.title or '(untitled)'}")
         now = self._now()
         lines = [
@@ -365,4 +403,4 @@ def _create_failure_text(exc: BaseException) -> str:
     if isinstance(exc, CAMAPIError):
         text = f"{exc.code} {exc.meaning}"
         return f"{text}: {exc.message}" if exc.message else text
-    return str(exc) or type(exc).__name__
+    return str(exc) or "the call could not be created (unexpected error)"

@@ -83,3 +83,24 @@ class CallsConfirm(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+class CallsQuestion(ModalScreen[bool]):
+    """A one-line y/n question for actions that cannot be undone: only `y` says yes (not enter, so a stray
+    key press never does it); n or escape say no."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__(classes="calls-dialog")
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="calls-question-box"):
+            yield Static(self.question, id="calls-question-text", markup=False)
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

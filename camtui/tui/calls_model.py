@@ -143,8 +143,18 @@ def state_text(row: CallRow, now: datetime) -> str:
     return state.value
 
 
+def is_final(row: CallRow, now: datetime) -> bool:
+    """An expired call needs no more polling: what we know about it is final, not stale."""
+    return is_expired(row, now) and (row.error is None or row.last_ok is not None)
+
+
 def is_stale(row: CallRow, now: datetime, interval: float) -> bool:
-    """Stale = the last attempt failed, or the last good poll is older than two intervals (+ slack)."""
+    """Stale = the last attempt failed, or the last good poll is older than two intervals (+ slack).
+
+    A call whose expiry passed is never stale: nothing about it can change, so an old poll is no warning.
+    """
+    if is_final(row, now):
+        return False
     if row.last_ok is None:
         return row.last_attempt is not None
     if row.stale_reason is not None or row.error is not None:
@@ -191,7 +201,12 @@ def fmt_age(seconds: float) -> str:
 
 
 def polled_text(row: CallRow, now: datetime, interval: float, default_reason: str | None = None) -> str:
-    """Age of the last good poll, with the stale reason when it is stale."""
+    """Age of the last good poll, with the stale reason when it is stale ("final" once the call expired)."""
+    if is_final(row, now):
+        if row.last_ok is None:
+            return "— · final (the call has expired; it is not polled)"
+        age = fmt_age((now - row.last_ok).total_seconds()) + " ago"
+        return f"{age} · final (the call has expired; it is not polled any more)"
     if row.last_ok is None:
         if row.last_attempt is None:
             return f"not yet · {default_reason}" if default_reason else "not yet"
@@ -202,12 +217,12 @@ def polled_text(row: CallRow, now: datetime, interval: float, default_reason: st
 
 
 _SHORT_REASONS = (
-    ("(503)", "503 busy"),
-    ("(491)", "491 rate"),
+    ("(503)", "503 unavail"),
+    ("(491)", "491 limited"),
     ("(500)", "500 err"),
     ("(400)", "400"),
     ("offline", "offline"),
-    ("no answer", "timeout"),
+    ("no answer", "no answer"),
     ("auth failed", "auth"),
     ("from last run", "last run"),
     ("paused", "paused"),
@@ -229,11 +244,14 @@ def short_reason(reason: str) -> str:
     for needle, short in _SHORT_REASONS:
         if needle in reason:
             return short
-    return reason if len(reason) <= 9 else reason[:8] + "…"
+    return reason if len(reason) <= 11 else reason[:10].rstrip() + "…"
 
 
 def polled_cell(row: CallRow, now: datetime, interval: float, default_reason: str | None = None) -> str:
-    """The table's compact form of `polled_text`: "4s ago", or "2m ⚠ 503 busy" when stale."""
+    """The table's compact form of `polled_text`: "4s ago", "2m ⚠ 503 unavail" when stale, "final" once the
+    call has expired (no warning sign: an expired call is correctly known to be over)."""
+    if is_final(row, now):
+        return "—" if row.last_ok is None else "final"
     if row.last_ok is None:
         if row.last_attempt is None:
             return "not yet"
@@ -301,7 +319,7 @@ def apply_call_error(row: CallRow, *, now: datetime, code: str | None, reason: s
 
 
 def apply_pane_error(row: CallRow, *, now: datetime, reason: str) -> None:
-    """The poll did not get through (offline, rate limited, server busy): keep the data, mark it stale."""
+    """The poll did not get through (offline, rate limited, server unavailable): keep the data, mark it stale."""
     row.last_attempt = now
     row.stale_reason = reason
 

@@ -28,9 +28,9 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 from textual.worker import Worker
 
-from camtui.tui.calls_create import QuickCallDialog, successor_request
+from camtui.tui.calls_create import QuickCallDialog, QuickCallRequest, successor_request
 from camtui.tui.calls_detail import CallDetailScreen
-from camtui.tui.calls_dialogs import CallsConfirm, CallsPrompt
+from camtui.tui.calls_dialogs import CallsConfirm, CallsPrompt, CallsQuestion
 from camtui.tui.calls_model import (
     UNKNOWN,
     CallEvent,
@@ -41,6 +41,7 @@ from camtui.tui.calls_model import (
     check_expiry,
     expiring_soon,
     fmt_duration,
+    fmt_time,
     is_expired,
     is_stale,
     mark_unknown,
@@ -98,7 +99,7 @@ def _status_reason(failure: Failure) -> str:
     if failure.code == "491":
         return "rate limited"
     if failure.code == "503":
-        return "server busy"
+        return "server unavailable"
     return failure.reason
 
 
@@ -118,6 +119,8 @@ class CallsPane(Widget):
 
     PANE_TITLE: ClassVar[str] = "Calls"
     ALLOW_MAXIMIZE = True
+    MIN_POLL_TIMEOUT: ClassVar[float] = 10.0
+    """One poll gives up after this long (or one interval, if longer): the client may be retrying a busy server."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add", "Add"),
@@ -143,7 +146,7 @@ class CallsPane(Widget):
         self.backoff = Backoff(5.0)
         self.paused = False
         self.pane_reason: str | None = None
-        """Why the pane as a whole is not fresh: "paused", "auth failed", "offline", "server busy (503)"…"""
+        """Why the pane as a whole is not fresh: "paused", "auth failed", "offline", "server unavailable (503)"…"""
         self.last_good: datetime | None = None
         self.events: deque[CallEvent] = deque(maxlen=200)
         """Recent join/leave/start/empty/expire events, newest last."""
@@ -337,7 +340,7 @@ class CallsPane(Widget):
 
     async def _fetch(self, sid: str) -> Any:
         """One getCallStats through the shared client (read at each poll: the shell may swap it)."""
-        limit = max(10.0, self.backoff.interval)
+        limit = max(self.MIN_POLL_TIMEOUT, self.backoff.interval)
         try:
             async with asyncio.timeout(limit):
                 return await self.app.client.get_call_stats(sid)  # type: ignore[attr-defined]
@@ -473,8 +476,23 @@ class CallsPane(Widget):
             last = self._reported.get(key)
             if last is None or (not failure.pane_wide and time.monotonic() - last >= REPORT_EVERY):
                 self._reported[key] = time.monotonic()
-                self.app.report_error(exc, "calls")  # type: ignore[attr-defined]
+                self._report(exc)
         self.table.row_changed(sid)
+
+    def _report(self, exc: BaseException) -> None:
+        """API and network failures go to the shell's one toast; the pane's own time limit is not an API error
+        (the shell would title it with the class name), so it is told here in words."""
+        if isinstance(exc, PollTimeout):
+            self.notify(
+                "The server is slow or busy. camtui keeps trying and polls less often until it answers;\n"
+                "rows it could not refresh are marked stale.",
+                title=f"calls: {exc.text}",
+                severity="warning",
+                timeout=6,
+                markup=False,
+            )
+            return
+        self.app.report_error(exc, "calls")  # type: ignore[attr-defined]
 
     def _forget_pane_wide_reports(self) -> None:
         """The server is reachable and willing again: the next outage deserves its own toast."""
@@ -836,8 +854,11 @@ class CallsPane(Widget):
             return
         self.create_successor(row.sid)
 
-    def create_successor(self, sid: str) -> None:
-        """Same title and password, a fresh expiry; if the password is unknown here, ask with the form."""
+    def create_successor(self, sid: str, *, confirm: bool = True) -> None:
+        """Same title and password, a fresh expiry; if the password is unknown here, ask with the form.
+
+        Asks first (y/n): the API cannot delete a call, so a stray shift+n must not leave a live call around.
+        """
         row = self._rows.get(sid)
         if row is None:
             return
@@ -852,14 +873,26 @@ class CallsPane(Widget):
                 )
             )
             return
-        self._create_successor(sid)
+        request = successor_request(row, self.now())
+        if not confirm:
+            self._create_successor(sid, request)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._create_successor(sid, request)
+
+        self.app.push_screen(CallsQuestion(self.successor_question(row, request)), answered)
+
+    def successor_question(self, row: CallRow, request: QuickCallRequest) -> str:
+        until = fmt_time(request.expires, self.now(), self.tz)
+        return f"Create successor call '{row.title or '(untitled)'}' until {until}? y/n"
 
     @work(group="calls-successor", exclusive=True, exit_on_error=False)
-    async def _create_successor(self, sid: str) -> None:
+    async def _create_successor(self, sid: str, request: QuickCallRequest) -> None:
         row = self._rows.get(sid)
         if row is None:
             return
-        request = successor_request(row, self.now())
         try:
             call = await self.app.client.create_quick_call(  # type: ignore[attr-defined]
                 request.expires, request.password, request.title

@@ -49,7 +49,8 @@ class FailureKind(Enum):
 class Failure:
     kind: FailureKind
     reason: str
-    """Short text shown in the table: "unknown call ID (400)", "rate limited (491)", "offline"…"""
+    """Text shown to the admin: "unknown or invalid call ID (400)", "rate limited (491)",
+    "server unavailable (503)", "no answer within 10 s", "offline"…"""
     code: str | None = None
     retry_after: float | None = None
 
@@ -68,7 +69,7 @@ def classify(exc: BaseException) -> Failure:
         if code == "491":
             return Failure(FailureKind.OVERLOAD, "rate limited (491)", code, _retry_after(exc))
         if code == "503" or exc.http_status == 503:
-            return Failure(FailureKind.OVERLOAD, "server busy (503)", code, _retry_after(exc))
+            return Failure(FailureKind.OVERLOAD, "server unavailable (503)", "503", _retry_after(exc))
         if code in ("805", "490"):
             return Failure(FailureKind.AUTH, f"auth failed ({code})", code)
         if code == "500" or exc.http_status >= 500:
@@ -76,18 +77,20 @@ def classify(exc: BaseException) -> Failure:
         reason = _CALL_REASONS.get(code) or exc.meaning or "refused"
         return Failure(FailureKind.CALL, f"{reason} ({code})", code)
     if isinstance(exc, PollTimeout):
-        return Failure(FailureKind.OVERLOAD, f"no answer in {exc.seconds:g}s")
+        return Failure(FailureKind.OVERLOAD, exc.text)
     if isinstance(exc, (TransportError, OutcomeUnknown, OSError, TimeoutError)):
         return Failure(FailureKind.OFFLINE, "offline")
-    return Failure(FailureKind.SERVER, f"failed: {type(exc).__name__}")
+    return Failure(FailureKind.SERVER, "poll failed (unexpected error)")
 
 
 class PollTimeout(Exception):
     """The pane's own limit on one poll (the client may still be retrying a busy server underneath)."""
 
     def __init__(self, seconds: float) -> None:
-        super().__init__(f"no answer in {seconds:g}s")
         self.seconds = seconds
+        self.text = f"no answer within {seconds:g} s"
+        """What the admin reads (table, status line, toast): words, never this class's name."""
+        super().__init__(self.text)
 
 
 def _retry_after(exc: BaseException) -> float | None:

@@ -73,13 +73,15 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column("title", "Title", 12, 0),
     Column("id", "ID", 8, 3),
-    Column("now", "Now", 4, 0, "right"),
+    Column("now", "Now", 5, 0, "right"),
     Column("trend", "Trend 30m", 12, 2),
     Column("state", "State", 13, 0),
     Column("created", "Created", 11, 4),
-    Column("expires", "Expires", 8, 1, "right"),
-    Column("polled", "Polled", 14, 1),
+    Column("expires", "Expires", 9, 1, "right"),
+    Column("polled", "Polled", 17, 1),
 )
+"""Widths leave room for the sort arrow after each label ("Now ▲"), and for "59m ⚠ 503 unavail"."""
+ARROW_UP, ARROW_DOWN = "▲", "▼"
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 
 
@@ -93,6 +95,16 @@ def _fit(text: str, width: int, align: str = "left") -> str:
     if align == "right":
         return " " * (width - length) + text
     return text + " " * (width - length)
+
+
+def header_label(label: str, arrow: str | None, width: int, align: str = "left") -> str:
+    """A column heading in exactly `width` cells; the sort arrow is never the part that gets cut."""
+    if arrow is None or width <= 1:
+        return _fit(label, width, align)
+    for text in (f"{label} {arrow}", f"{label}{arrow}"):
+        if cell_len(text) <= width:
+            return _fit(text, width, align)
+    return _fit(label, width - 1) + arrow  # the label is cut (with "…"), the arrow stays
 
 
 class CallsTable(ScrollView, can_focus=True):
@@ -240,7 +252,7 @@ class CallsTable(ScrollView, can_focus=True):
         if self.sort_key is None:
             return "watch-list order" + (" (reversed)" if self.sort_reverse else "")
         label = next(c.label for c in COLUMNS if c.key == self.sort_key)
-        return f"{label} {'▼' if self.sort_reverse else '▲'}"
+        return f"{label} {ARROW_DOWN if self.sort_reverse else ARROW_UP}"
 
     def set_filter(self, text: str) -> None:
         self.filter_text = text.strip()
@@ -458,10 +470,10 @@ class CallsTable(ScrollView, can_focus=True):
         style = base + self.get_component_rich_style("calls-table--header")
         parts: list[str] = []
         for column, w in self._columns_for(width):
-            label = column.label
+            arrow = None
             if column.key == self.sort_key:
-                label += " ▼" if self.sort_reverse else " ▲"
-            parts.append(_fit(label, w, column.align))
+                arrow = ARROW_DOWN if self.sort_reverse else ARROW_UP
+            parts.append(header_label(column.label, arrow, w, column.align))
         text = " ".join(parts)
         return Strip([Segment(_fit(text, width), style)], width)
 

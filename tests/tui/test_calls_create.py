@@ -167,9 +167,10 @@ async def test_dialog_good_input_creates_shows_links_and_watches(sandbox_factory
 @pytest.mark.parametrize(
     ("title", "expiry", "where", "says"),
     [
-        ("定例", "2020-01-01 10:00", "#calls-create-error", "past"),
-        ("定例", "10:00", "#calls-create-error", "past"),  # earlier today
-        ("定例", "whenever you like", "#calls-create-error", "whenever"),
+        ("定例", "2020-01-01 10:00", "#calls-create-expiry-preview", "past"),
+        ("定例", "10:00", "#calls-create-expiry-preview", "past"),  # earlier today
+        ("定例", "whenever you like", "#calls-create-expiry-preview", "whenever"),
+        ("定例", "", "#calls-create-expiry-preview", "no time"),  # an empty field speaks up on ctrl+s
         ("", "in 2 hours", "#calls-create-title-error", "title"),
     ],
 )
@@ -190,3 +191,124 @@ async def test_dialog_refuses_bad_input_and_creates_nothing(
         assert screen.query_one("#calls-create-expiry").value == expiry
         assert pane.watched == []
     assert {c["sid"] for c in sb.calls()} == before
+
+
+# -- QA second round ------------------------------------------------------------------------------------------
+
+
+def visible_text(screen: QuickCallDialog) -> str:
+    """Everything the dialog shows right now (hidden lines excluded)."""
+    return "\n".join(
+        str(w.render()) for w in screen.query("Static, Label").results() if w.display and w.region.height
+    )
+
+
+async def test_an_old_expiry_error_goes_as_soon_as_the_expiry_is_valid(sandbox_factory, tmp_path):
+    """C12: `banana`, ctrl+s, ctrl+u, `in 3 hours`: no word about bananas is left under the new time."""
+    sb = sandbox_factory(now=lambda: NOW)
+    app = build_app(sb, tmp_path / "s.db")
+    async with app.run_test(size=(170, 50)) as pilot:
+        screen = await open_dialog(pilot)
+        screen.query_one("#calls-create-title").value = "定例"
+        screen.query_one("#calls-create-expiry").focus()
+        await pilot.press("ctrl+u", *"banana", "ctrl+s")
+        await pilot.pause()
+        assert "cannot read 'banana'" in visible_text(screen)
+        assert screen.result is None
+        await pilot.press("ctrl+u")
+        await pilot.pause()
+        assert "banana" not in visible_text(screen)  # the field is empty: nothing to complain about yet
+        await pilot.press(*"in 3 hours")
+        await pilot.pause()
+        shown = visible_text(screen)
+        assert "banana" not in shown and "cannot read" not in shown
+        assert "2026-12-03 17:00" in text_of(screen, "#calls-create-expiry-preview")
+        assert not screen.query_one("#calls-create-expiry-preview").has_class("-invalid")
+        # and a title error goes as soon as the title is edited
+        screen.query_one("#calls-create-title").value = ""
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert screen.error_text("title")
+        await pilot.press("x")
+        await pilot.pause()
+        assert screen.error_text("title") == ""
+
+
+async def test_generate_reveal_and_create_in_a_burst_keep_every_field(sandbox_factory, tmp_path):
+    """C12 (the intermittent report): ctrl+g / ctrl+o / ctrl+s right after typing the expiry never empty it."""
+    sb = sandbox_factory(now=lambda: NOW)
+    app = build_app(sb, tmp_path / "s.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_dialog(pilot)
+        await pilot.press(*"定例会")
+        screen.query_one("#calls-create-expiry").focus()
+        await pilot.press("ctrl+u", *"in 2 hours", "ctrl+g", "ctrl+o", "ctrl+o", "ctrl+g", "ctrl+s")
+        await until(pilot, lambda: screen.result is not None, "the call")
+        assert screen.query_one("#calls-create-expiry").value == "in 2 hours"
+        assert screen.query_one("#calls-create-title").value == "定例会"
+        call = screen.result
+        assert call is not None
+        assert call.title == "定例会" and len(call.password) == 10
+        assert call.password == screen.query_one("#calls-create-password").value
+        assert call.expired_date == NOW + timedelta(hours=2)
+        assert "no time given" not in visible_text(screen)
+
+
+def reachable(screen: Any, selector: str) -> bool:
+    """The widget is on screen and not clipped or covered: what is drawn at its first cell is the widget."""
+    widget = screen.query_one(selector)
+    region = widget.region
+    if not widget.display or region.height == 0 or region.bottom > screen.size.height:
+        return False
+    found, _ = screen.get_widget_at(region.x, region.y)
+    return found is widget or widget in found.ancestors
+
+
+async def test_at_80x24_the_dialog_keeps_its_buttons_and_key_hints_in_view(sandbox_factory, tmp_path):
+    """C14: the fields scroll; Create / Cancel and the key hints stay on screen, even with errors showing."""
+    sb = sandbox_factory(now=lambda: NOW)
+    app = build_app(sb, tmp_path / "s.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_dialog(pilot)
+        await pilot.pause()
+        for selector in (
+            "#calls-create-submit",
+            "#calls-create-cancel",
+            "#calls-create-form-actions .calls-dialog-hint",
+        ):
+            assert reachable(screen, selector), selector
+        assert "ctrl+s create" in visible_text(screen)
+        # every field error at once (title, password, expiry): still in view, and the buttons too
+        fill(screen, "", " padded ", "banana")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert screen.error_text("title") and screen.error_text("password")
+        for selector in (
+            "#calls-create-submit",
+            "#calls-create-cancel",
+            "#calls-create-form-actions .calls-dialog-hint",
+        ):
+            assert reachable(screen, selector), selector
+        assert reachable(screen, "#calls-create-title")  # the first bad field is scrolled into view
+        # every field can be scrolled to, and the buttons work by mouse
+        form = screen.query_one("#calls-create-form")
+        form.scroll_end(animate=False)
+        await pilot.pause()
+        assert reachable(screen, "#calls-create-expiry-preview")
+        fill(screen, "定例", "", "in 1 hour")
+        await pilot.pause()
+        await pilot.click("#calls-create-submit")
+        await until(pilot, lambda: screen.result is not None, "the call")
+        await pilot.pause()
+        # the result view fits too
+        for selector in (
+            "#calls-create-summary",
+            "#calls-create-user",
+            "#calls-create-copy-url",
+            "#calls-create-close",
+            "#calls-create-result-actions .calls-dialog-hint",
+        ):
+            assert reachable(screen, selector), selector
+        await pilot.click("#calls-create-close")
+        await pilot.pause()
+        assert not isinstance(app.screen, QuickCallDialog)

@@ -367,9 +367,9 @@ def test_the_table_cell_says_why_in_a_few_characters():
     _stats(row, NOW, 3, True)
     assert m.polled_cell(row, NOW + timedelta(seconds=4), 5) == "4s ago"
     m.apply_pane_error(row, now=NOW + timedelta(seconds=6), reason="rate limited (491)")
-    assert m.polled_cell(row, NOW + timedelta(seconds=125), 5) == "2m ⚠ 491 rate"
+    assert m.polled_cell(row, NOW + timedelta(seconds=125), 5) == "2m ⚠ 491 limited"
     assert m.polled_cell(m.CallRow("x0000001"), NOW, 5) == "not yet"
-    assert m.short_reason("something entirely new") == "somethin…"
+    assert m.short_reason("something entirely new") == "something…"
 
 
 def test_a_point_taken_right_now_shows_in_the_last_bucket():
@@ -387,3 +387,93 @@ def test_failing_polls_end_the_known_stretch_once_and_the_sparkline_shows_a_gap(
     assert [v for _, v in row.history] == [3, m.UNKNOWN, 3]
     vals = resample(row.history, NOW, NOW + timedelta(seconds=60), 6)
     assert vals == [3, None, None, None, 3, 3]
+
+
+# -- QA second round: expired calls, words not class names, the sort arrow -----------------------------------
+
+
+def test_an_expired_call_is_final_not_stale():
+    """C3: a call known to be over is no warning, however old its last poll."""
+    row = m.CallRow("sid00003")
+    _stats(row, NOW, 2, True, expires=NOW + timedelta(minutes=10))
+    later = NOW + timedelta(minutes=11)
+    assert m.state_of(row, later) is m.CallState.EXPIRED
+    assert not m.is_stale(row, later, 5)
+    assert m.polled_cell(row, later, 5) == "final"
+    assert m.polled_cell(row, NOW + timedelta(days=3), 5) == "final"  # no "⚠ old", ever
+    assert m.polled_text(row, later, 5, "paused").startswith("11m ago · final")
+    m.apply_pane_error(row, now=later, reason="offline")  # the final poll failed: still nothing to warn about
+    assert "⚠" not in m.polled_cell(row, later, 5) and not m.is_stale(row, later, 5)
+    never = m.CallRow("sid00004", expires=NOW - timedelta(minutes=1))
+    assert m.polled_cell(never, NOW, 5) == "—"
+    # before its expiry, the same row goes stale as before
+    fresh = m.CallRow("sid00005")
+    _stats(fresh, NOW, 2, True)
+    assert m.polled_cell(fresh, NOW + timedelta(minutes=2), 5) == "2m ⚠ old"
+
+
+def test_an_unknown_id_that_has_expired_still_shows_its_error():
+    row = m.CallRow("sid00006", expires=NOW - timedelta(minutes=5))
+    m.apply_call_error(row, now=NOW, code="400", reason="unknown or invalid call ID (400)")
+    assert m.state_of(row, NOW) is m.CallState.ERROR
+    assert m.is_stale(row, NOW, 5)  # never answered: that is not "final"
+
+
+@pytest.mark.parametrize(
+    ("exc", "reason", "short", "status"),
+    [
+        (
+            CAMAPIError("503", http_status=503),
+            "server unavailable (503)",
+            "503 unavail",
+            "server unavailable",
+        ),
+        (
+            CAMAPIError("500", http_status=503),
+            "server unavailable (503)",
+            "503 unavail",
+            "server unavailable",
+        ),
+        (CAMAPIError("491", http_status=491), "rate limited (491)", "491 limited", "rate limited"),
+        (p.PollTimeout(10), "no answer within 10 s", "no answer", "no answer within 10 s"),
+        (p.PollTimeout(7.5), "no answer within 7.5 s", "no answer", "no answer within 7.5 s"),
+        (TransportError("refused"), "offline", "offline", "offline"),
+    ],
+)
+def test_failures_read_as_words_that_say_what_to_do(exc, reason, short, status):
+    """W5: 503 (wait for the server) and 491 (poll less) read differently; no Python class names anywhere."""
+    from camtui.tui.calls_pane import _status_reason
+
+    failure = p.classify(exc)
+    assert failure.reason == reason
+    assert m.short_reason(failure.reason) == short
+    assert _status_reason(failure) == status
+    row = m.CallRow("sid00007")
+    _stats(row, NOW, 1, True)
+    m.apply_pane_error(row, now=NOW + timedelta(seconds=6), reason=failure.reason)
+    cell = m.polled_cell(row, NOW + timedelta(minutes=59), 5)
+    assert cell == f"59m ⚠ {short}"
+    assert len(cell) <= 17  # fits the Polled column
+
+
+@pytest.mark.parametrize("exc", [RuntimeError("boom"), KeyError("participants"), ValueError("bad")])
+def test_an_unexpected_failure_is_not_shown_as_a_class_name(exc):
+    failure = p.classify(exc)
+    assert type(exc).__name__ not in failure.reason
+    assert p.PollTimeout.__name__ not in str(p.PollTimeout(10))
+
+
+def test_the_sort_arrow_is_never_the_part_that_is_cut():
+    """K3: `Now ▲`, not `Now…`; a heading too narrow for its label loses letters, never the arrow."""
+    from camtui.tui.calls_table import COLUMNS, header_label
+
+    for column in COLUMNS:
+        for arrow in ("▲", "▼"):
+            text = header_label(column.label, arrow, column.width, column.align)
+            assert text.strip() == f"{column.label} {arrow}", column  # every column has room for it
+            assert len(text) == column.width
+    assert header_label("Now", "▲", 5, "right") == "Now ▲"
+    assert header_label("Now", "▲", 4, "right") == "Now▲"
+    assert header_label("Expires", "▼", 5) == "Exp…▼"
+    assert header_label("Title", None, 12) == "Title       "
+    assert header_label("Trend 30m", None, 4) == "Tre…"

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from textual.pilot import Pilot
@@ -21,6 +22,7 @@ from camtui.config import Settings
 from camtui.store import Store
 from camtui.tui.app import CamApp
 from camtui.tui.calls_detail import CallDetailScreen
+from camtui.tui.calls_dialogs import CallsQuestion
 from camtui.tui.calls_model import CallState, EventKind, auto_login_url, is_stale, state_of
 from camtui.tui.calls_pane import CallsPane
 from camtui.tui.calls_table import CallsTable
@@ -154,6 +156,12 @@ async def test_an_expired_call_shows_expired_and_flashes(sandbox_factory, tmp_pa
         text = on_screen(pane.table, first["sid"])
         assert "✕ expired" in text and " expired " in text
         assert (first["sid"], EventKind.EXPIRE) in pane.table.flash_log
+        # C3: hours later it is still "final", not "⚠ old": an expired call needs no polling
+        clock.advance(hours=3)
+        pane.table.tick()
+        text = on_screen(pane.table, first["sid"])
+        assert text.rstrip().endswith("final") and "⚠" not in text
+        assert not is_stale(row, clock(), pane.interval)
 
 
 async def test_an_unknown_id_shows_the_error_state_and_one_toast(sb, tmp_path, clock):
@@ -203,13 +211,13 @@ async def test_faults_mid_run_leave_the_pane_honest_and_it_recovers(sandbox_fact
         sb, tmp_path / "s.db", clock, watch_calls=tuple(c["sid"] for c in live), calls_poll_seconds=1
     )
     plans = [
-        ({"error_503": 1.0}, "503", "retrying"),
-        ({"error_491": 1.0}, "491", "retrying"),
-        ({"reset_before": 1.0}, "offline", "offline"),
+        ({"error_503": 1.0}, "503", "retrying", "server unavailable"),
+        ({"error_491": 1.0}, "491", "retrying", "rate limited"),
+        ({"reset_before": 1.0}, "offline", "offline", "offline"),
     ]
     async with app.run_test(size=(170, 50)) as pilot:
         pane = await start(pilot)
-        for plan, reason, connection in plans:
+        for plan, reason, connection, words in plans:
             sb.set_faults({**plan, "methods": ["getCallStats"]})
             await until(
                 pilot, lambda r=reason: pane.pane_reason is not None and r in pane.pane_reason, reason
@@ -226,6 +234,9 @@ async def test_faults_mid_run_leave_the_pane_honest_and_it_recovers(sandbox_fact
             assert pane.backoff.slowed
             assert app.connection == connection
             assert "⚠" in str(pane.query_one("#calls-status").render())
+            assert words in (pane.pane_reason or "")  # W5: 503 and 491 say different things
+            await pilot.pause()
+            assert f"stale: {words}" in str(app.status_line.query_one("#status-panes").render())
             sb.clear_faults()
             await until(pilot, lambda: pane.pane_reason is None, "recovered")
             await until(
@@ -377,7 +388,19 @@ async def test_a_call_about_to_expire_warns_and_one_key_makes_a_successor(sandbo
         await until(pilot, lambda: row.warned_expiry, "the expiry warning")
         assert any("successor" in str(n.message) for n in app._notifications)
         before = {c["sid"] for c in sb.calls()}
-        await pilot.press("N")
+        await pilot.press("N")  # C13: asks first, in one line; "n" (or a second stray N) creates nothing
+        assert isinstance(app.screen, CallsQuestion)
+        until_local = (clock() + timedelta(hours=1)).astimezone(ZoneInfo("Asia/Tokyo"))  # at least an hour
+        assert (
+            app.screen.question == f"Create successor call '障害対応ブリッジ' until {until_local:%H:%M}? y/n"
+        )
+        await pilot.press("N", "enter")
+        assert isinstance(app.screen, CallsQuestion)  # neither shift+n nor enter answers yes
+        await pilot.press("n")
+        await pilot.pause(0.2)
+        assert not isinstance(app.screen, CallsQuestion)
+        assert {c["sid"] for c in sb.calls()} == before and len(pane.watched) == 1
+        await pilot.press("N", "y")
         await until(pilot, lambda: any(r.origin == "successor" for r in pane.watched), "successor watched")
         successor = next(r for r in pane.watched if r.origin == "successor")
         assert successor.sid not in before
@@ -441,3 +464,83 @@ async def test_a_dead_server_stops_the_round_early_and_every_row_says_offline(sb
         sb.clear_faults()
         await next_round(pilot, pane)
         assert not any(r.stale_reason for r in pane.watched)
+
+
+# -- QA second round ------------------------------------------------------------------------------------------
+
+
+async def test_a_poll_that_gets_no_answer_is_told_in_words(sb, tmp_path, clock, monkeypatch):
+    """W5: the pane's own time limit reads "calls: no answer within … s", never a Python class name."""
+    monkeypatch.setattr(CallsPane, "MIN_POLL_TIMEOUT", 0.3)
+    app = build_app(sb, tmp_path / "s.db", clock, watch_calls=(sb.calls()[0]["sid"],), calls_poll_seconds=0.2)
+    async with app.run_test(size=(170, 50)) as pilot:
+        pane = await start(pilot)
+        sb.set_faults({"latency_ms": 1500, "methods": ["getCallStats"]})
+        await until(pilot, lambda: "no answer" in (pane.pane_reason or ""), "the time limit")
+        await pilot.pause()
+        assert pane.pane_reason is not None and pane.pane_reason.startswith("no answer within 0.3 s")
+        titles = [str(n.title) for n in app._notifications]
+        assert "calls: no answer within 0.3 s" in titles
+        shown = titles + [str(n.message) for n in app._notifications] + [r.title for r in app.error_log]
+        assert not any("PollTimeout" in text or "Error" in text for text in shown), shown
+        row = pane.watched[0]
+        assert "no answer" in on_screen(pane.table, row.sid)
+        assert "stale: no answer within 0.3 s" in str(app.status_line.query_one("#status-panes").render())
+        sb.clear_faults()
+
+
+async def test_successor_from_the_detail_view_asks_first(sb, tmp_path, clock):
+    """C13: `N` in the call detail asks "Create successor call 'TITLE' until HH:MM? y/n" before any call exists."""
+    app = build_app(sb, tmp_path / "s.db", clock)
+    async with app.run_test(size=(170, 50)) as pilot:
+        pane = app.query_one("#calls", CallsPane)
+        await pilot.press("2")
+        call = await app.client.create_quick_call(clock() + timedelta(hours=2), "pw12", "QA テスト会議")
+        pane._created(call)
+        await until(pilot, lambda: pane.row(call.sid).last_ok is not None, "first poll")  # type: ignore[union-attr]
+        before = {c["sid"] for c in sb.calls()}
+        await pilot.press("enter")
+        assert isinstance(app.screen, CallDetailScreen)
+        await pilot.press("N")
+        question = app.screen
+        assert isinstance(question, CallsQuestion)
+        until_local = (clock() + timedelta(hours=2)).astimezone(ZoneInfo("Asia/Tokyo"))
+        assert question.question == f"Create successor call 'QA テスト会議' until {until_local:%H:%M}? y/n"
+        assert str(question.query_one("#calls-question-text").render()) == question.question
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, CallDetailScreen)  # back in the detail; nothing created
+        assert {c["sid"] for c in sb.calls()} == before
+        await pilot.press("N", "y")
+        await until(pilot, lambda: any(r.origin == "successor" for r in pane.watched), "successor")
+        made = next(r for r in pane.watched if r.origin == "successor")
+        assert made.sid not in before and (made.title, made.password) == ("QA テスト会議", "pw12")
+        assert made.expires == clock() + timedelta(hours=2)
+
+
+@pytest.mark.parametrize("width", [170, 80])
+async def test_the_sorted_column_keeps_its_arrow(sb, tmp_path, clock, width):
+    """K3: `Now ▲` in the header, not `Now…`, at the default and at an 80-column terminal."""
+    app = build_app(sb, tmp_path / "s.db", clock, watch_calls=tuple(c["sid"] for c in sb.calls()))
+    async with app.run_test(size=(width, 40)) as pilot:
+        pane = await start(pilot)
+        table = pane.table
+        seen = set()
+        for _ in range(len(table._columns_for(table.size.width)) + 3):
+            await pilot.press("s")
+            if table.sort_key is None:
+                continue
+            shown = [c.key for c, _w in table._columns_for(table.size.width)]
+            if table.sort_key not in shown:
+                continue  # a column hidden at this width: nothing to draw
+            label = next(c.label for c, _w in table._columns_for(table.size.width) if c.key == table.sort_key)
+            header = table.render_line(0).text
+            assert "▲" in header, header
+            if table.sort_key != "title" or width > 100:
+                assert f"{label} ▲" in header, header
+            seen.add(table.sort_key)
+        assert "now" in seen
+        while table.sort_key != "now":
+            await pilot.press("s")
+        await pilot.press("S")
+        assert "Now ▼" in table.render_line(0).text
