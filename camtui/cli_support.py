@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from camtui.legacy_encoding import guess_japanese_encoding
+
 if TYPE_CHECKING:
     from camtui.api import CAMClient, RetryPolicy
 
@@ -110,9 +112,6 @@ def open_client(
     return client
 
 
-_GUESSES = (("cp932", "Shift_JIS (cp932)"), ("euc_jp", "EUC-JP"), ("iso2022_jp", "ISO-2022-JP"))
-
-
 def decode_utf8_input(data: bytes, name: str) -> str:
     """A file the user gave (CSV, JSON): UTF-8, BOM allowed; else UsageProblem naming the encoding it seems
     to be in and where the first bad byte is. One wording for every verb: Excel on Japanese Windows saves
@@ -126,30 +125,12 @@ def decode_utf8_input(data: bytes, name: str) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         where = f"byte 0x{data[exc.start]:02x} at offset {exc.start}, line {line}"
-        guess = _guess_encoding(data)
+        guess = guess_japanese_encoding(data)
         if guess:
             raise UsageProblem(
                 f"{name}: the file is not UTF-8 but looks like {guess} ({where}); save it as UTF-8"
             ) from None
         raise UsageProblem(f"{name}: the file is not valid UTF-8 ({where}); save it as UTF-8") from None
-
-
-def _guess_encoding(data: bytes) -> str | None:
-    """The Japanese legacy encoding `data` decodes cleanly in, to Japanese text only; None if none does."""
-    for codec, label in _GUESSES:
-        try:
-            text = data.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        wide = [ch for ch in text if ord(ch) > 0x7F]
-        if wide and all(_japanese(ch) for ch in wide):
-            return label
-    return None
-
-
-def _japanese(ch: str) -> bool:
-    """Kana, kanji, Japanese punctuation, full-width and half-width forms."""
-    return "\u3000" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
 
 
 def print_json(data: Any) -> None:

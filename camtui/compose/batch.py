@@ -27,6 +27,7 @@ from camtui.api import codes, lenient_json
 from camtui.api.errors import CAMAPIError, OutcomeUnknown, TransportError
 from camtui.api.models import MESSENGER
 from camtui.compose.matcher import EMAIL_RE, RecipientMatcher, predict_code
+from camtui.legacy_encoding import guess_japanese_encoding
 from camtui.store import ItemOutcome, SentInput, Store
 from camtui.store.batch_journal import BatchJournalRepo
 from camtui.store.db import transaction
@@ -118,7 +119,7 @@ def decode_utf8(data: bytes, name: str = "<input>") -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        guess = _guess_encoding(data)
+        guess = guess_japanese_encoding(data)
         where = f"byte 0x{data[exc.start]:02x} at offset {exc.start}"
         if guess:
             raise BatchLoadError(
@@ -128,23 +129,6 @@ def decode_utf8(data: bytes, name: str = "<input>") -> str:
         raise BatchLoadError(
             f"{name}: the file is not valid UTF-8 ({where}); save it as UTF-8 (the API requires UTF-8)"
         ) from None
-
-
-def _guess_encoding(data: bytes) -> str | None:
-    for codec, label in (("cp932", "Shift_JIS (cp932)"), ("euc_jp", "EUC-JP"), ("iso2022_jp", "ISO-2022-JP")):
-        try:
-            text = data.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        wide = [ch for ch in text if ord(ch) > 0x7F]
-        if wide and all(_japanese(ch) for ch in wide):
-            return label
-    return None
-
-
-def _japanese(ch: str) -> bool:
-    """Kana, kanji, Japanese punctuation, full-width and half-width forms: what such a file would hold."""
-    return "\u3000" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
 
 
 def parse_batch_text(text: str, *, path: str = "<text>", fingerprint: str | None = None) -> BatchFile:
