@@ -162,16 +162,6 @@ def navigation_actions(bindings: Iterable[Binding]) -> set[str]:
     return found
 
 
-class PaneUnavailable(Static):
-    """Placeholder while a pane's module is missing (removed at integration)."""
-
-    def __init__(self, title: str, reason: str, *, id: str) -> None:
-        super().__init__(
-            f"{title}: pane not available yet\n{reason}", id=id, classes="pane-unavailable", markup=False
-        )
-        self.border_title = title
-
-
 class TokenScreen(ModalScreen[str | None]):
     """Ask for a new API token (kept in memory only; `camtui init --force` saves it)."""
 
@@ -296,20 +286,12 @@ class CamApp(App[None]):
         return MainScreen(self)
 
     def build_pane(self, pane_id: str) -> Widget:
-        """The pane widget, or a labelled placeholder while its module is not written yet."""
-        _id, module_name, class_name, title = next(p for p in PANES if p[0] == pane_id)
+        """The pane widget; its module is imported on first use (the lower panes load after the rooms data)."""
+        _id, module_name, class_name, _title = next(p for p in PANES if p[0] == pane_id)
         factory = self._pane_factories.get(pane_id)
         if factory is not None:
             return self._with_id(factory(), pane_id)
-        try:
-            module = importlib.import_module(module_name)
-            pane_class = getattr(module, class_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                return PaneUnavailable(title, f"{type(exc).__name__}: {exc}", id=pane_id)
-            return PaneUnavailable(title, f"{module_name} is not written yet.", id=pane_id)
-        except Exception as exc:  # a pane being written may not import yet; show why
-            return PaneUnavailable(title, f"{type(exc).__name__}: {exc}", id=pane_id)
+        pane_class = getattr(importlib.import_module(module_name), class_name)
         return self._with_id(pane_class(), pane_id)
 
     @staticmethod

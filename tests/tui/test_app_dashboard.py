@@ -45,7 +45,12 @@ async def test_every_pane_is_real_and_reports_fresh_data(sandbox_factory, tmp_pa
     watch = tuple(c["sid"] for c in server.calls())
     app = build(server.url, server.admin_token, tmp_path / "s.db", watch_calls=watch)
     async with app.run_test(size=(160, 48), notifications=True) as pilot:
-        assert not app.query(".pane-unavailable"), "a pane module failed to import"
+        from camtui.tui.calls_pane import CallsPane
+        from camtui.tui.composer_pane import ComposerPane
+        from camtui.tui.rooms_pane import RoomsPane
+
+        for pane_id, pane_class in (("rooms", RoomsPane), ("calls", CallsPane), ("composer", ComposerPane)):
+            assert isinstance(app.query_one(f"#{pane_id}"), pane_class)
         await wait_until(
             pilot, lambda: app.status_line.last_good("rooms") and app.status_line.last_good("calls")
         )

@@ -427,19 +427,6 @@ async def test_first_rooms_paint_callback(sandbox, tmp_path: Path) -> None:
         assert len(seen) == 1
 
 
-async def test_missing_pane_module_shows_a_labelled_placeholder(sandbox, tmp_path: Path) -> None:
-    settings = Settings.defaults().with_changes(server_url=sandbox.url, api_token=sandbox.admin_token)
-    app = CamApp(
-        client_for(sandbox.url, sandbox.admin_token), Store.open(":memory:"), settings, close_on_exit=True
-    )
-    async with app.run_test(size=(140, 40), notifications=True):
-        for pane_id in ("rooms", "calls", "composer"):
-            assert app.query_one(f"#{pane_id}") is not None
-        placeholders = app.query(".pane-unavailable")
-        for widget in placeholders:
-            assert "pane not available" in str(widget.render())
-
-
 async def test_configured_theme_applies_and_a_bad_one_is_reported(sandbox, tmp_path: Path) -> None:
     for configured, expected, warned in (("nord", "nord", False), ("no-such", "textual-dark", True)):
         settings = Settings.defaults().with_changes(
