@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from camtui.store.db import transaction
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS calls_watched (
@@ -115,21 +117,9 @@ class CallStore:
                 if statement.strip():
                     conn.execute(statement)
 
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
+    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
         """One transaction of our own; inside someone else's, join it (they commit)."""
-        with self._lock:
-            conn = self._conn
-            if conn.in_transaction:
-                yield conn
-                return
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+        return transaction(self._conn, self._lock)
 
     # -- the watch list -------------------------------------------------------------------------------------
 
