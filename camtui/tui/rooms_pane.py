@@ -142,6 +142,8 @@ class RoomsPane(Widget):
         super().__init__(id=id, classes=classes)
         self.day: date = date.today()
         self.axis: DayAxis | None = None
+        self._age_text = ""
+        """What the age label shows now (it is repainted only when this changes)."""
         self.status: RoomStatus | None = None
         """The last good data for `day` (None while loading a new day)."""
         self.all_rows: tuple[RoomRow, ...] = ()
@@ -488,7 +490,9 @@ class RoomsPane(Widget):
             text, cls = f"stale: {poll.stale_reason} · {data}{retry}", "-stale"
         else:
             text, cls = f"{data} · {every}", ""
-        label.update(text)
+        if text != self._age_text:  # the once-a-second tick repaints only when the words change
+            self._age_text = text
+            label.update(text)
         label.set_class(cls == "-stale", "-stale")
         label.set_class(cls == "-error", "-error")
 
