@@ -27,6 +27,7 @@ import httpx
 
 from camtui.api import codes, wire
 from camtui.api.errors import CAMAPIError, MalformedResponse, OutcomeUnknown, TransportError
+from camtui.api.http1 import ReadPool, request_prefix, serialise_request
 from camtui.api.models import (
     BatchItem,
     BatchSendResult,
@@ -45,6 +46,8 @@ from camtui.api.transport import lighten_pool
 log = logging.getLogger("camtui.api")
 
 TOKEN_HEADER = "x-cam-apiToken"
+KEEPALIVE_EXPIRY = 4.0
+"""Seconds an idle connection is kept: below common server idle timeouts (uvicorn: 5 s), to avoid stale reuse."""
 
 
 class InsecureTokenWarning(UserWarning):
@@ -80,12 +83,6 @@ METHODS: dict[str, MethodSpec] = {
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # Gateway answers that say nothing about whether the upstream server processed the request.
 _GATEWAY_STATUSES = (502, 504)
-
-
-try:  # the exception mapping httpx applies around httpcore; without it, every request takes httpx's full path
-    from httpx._transports.default import map_httpcore_exceptions as _map_httpcore_exceptions
-except ImportError:  # pragma: no cover - another httpx version
-    _map_httpcore_exceptions = None
 
 
 @dataclass(slots=True)
@@ -172,14 +169,16 @@ class CAMClient:
             )
         if not max_connections or max_connections < 1:
             raise ValueError("max_connections must be at least 1")
-        self._routes: dict[str, tuple[httpcore.URL, list[tuple[bytes, bytes]], Any] | None] = {}
-        """Per read method: what the direct path sends (URL, headers) and the pool it goes through (None: the
-        method takes httpx's full path, e.g. through a proxy)."""
-        self._timeouts: dict[float, dict[str, float]] = {}
+        self._routes: dict[str, bytes | None] = {}
+        """Per read method: the request line and headers the direct path sends (None: the method takes
+        httpx's full path, e.g. through a proxy)."""
+        self._reads: ReadPool | None = None
+        """The keep-alive connections reads go through (made with the first read)."""
+        self._max_connections = max_connections
         limits = httpx.Limits(
             max_connections=max_connections,
             max_keepalive_connections=max_connections,
-            keepalive_expiry=4.0,  # below common server idle timeouts (uvicorn: 5 s), to avoid stale reuse
+            keepalive_expiry=KEEPALIVE_EXPIRY,
         )
         ssl_verify = _ssl_verify(verify, ca_bundle)
         transport = httpx.AsyncHTTPTransport(verify=ssl_verify, limits=limits, trust_env=not loopback)
@@ -210,6 +209,8 @@ class CAMClient:
         await self.aclose()
 
     async def aclose(self) -> None:
+        if self._reads is not None:
+            await self._reads.aclose()
         await self._http.aclose()
 
     # ------------------------------------------------------------------------------- the methods
@@ -367,64 +368,45 @@ class CAMClient:
             if route is False:
                 route = self._routes[spec.name] = self._direct_route(spec.name, url)
             if route is not None:
-                async with asyncio.timeout(limit):
-                    return await self._send_direct(route, data, min(self._timeout, limit))
+                return await self._send_direct(route, data, min(self._timeout, limit), limit)
         timeout = httpx.Timeout(min(self._timeout, limit))
         async with asyncio.timeout(limit):
             return _answer(await self._http.post(url, data=data, files=files, timeout=timeout))
 
-    def _direct_route(
-        self, method: str, url: str
-    ) -> tuple[httpcore.URL, list[tuple[bytes, bytes]], Any] | None:
-        """The request a read sends, built once: the same URL and headers httpx would send, minus the body's
-        length. None (take httpx's full path) when the URL goes through a proxy or httpx's internals differ."""
-        if _map_httpcore_exceptions is None:
-            return None
+    def _direct_route(self, method: str, url: str) -> bytes | None:
+        """The request line and headers a read sends, built once: the same URL and headers httpx would send,
+        minus the body's length. None (take httpx's full path) when the URL goes through a proxy or httpx's
+        internals differ from what this was written for."""
         request = self._http.build_request("POST", url, data={"x": "y"})
         transport = self._http._transport_for_url(request.url)
         pool = getattr(transport, "_pool", None)
         if transport is not self._http._transport or not isinstance(pool, httpcore.AsyncConnectionPool):
             return None
-        target = httpcore.URL(
-            scheme=request.url.raw_scheme,
-            host=request.url.raw_host,
-            port=request.url.port,
-            target=request.url.raw_path,
-        )
+        if self._reads is None:
+            secure = request.url.scheme == "https"
+            ssl_context = getattr(pool, "_ssl_context", None) if secure else None
+            if secure and not isinstance(ssl_context, ssl.SSLContext):
+                return None
+            self._reads = ReadPool(
+                request.url.host,
+                request.url.port or (443 if secure else 80),
+                ssl_context=ssl_context,
+                max_connections=self._max_connections,
+                keepalive_expiry=KEEPALIVE_EXPIRY,
+            )
         headers = [(k, v) for k, v in request.headers.raw if k.lower() != b"content-length"]
         log.debug("%s: direct request path", method)
-        return target, headers, pool
+        return request_prefix(b"POST", request.url.raw_path, headers)
 
     async def _send_direct(
-        self,
-        route: tuple[httpcore.URL, list[tuple[bytes, bytes]], Any],
-        data: Mapping[str, str] | None,
-        timeout: float,
+        self, prefix: bytes, data: Mapping[str, str] | None, timeout: float, budget: float
     ) -> _Answer:
-        """A read straight through the client's connection pool (same connections, limits and errors as
-        `httpx.AsyncClient.post`, without rebuilding the request, cookie and redirect handling each time: a
-        poll of 2,000 calls every 10 s spends most of its CPU there)."""
-        target, headers, pool = route
+        """A read on the client's own keep-alive connections (`http1.ReadPool`): same headers, limits and
+        exception types as `httpx.AsyncClient.post`, a fraction of its CPU — a poll of 2,000 calls every
+        10 s spends most of its CPU in the HTTP layer."""
         body = urlencode(data).encode() if data else b""
-        timeouts = self._timeouts.get(timeout)
-        if timeouts is None:
-            timeouts = {"connect": timeout, "read": timeout, "write": timeout, "pool": timeout}
-            if len(self._timeouts) < 64:
-                self._timeouts[timeout] = timeouts
-        request = httpcore.Request(
-            b"POST",
-            target,
-            headers=[*headers, (b"Content-Length", str(len(body)).encode())],
-            content=body,
-            extensions={"timeout": timeouts},
-        )
-        assert _map_httpcore_exceptions is not None
-        with _map_httpcore_exceptions():
-            response = await pool.handle_async_request(request)
-            try:
-                raw = await response.aread()
-            finally:
-                await response.aclose()
+        assert self._reads is not None
+        response = await self._reads.request(serialise_request(prefix, body), timeout, budget)
         content_type = ""
         retry_after = None
         encoding = None
@@ -436,10 +418,14 @@ class CAMClient:
                 retry_after = value.decode("latin-1")
             elif low == b"content-encoding":
                 encoding = value
-        reason = response.extensions.get("reason_phrase", b"")
+        raw = response.body
         if encoding is not None and encoding.strip().lower() not in (b"", b"identity"):
             decoded = httpx.Response(response.status, headers=response.headers, stream=httpx.ByteStream(raw))
-            raw = decoded.read()  # gzip/deflate, exactly as httpx decodes them
+            try:
+                raw = decoded.read()  # gzip/deflate, exactly as httpx decodes them
+            except httpx.DecodingError as exc:
+                raise httpx.RemoteProtocolError(f"the answer could not be decoded ({exc})") from None
+        reason = response.reason
         return _Answer(
             response.status,
             raw,
