@@ -361,7 +361,7 @@ class ReadPool:
         """Send one serialised request and return the answer.
 
         `timeout`: longest wait for a free connection, for connecting, and between bytes of the answer;
-        `budget`: the longest the whole request may take (default: `timeout`).
+        `budget`: the longest the whole request may take (default: no limit beyond `timeout`).
         """
         loop = asyncio.get_running_loop()
         if loop is not self._loop:
@@ -369,7 +369,7 @@ class ReadPool:
         if self._closed:
             raise httpx.ConnectError("the client is closed")
         now = loop.time()
-        deadline = now + (timeout if budget is None else budget)
+        deadline = now + budget if budget is not None else float("inf")
         conn = await self._acquire(
             loop, min(deadline, now + timeout)
         )  # from here on, this request holds a slot
