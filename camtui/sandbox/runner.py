@@ -1,20 +1,23 @@
 """Starting and stopping a sandbox: uvicorn in a background thread (tests) or in a child process (demo,
 benchmarks), and `RunningSandbox`, the handle both return.
 
-uvicorn binds the port itself (port 0 = any free port); the bound port is read back from the server once it
-has started, so there is no window in which another process could take a pre-picked port.
+camtui binds the listening socket itself before anything else (port 0 = any free port) and hands it to uvicorn:
+a port in use is one clear SandboxError at once, instead of uvicorn's own bind error on the log, and there is no
+window in which another process could take a pre-picked port.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import functools
 import inspect
 import logging
 import multiprocessing
 import pickle
 import secrets
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -135,6 +138,34 @@ def _url(host: str, port: int) -> str:
     return f"http://{shown}:{port}"
 
 
+def bind_listener(host: str, port: int) -> socket.socket:
+    """A bound TCP socket for the server (not yet listening: uvicorn calls listen with its backlog).
+
+    Binding here, not in uvicorn, turns "port in use" and "no such address" into one SandboxError that says
+    what to do, instead of uvicorn logging its own "[Errno 98] error while attempting to bind" first.
+    """
+    try:
+        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise SandboxError(f"cannot listen on {host!r}: {exc.strerror}") from None
+    family, kind, proto, _name, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        if hasattr(socket, "SO_REUSEADDR") and not hasattr(socket, "SO_EXCLUSIVEADDRUSE"):
+            # POSIX: a restarted server may reuse a port in TIME_WAIT; a live listener still refuses the bind.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise SandboxError(
+                f"port {port} on {host} is already in use; choose another with --port (0 = any free port)"
+            ) from None
+        raise SandboxError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    sock.set_inheritable(True)
+    return sock
+
+
 def build_state(
     *,
     db_path: Path | str | None,
@@ -186,22 +217,30 @@ def start_sandbox(
     port: int = 0,
     simulation_interval: float = 2.0,
 ) -> RunningSandbox:
-    """Start a sandbox with uvicorn in a background thread; returns once it accepts connections."""
+    """Start a sandbox with uvicorn in a background thread; returns once it accepts connections.
+
+    Raises SandboxError (a port in use included) before any demo data is built when the port cannot be bound.
+    """
     import uvicorn
 
-    state = build_state(
-        db_path=db_path,
-        seed=seed,
-        rooms=rooms,
-        users=users,
-        simulation=simulation,
-        admin_token=admin_token,
-        user_token=user_token,
-        faults=faults,
-        rate_limit=rate_limit,
-        now=now,
-        simulation_interval=simulation_interval,
-    )
+    listener = bind_listener(host, port)
+    try:
+        state = build_state(
+            db_path=db_path,
+            seed=seed,
+            rooms=rooms,
+            users=users,
+            simulation=simulation,
+            admin_token=admin_token,
+            user_token=user_token,
+            faults=faults,
+            rate_limit=rate_limit,
+            now=now,
+            simulation_interval=simulation_interval,
+        )
+    except BaseException:
+        listener.close()
+        raise
     config = uvicorn.Config(
         build_app(state),
         host=host,
@@ -217,9 +256,9 @@ def start_sandbox(
     server = _quick_stop_server_class()(config)
 
     def serve() -> None:
-        # uvicorn raises SystemExit when it cannot bind; reported below as SandboxError
+        # uvicorn raises SystemExit when its start-up fails; reported below as SandboxError
         with contextlib.suppress(SystemExit):
-            server.run()
+            server.run(sockets=[listener])
 
     thread = threading.Thread(target=serve, name=f"camtui-sandbox-{port}", daemon=True)
     thread.start()
@@ -228,10 +267,11 @@ def start_sandbox(
         if not thread.is_alive() or time.monotonic() > deadline:
             server.should_exit = True
             thread.join(timeout=5)
+            listener.close()
             state.conn.close()
-            raise SandboxError(f"the sandbox could not start on {host}:{port} (is the port in use?)")
+            raise SandboxError(f"the sandbox could not start on {host}:{port}")
         time.sleep(0.002)
-    bound = server.servers[0].sockets[0].getsockname()[1]
+    bound = listener.getsockname()[1]
 
     def stopper() -> None:
         server.request_exit()
@@ -239,6 +279,7 @@ def start_sandbox(
         if thread.is_alive():  # a connection that will not close: stop waiting for it
             server.force_exit = True
             thread.join(timeout=5)
+        listener.close()  # normally closed by uvicorn's shutdown already; closing twice is harmless
         state.conn.close()
 
     return RunningSandbox(_url(host, bound), state.admin_token, state.user_token, stopper)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import socket
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -43,8 +44,28 @@ def test_tokens_are_random_unless_given_and_never_in_repr(sandbox_factory):
 def test_port_zero_binds_a_real_port_and_a_taken_port_is_a_clear_error(sandbox):
     port = urlsplit(sandbox.url).port
     assert port and port > 0
-    with pytest.raises(SandboxError, match="could not start"):
+    with pytest.raises(SandboxError, match=f"port {port} on 127.0.0.1 is already in use"):
         start_sandbox(rooms=1, users=1, simulation=False, port=port)
+
+
+def test_camtui_serve_on_a_port_in_use_says_so_once_and_fails(tmp_path):
+    """Only camtui's own line: no uvicorn "[Errno 98] error while attempting to bind" log line before it."""
+    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "camtui", "serve", "--port", str(port), "--db", str(tmp_path / "s.db"),
+             "--rooms", "1", "--users", "1", "--no-simulation"],
+            capture_output=True, text=True, env=env, timeout=60,
+        )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"camtui serve: port {port} on 127.0.0.1 is already in use; choose another with --port (0 = any free port)"
+    ]
+    assert not (tmp_path / "s.db").exists()  # refused before any demo data was built
 
 
 def test_process_runner_serves_from_a_child_process(tmp_path):
