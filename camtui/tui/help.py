@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import ClassVar
 
@@ -18,8 +19,32 @@ HelpSection = tuple[str, Sequence[tuple[str, str]]]
 INTRO = (
     "camtui watches meeting rooms and web calls and sends messages through the Chat&Messenger API. "
     "Keys below work where the pane has focus; app keys work everywhere except while typing in a text field "
-    "(press escape first, or use alt+1/2/3 there). Everything is also in the command palette (ctrl+p)."
+    "(press esc first, or use alt+1/2/3 there). Everything is also in the command palette (ctrl+p)."
 )
+
+_KEY = re.compile(r"((?:[a-z]+\+)*)(.+)")
+"""A shown key: modifiers spelled out ("shift+", "alt+"), then the key itself (which may be "+" or "^q")."""
+_KEY_WORDS = {"⏎": "enter", "⌫": "backspace"}
+"""Textual's glyphs that read worse than the key's name (arrows stay arrows)."""
+
+
+def readable_key(shown: str) -> str:
+    """One key in the help's notation: Textual's footer shorthand "^q" becomes "ctrl+q", "⏎" becomes "enter",
+    so every row reads like the intro and the README ("ctrl+p", "alt+1")."""
+    match = _KEY.fullmatch(shown)
+    if match is None:
+        return shown
+    modifiers = [m for m in match.group(1).split("+") if m]
+    key = match.group(2)
+    if key.startswith("^") and len(key) > 1:
+        modifiers.insert(0, "ctrl")
+        key = key[1:]
+    return "+".join([*modifiers, _KEY_WORDS.get(key, key)])
+
+
+def readable_keys(shown: str) -> str:
+    """A row's keys ("^q, q") in the help's notation ("ctrl+q, q")."""
+    return ", ".join(readable_key(key) for key in shown.split(", "))
 
 
 def bindings_section(
@@ -52,7 +77,9 @@ class HelpScreen(ModalScreen[None]):
 
     def __init__(self, sections: Sequence[HelpSection]) -> None:
         super().__init__(id="help")
-        self.sections = list(sections)
+        self.sections = [
+            (title, [(readable_keys(keys), desc) for keys, desc in rows]) for title, rows in sections
+        ]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):
@@ -66,7 +93,7 @@ class HelpScreen(ModalScreen[None]):
                     width = max(len(keys) for keys, _ in rows)
                     text = "\n".join(f"  {keys.ljust(width)}   {desc}" for keys, desc in rows)
                     yield Static(text, classes="help-rows", markup=False)
-            yield Label("escape / ? close", id="help-footer")
+            yield Label("esc / ? close", id="help-footer")
 
     def action_dismiss_help(self) -> None:
         self.dismiss(None)

@@ -19,10 +19,12 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from camtui.tui.month_model import MonthSummary, share_level, share_text
+from camtui.tui.rooms_grid import fit_columns
 
-DAY_WIDTH = 4
+DAY_WIDTH, MAX_DAY_WIDTH = 4, 6
+"""Cells per day: the four of `share_text` ("100 "), right-aligned in up to six when the screen is wide."""
 HEADER_LINES = 3
-NAME_MIN, NAME_MAX = 12, 26
+NAME_MIN = 12
 
 
 class MonthGrid(ScrollView, can_focus=True):
@@ -64,21 +66,49 @@ class MonthGrid(ScrollView, can_focus=True):
         self.cursor_row = 0
         self.cursor_day = 0
         self._name_width = NAME_MIN
+        self.day_width = DAY_WIDTH
+        self._widest_name = 0
         self._cache: dict[int, Strip] = {}
 
     def set_summary(self, summary: MonthSummary, *, focus_day: date | None = None) -> None:
         self.summary = summary
-        widest = max((cell_len(r.room.name) for r in summary.rows), default=0)
-        self._name_width = max(NAME_MIN, min(NAME_MAX, widest + 3))
+        self._widest_name = max((cell_len(r.room.name) for r in summary.rows), default=0)
+        self._fit_columns()
         self._cache.clear()
         if focus_day is not None and focus_day in summary.days:
             self.cursor_day = summary.days.index(focus_day)
         self.cursor_day = max(0, min(self.cursor_day, len(summary.days) - 1))
         self.cursor_row = max(0, min(self.cursor_row, len(summary.rows) - 1))
-        self.virtual_size = Size(
-            self._name_width + len(summary.days) * DAY_WIDTH, HEADER_LINES + max(1, len(summary.rows))
-        )
         self.refresh()
+
+    def _fit_columns(self) -> bool:
+        """Fit the name column and the day width to the widget's width, like the day grid (`fit_columns`);
+        True if either changed. A column is kept for the vertical scrollbar only when the rows need one."""
+        summary = self.summary
+        if summary is None:
+            return False
+        scrollbar = HEADER_LINES + max(1, len(summary.rows)) > self.size.height
+        available = self.size.width - (self.styles.scrollbar_size_vertical if scrollbar else 0)
+        fitted = fit_columns(
+            available,
+            len(summary.days),
+            self._widest_name,
+            widths=(DAY_WIDTH, MAX_DAY_WIDTH),
+            name_min=NAME_MIN,
+        )
+        changed = fitted != (self._name_width, self.day_width)
+        self._name_width, self.day_width = fitted
+        size = Size(
+            self._name_width + len(summary.days) * self.day_width, HEADER_LINES + max(1, len(summary.rows))
+        )
+        if size != self.virtual_size:
+            self.virtual_size = size
+        return changed
+
+    def on_resize(self) -> None:
+        if self._fit_columns():
+            self._cache.clear()
+            self.move_cursor()  # keeps the cursor's day in view at the new widths (and repaints)
 
     @property
     def cursor_date(self) -> date | None:
@@ -116,8 +146,8 @@ class MonthGrid(ScrollView, can_focus=True):
         name = full.crop(0, name_w)
         body = full.crop(name_w + scroll_x, name_w + scroll_x + view_w)
         if key == self.cursor_row:
-            x0 = self.cursor_day * DAY_WIDTH - scroll_x
-            x1 = x0 + DAY_WIDTH
+            x0 = self.cursor_day * self.day_width - scroll_x
+            x1 = x0 + self.day_width
             length = body.cell_length
             a, b = max(0, min(x0, length)), max(0, min(x1, length))
             if b > a:
@@ -128,25 +158,26 @@ class MonthGrid(ScrollView, can_focus=True):
 
     def _render_full(self, key: int, summary: MonthSummary) -> Strip:
         name_w = self._name_width
+        dw = self.day_width
         header, weekend, today = self._style("header"), self._style("weekend"), self._style("today")
         segments: list[Segment] = []
         if key == -1:  # weekday names
             segments.append(Segment(set_cell_size(f" {summary.year}-{summary.month:02d}", name_w), header))
             for d in summary.days:
                 style = today if d == self.today else (header + weekend if d.weekday() >= 5 else header)
-                segments.append(Segment(set_cell_size(f" {d:%a}"[:3], DAY_WIDTH), style))
+                segments.append(Segment(set_cell_size(f"{d:%a}"[: dw - 2].rjust(dw - 1) + " ", dw), style))
         elif key == -2:  # day numbers
             segments.append(Segment(set_cell_size(" Room", name_w), header))
             for d in summary.days:
                 style = today if d == self.today else (header + weekend if d.weekday() >= 5 else header)
-                segments.append(Segment(f"{d.day:>3d} ", style))
+                segments.append(Segment(f"{d.day:>3d} ".rjust(dw), style))
         elif key == -3:  # all rooms
             total = self._style("total")
             segments.append(Segment(set_cell_size(" all rooms", name_w - 1), total))
             segments.append(Segment("│", total))
             for share in summary.totals:
                 segments.append(
-                    Segment(share_text(share), total + self._style(f"share-{share_level(share)}"))
+                    Segment(share_text(share).rjust(dw), total + self._style(f"share-{share_level(share)}"))
                 )
         else:
             row = summary.rows[key]
@@ -154,8 +185,10 @@ class MonthGrid(ScrollView, can_focus=True):
             segments.append(Segment(set_cell_size(f" {row.room.name}", name_w - 1), name))
             segments.append(Segment("│", name))
             for share in row.shares:
-                segments.append(Segment(share_text(share), self._style(f"share-{share_level(share)}")))
-        return Strip(segments, name_w + len(summary.days) * DAY_WIDTH)
+                segments.append(
+                    Segment(share_text(share).rjust(dw), self._style(f"share-{share_level(share)}"))
+                )
+        return Strip(segments, name_w + len(summary.days) * dw)
 
     def move_cursor(self, row: int | None = None, day: int | None = None) -> None:
         if self.summary is None:
@@ -168,12 +201,9 @@ class MonthGrid(ScrollView, can_focus=True):
         region = self.scrollable_content_region
         view_w = max(1, region.width - self._name_width)
         view_h = max(1, region.height - HEADER_LINES)
-        x0 = self.cursor_day * DAY_WIDTH
-        new_x = (
-            x0
-            if x0 < scroll_x
-            else (x0 + DAY_WIDTH - view_w if x0 + DAY_WIDTH > scroll_x + view_w else scroll_x)
-        )
+        dw = self.day_width
+        x0 = self.cursor_day * dw
+        new_x = x0 if x0 < scroll_x else (x0 + dw - view_w if x0 + dw > scroll_x + view_w else scroll_x)
         r = self.cursor_row
         new_y = r if r < scroll_y else (r - view_h + 1 if r >= scroll_y + view_h else scroll_y)
         if (new_x, new_y) != (scroll_x, scroll_y):
@@ -195,7 +225,7 @@ class MonthGrid(ScrollView, can_focus=True):
         scroll_x, scroll_y = (round(v) for v in self.scroll_offset)
         day = None
         if offset.x >= self._name_width:
-            day = (offset.x - self._name_width + scroll_x) // DAY_WIDTH
+            day = (offset.x - self._name_width + scroll_x) // self.day_width
             if day >= len(self.summary.days):
                 return
         row = offset.y - HEADER_LINES + scroll_y if offset.y >= HEADER_LINES else None

@@ -30,6 +30,30 @@ from camtui.tui.rooms_model import Cell, DayAxis, RoomRow, RowDiff, diff_rows
 MIN_SLOT_WIDTH, MAX_SLOT_WIDTH = 3, 8
 """Terminal cells per time slot: at least room for "08:00" over two 30-minute slots; wider to fill the pane."""
 NAME_MIN, NAME_MAX = 10, 26
+"""The room-name column before the slots are fitted: enough for most names without starving the slots."""
+NAME_WIDE_MAX = 48
+"""How wide the name column may grow with the cells the slots leave over (they come in whole slot widths)."""
+
+
+def fit_columns(
+    available: int,
+    columns: int,
+    widest_name: int,
+    *,
+    widths: tuple[int, int] = (MIN_SLOT_WIDTH, MAX_SLOT_WIDTH),
+    name_min: int = NAME_MIN,
+) -> tuple[int, int]:
+    """(name column width, column width) that fill `available` cells: the columns (time slots, or days) get
+    the widest whole width in `widths` that fits beside a NAME_MAX-capped name column, and the name column
+    takes what is left over (up to NAME_WIDE_MAX), so long room names are not cut while blank cells remain at
+    the right edge. Too narrow for the smallest width: the columns scroll and the name column stays put."""
+    name = max(name_min, min(NAME_MAX, widest_name + 3))  # " name " + separator
+    low, high = widths
+    if not columns:
+        return name, low
+    width = max(low, min(high, (available - name) // columns))
+    spare = available - name - columns * width
+    return name + max(0, min(spare, NAME_WIDE_MAX - name)), width
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +188,8 @@ class RoomsGrid(ScrollView, can_focus=True):
         self.cursor_row = 0
         self.cursor_col = 0
         self._name_width = NAME_MIN
+        self._widest_name = 0
+        """Cells of the longest room name shown (measured when the rows change, not on every resize)."""
         self._body_cache: dict[int, tuple[tuple[object, ...], list[Segment], int]] = {}
         self._name_cache: dict[int, tuple[tuple[str, bool], list[Segment]]] = {}
         self._line_cache: dict[int, tuple[tuple[object, ...], Strip]] = {}
@@ -219,8 +245,8 @@ class RoomsGrid(ScrollView, can_focus=True):
         self.now = now
         old_flags, self._free_flags = self._free_flags, self._free_now_flags()
         if full:
-            self._name_width = self._measure_names(rows)
-            self._fit_slot_width()
+            self._widest_name = max((cell_len(r.name) for r in rows), default=0)
+            self._fit_columns()
             self._invalidate_all()
             self._sync_virtual_size()
             self._clamp_cursor()
@@ -257,18 +283,22 @@ class RoomsGrid(ScrollView, can_focus=True):
     def _column_in_slot(self, fraction: float) -> int:
         return max(0, min(self.slot_width - 1, int(fraction * self.slot_width)))
 
-    def _fit_slot_width(self) -> bool:
-        """Widen slots to use the pane's width (labels get room); True if the width changed."""
+    def _fit_columns(self) -> bool:
+        """Fit the name column and the slots to the pane's width (see `fit_columns`); True if either changed.
+
+        A column is kept for the vertical scrollbar only when the rows will need one, so a grid whose rows all
+        fit ends flush with the pane's right edge."""
         slots = len(self.axis) if self.axis is not None else 0
-        available = self.size.width - self._name_width - 1  # keep a column for the vertical scrollbar
-        width = max(MIN_SLOT_WIDTH, min(MAX_SLOT_WIDTH, available // slots)) if slots else MIN_SLOT_WIDTH
-        if width == self.slot_width:
+        scrollbar = 1 + max(len(self.rows), 1) > self.size.height
+        available = self.size.width - (self.styles.scrollbar_size_vertical if scrollbar else 0)
+        fitted = fit_columns(available, slots, self._widest_name)
+        if fitted == (self._name_width, self.slot_width):
             return False
-        self.slot_width = width
+        self._name_width, self.slot_width = fitted
         return True
 
     def on_resize(self) -> None:
-        if self._fit_slot_width():
+        if self._fit_columns():
             self._invalidate_all()
             self._sync_virtual_size()
             self._scroll_cursor_into_view()
@@ -306,10 +336,6 @@ class RoomsGrid(ScrollView, can_focus=True):
         slots = len(self.axis) if self.axis is not None else 0
         self.cursor_row = max(0, min(self.cursor_row, len(self.rows) - 1))
         self.cursor_col = max(0, min(self.cursor_col, slots - 1))
-
-    def _measure_names(self, rows: tuple[RoomRow, ...]) -> int:
-        widest = max((cell_len(r.name) for r in rows), default=0)
-        return max(NAME_MIN, min(NAME_MAX, widest + 3))  # " name " + separator
 
     def _sync_virtual_size(self) -> None:
         slots = len(self.axis) if self.axis is not None else 0

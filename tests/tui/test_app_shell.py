@@ -6,6 +6,7 @@ controls exactly when a poll happens."""
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,7 +27,7 @@ from camtui.config import Settings
 from camtui.store import Store
 from camtui.tui.app import AuthStateChanged, CamApp, TokenScreen
 from camtui.tui.events import PaneStatus
-from camtui.tui.help import HelpScreen
+from camtui.tui.help import HelpScreen, readable_keys
 
 NOW = datetime(2026, 3, 2, 1, 0, 0, tzinfo=UTC)  # 10:00:00 in Asia/Tokyo
 
@@ -304,7 +305,7 @@ async def test_help_lists_app_and_pane_keys(sandbox, tmp_path: Path) -> None:
         assert isinstance(app.screen, HelpScreen)
         sections = dict(app.screen.sections)
         everywhere = dict((d, k) for k, d in sections["Everywhere"])
-        assert everywhere["Quit"] == "^q, q"
+        assert everywhere["Quit"] == "ctrl+q, q"
         assert everywhere["Maximise"] == "z"
         assert everywhere["Help"] == "?"
         assert ("x", "Poke the pane") in sections["Probe"]
@@ -312,6 +313,31 @@ async def test_help_lists_app_and_pane_keys(sandbox, tmp_path: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_help_shows_every_key_in_one_notation(sandbox, tmp_path: Path) -> None:
+    """The real panes' keys, as rendered: "ctrl+s" like the intro's "ctrl+p", never Textual's "^s" or "⏎"."""
+    settings = Settings.defaults().with_changes(server_url=sandbox.url, api_token=sandbox.admin_token)
+    client = client_for(sandbox.url, sandbox.admin_token)
+    app = CamApp(
+        client, Store.open(tmp_path / "store.db"), settings, clock=fixed_clock(NOW), close_on_exit=True
+    )
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = "\n".join(str(widget.render()) for widget in app.screen.query(Static))
+        assert re.findall(r"\^\S", text) == []  # caret notation ("^q", "^s")
+        assert "⏎" not in text and "⌫" not in text
+        for shown in ("ctrl+q, q", "ctrl+p", "ctrl+t", "ctrl+r", "ctrl+s", "alt+1", "enter", "esc"):
+            assert shown in text
+
+
+def test_readable_keys_spell_out_modifiers() -> None:
+    assert readable_keys("^q, q") == "ctrl+q, q"
+    assert readable_keys("shift+^a") == "ctrl+shift+a"
+    assert readable_keys("^⏎, ⏎") == "ctrl+enter, enter"
+    assert readable_keys("+, -, ^, alt+1") == "+, -, ^, alt+1"  # keys that merely look like notation stay
 
 
 async def test_maximise_the_focused_pane_and_restore(sandbox, tmp_path: Path) -> None:

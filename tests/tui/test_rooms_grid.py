@@ -13,7 +13,7 @@ from textual.geometry import Offset
 from textual.strip import Strip
 
 from camtui.api.models import ConferenceRoom, Reservation
-from camtui.tui.rooms_grid import RoomsGrid, now_position, snap_cut
+from camtui.tui.rooms_grid import NAME_MAX, NAME_WIDE_MAX, RoomsGrid, fit_columns, now_position, snap_cut
 from camtui.tui.rooms_model import Cell, DayAxis, build_rows, prepare
 from camtui.tui.rooms_synthetic import SAMPLE_NOW, GridPreviewApp, sample_rooms
 
@@ -367,3 +367,23 @@ async def test_cursor_keeps_its_time_of_day_when_the_hours_widen() -> None:
         await pilot.pause()
         assert grid.cursor_col == 8 and wide.starts[8].hour == 10
         assert text_lines(app)[0][grid._name_width :].startswith("06:00")
+
+
+def test_fit_columns_gives_the_left_over_cells_to_the_names_up_to_a_cap() -> None:
+    assert fit_columns(118, 26, 13) == (40, 3)  # 16 + 26 × 3 = 94: the 24 cells left go to the names
+    assert fit_columns(198, 26, 13) == (16, 7)  # 16 + 26 × 7 = 198: nothing left over
+    assert fit_columns(60, 26, 40) == (NAME_MAX, 3)  # too narrow: the slots scroll, names keep NAME_MAX
+    assert fit_columns(200, 10, 13) == (NAME_WIDE_MAX, 8)  # slots at their widest: names capped
+    assert fit_columns(80, 0, 5) == (10, 3)
+
+
+async def test_a_long_room_name_uses_the_width_the_slots_leave() -> None:
+    long_name = "大会議室（東京本社）セミナールーム併設"  # 36 cells: cut at 22 with a 26-cell name column
+    rooms = [ConferenceRoom("r1", long_name, 40, "HQ", 5), *sample_rooms()[:3]]
+    for size in ((120, 12), (200, 12)):
+        app = GridPreviewApp(rooms)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            grid = app.query_one(RoomsGrid)
+            assert grid._name_width + len(app.axis) * grid.slot_width == size[0]
+            assert long_name in text_lines(app)[1]

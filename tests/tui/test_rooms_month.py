@@ -88,7 +88,7 @@ async def test_click_a_day_and_double_click_opens_it() -> None:
     async with app.run_test(size=(150, 16)) as pilot:
         screen = await loaded(pilot)
         grid = screen.query_one(MonthGrid)
-        x = grid._name_width + 19 * DAY_WIDTH + 1  # the 20th
+        x = grid._name_width + 19 * grid.day_width + 1  # the 20th
         await pilot.click(MonthGrid, offset=Offset(x, HEADER_LINES + 1))
         assert grid.cursor_date == date(2026, 5, 20) and grid.cursor_row == 1
         assert app.result == []
@@ -127,3 +127,22 @@ async def test_a_failing_load_is_reported_and_shown() -> None:
         text = str(status.render())
         assert "could not load May 2026" in text and "[/x]" in text  # shown as text, not markup
         assert not screen.loaded
+
+
+async def test_the_month_fills_a_wide_screen_and_refits_on_resize() -> None:
+    app = MonthHost()
+    async with app.run_test(size=(150, 16)) as pilot:
+        await loaded(pilot)
+        grid = app.screen.query_one(MonthGrid)
+        assert grid.summary is not None
+        days = len(grid.summary.days)
+        assert grid.day_width == DAY_WIDTH  # 150 cells: four per day, the name column takes the rest
+        assert grid._name_width + days * grid.day_width == grid.scrollable_content_region.width
+        await pilot.resize_terminal(200, 16)
+        await pilot.pause()
+        # before: four cells a day and a capped name column, ~50 blank cells at the right edge
+        assert grid.day_width == 5
+        assert grid._name_width + days * grid.day_width == grid.scrollable_content_region.width
+        header = grid.render_line(1).text
+        assert header.rstrip().endswith(f"{grid.summary.days[-1].day:>4d}")
+        assert len(header) == grid.size.width and not grid.show_horizontal_scrollbar

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from rich.cells import cell_len
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
@@ -612,3 +613,42 @@ async def test_escape_in_a_maximised_pane_clears_the_filter_before_restoring(ser
         assert app.screen.maximized is pane
         await pilot.press("escape")
         assert app.screen.maximized is None
+
+
+def grid_text(app: CamApp, grid: RoomsGrid) -> list[str]:
+    """The grid's lines as painted on the screen (its own columns only, scrollbar excluded)."""
+    area = grid.scrollable_content_region
+    strips = app.screen._compositor.render_strips()[area.y : area.bottom]
+    return [strip.crop(area.x, area.right).text for strip in strips]
+
+
+async def test_the_grid_fills_the_pane_at_120_and_200_columns_and_refits_on_resize(server) -> None:
+    async with dashboard(server, size=(120, 40)) as (app, pilot, pane):
+        grid = pane.query_one(RoomsGrid)
+        assert grid.axis is not None and len(grid.axis) == 26  # 08:00-21:00, 30-minute slots
+        widest = max(cell_len(row.name) for row in grid.rows)
+        # 118 cells inside the border, 12 rooms fit (no vertical scrollbar): 26 slots of 3 cells, and the name
+        # column takes the 24 cells left over (before: 16, with 24 blank cells at the right edge).
+        assert grid.scrollable_content_region.width == 118
+        assert (grid._name_width, grid.slot_width) == (40, 3)
+        assert grid.virtual_size.width == 118 and not grid.show_horizontal_scrollbar
+        lines = grid_text(app, grid)
+        assert lines[0].rstrip().endswith("20:00")
+        assert all(cell_len(line) == 118 for line in lines)
+        for line, row in zip(lines[1:], grid.rows, strict=False):
+            assert cell_len(line.split("│", 1)[0]) == 39 and row.name in line
+        assert widest + 3 <= grid._name_width
+
+        await pilot.resize_terminal(200, 50)
+        await pilot.pause()
+        # 198 cells: slots widen to 7 (26 × 7 + 16 = 198, flush; before: 6, leaving 26 blank cells).
+        assert grid.scrollable_content_region.width == 198
+        assert (grid._name_width, grid.slot_width) == (widest + 3, 7)
+        assert grid._name_width + 26 * grid.slot_width == 198 and not grid.show_horizontal_scrollbar
+        lines = grid_text(app, grid)
+        assert lines[0].rstrip().endswith("20:00")
+        assert all(cell_len(line) == 198 for line in lines)
+        for line, row in zip(lines[1:], grid.rows, strict=False):
+            assert (
+                cell_len(line.split("│", 1)[0]) == widest + 2 and row.name in line
+            )  # repainted at the new widths
