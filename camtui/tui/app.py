@@ -31,7 +31,8 @@ from textual.widgets import Footer, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from camtui.clock import Clock, system_clock
-from camtui.tui.events import PaneStatus
+from camtui.tui.error_log import ErrorLog, ErrorLogScreen
+from camtui.tui.events import PaneStatus, UserFacingError
 from camtui.tui.help import HelpScreen, HelpSection, bindings_section
 from camtui.tui.status import StatusLine
 
@@ -115,6 +116,10 @@ def describe_error(exc: BaseException, source: str) -> ErrorReport:
             "warning",
             "offline",
             (source, "unknown", exc.method, exc.detail),
+        )
+    if isinstance(exc, UserFacingError):
+        return ErrorReport(
+            source, f"{source}: {exc.title}", exc.text, exc.severity, exc.state, (source, "said", exc.title)
         )
     text = str(exc) or type(exc).__name__
     return ErrorReport(
@@ -232,6 +237,9 @@ class CamApp(App[None]):
         Binding("escape", "restore", "Restore", show=False),
         Binding("ctrl+t", "change_theme", "Theme", show=False),
         Binding("ctrl+r", "retry_now", "Retry now", show=False),
+        Binding(
+            "exclamation_mark", "show_errors", "What went wrong (error log)", key_display="!", show=False
+        ),
     ]
 
     auth_failed: reactive[bool] = reactive(False, init=False)
@@ -267,8 +275,9 @@ class CamApp(App[None]):
         self.server_label = server_label or server_host(
             settings.server_url or getattr(client, "server_url", None)
         )
-        self.error_log: list[ErrorReport] = []
-        """Every report, newest last (toasts are de-duplicated; this is not)."""
+        self.error_log = ErrorLog()
+        """Every report, grouped, with counts and times (toasts are de-duplicated and vanish; `!` shows this)."""
+        self.started_at = clock()
         self._active_errors: dict[str, set[tuple[str, ...]]] = {}
         self._close_on_exit = close_on_exit
         self._theme_ready = False
@@ -404,7 +413,7 @@ class CamApp(App[None]):
     def report_error(self, exc: BaseException, source: str) -> None:
         """The one place failures become toasts: code, meaning, server message; de-duplicated per source."""
         report = describe_error(exc, source)
-        self.error_log.append(report)
+        self.error_log.add(report, self.clock())
         if report.state == "auth failed":
             self.auth_failed = True
         if report.state is not None and not (self.auth_failed and report.state != "auth failed"):
@@ -518,6 +527,11 @@ class CamApp(App[None]):
                     rows.extend(r for r in found if r not in rows)
             sections.append((getattr(pane, "PANE_TITLE", title), rows))
         return sections
+
+    def action_show_errors(self) -> None:
+        from zoneinfo import ZoneInfo
+
+        self.push_screen(ErrorLogScreen(self.error_log, ZoneInfo(self.settings.time_zone), self.started_at))
 
     def action_change_theme(self) -> None:
         self.search_themes()

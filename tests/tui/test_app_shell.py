@@ -26,7 +26,8 @@ from camtui.clock import fixed_clock
 from camtui.config import Settings
 from camtui.store import Store
 from camtui.tui.app import AuthStateChanged, CamApp, TokenScreen
-from camtui.tui.events import PaneStatus
+from camtui.tui.error_log import ErrorLog, ErrorLogScreen
+from camtui.tui.events import PaneStatus, UserFacingError
 from camtui.tui.help import HelpScreen, readable_keys
 
 NOW = datetime(2026, 3, 2, 1, 0, 0, tzinfo=UTC)  # 10:00:00 in Asia/Tokyo
@@ -154,7 +155,8 @@ async def test_805_toasts_once_marks_auth_failed_and_stops_panes(sandbox, tmp_pa
         assert title == "rooms: 805 Invalid API token"
         assert "APIトークンが正しくありません" in text
         assert "Set API token" in text
-        assert len(app.error_log) == 3
+        assert app.error_log.total == 3
+        assert [e.count for e in app.error_log.groups()] == [3]  # one failure, three times: one log entry
         assert app.auth_failed is True
         assert app.connection == "auth failed"
         assert status(app)[0] == "✖ auth failed"
@@ -508,3 +510,54 @@ async def test_a_mistyped_token_can_be_undone_from_the_palette(sandbox, tmp_path
         assert app.auth_failed is False
         await poll(app, pilot, "rooms")
         assert app.connection == "connected"
+
+
+async def test_the_error_log_keeps_what_the_toasts_no_longer_show(sandbox, tmp_path: Path) -> None:
+    app = build(sandbox.url, "not-the-token", tmp_path)
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        await pilot.press("exclamation_mark")
+        assert isinstance(app.screen, ErrorLogScreen)
+        body = "\n".join(str(w.render()) for w in app.screen.query(Static))
+        assert "Nothing has gone wrong since camtui started at 10:00" in body
+        await pilot.press("escape")
+        for _ in range(3):
+            await poll(app, pilot, "rooms")
+        app.report_error(RuntimeError("unexpected [b]thing[/x]"), "calls")
+        app.clear_notifications()
+        await pilot.pause()
+        await pilot.press("exclamation_mark")
+        shown = [str(w.render()) for w in app.screen.query("#errors-body Static")]
+        assert shown[:2] == ["10:00:00  calls: RuntimeError", "unexpected [b]thing[/x]"]  # newest first
+        assert shown[2] == "10:00:00  rooms: 805 Invalid API token  ×3 since 10:00:00"
+        assert "APIトークンが正しくありません" in shown[3]
+        await pilot.press("c")
+        await pilot.pause()
+        assert not app.error_log
+        assert any("Nothing has gone wrong" in str(w.render()) for w in app.screen.query(Static))
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ErrorLogScreen)
+
+
+async def test_a_pane_can_put_a_failure_in_its_own_words(sandbox, tmp_path: Path) -> None:
+    app = build(sandbox.url, sandbox.admin_token, tmp_path)
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        await poll(app, pilot, "rooms")
+        said = UserFacingError("no answer within 10 s", "The server is slow [or busy].")
+        app.report_error(said, "calls")
+        app.report_error(said, "calls")
+        await pilot.pause()
+        assert toasts(app) == [("calls: no answer within 10 s", "The server is slow [or busy].")]
+        assert app.screen.query(Toast).first()._notification.severity == "warning"
+        assert app.connection == "connected"  # no state given: the connection is left alone
+
+
+def test_the_error_log_is_bounded_and_keeps_the_latest() -> None:
+    from camtui.tui.app import describe_error
+
+    log = ErrorLog(limit=5)
+    for i in range(8):
+        log.add(describe_error(RuntimeError(f"bug {i}"), "calls"), NOW)
+    assert len(log) == 5 and log.total == 8
+    assert [r.message for r in log] == [f"bug {i}" for i in range(3, 8)]
+    log.add(describe_error(RuntimeError("bug 3"), "calls"), NOW)
+    assert log.groups()[0].report.message == "bug 3" and log.groups()[0].count == 2
