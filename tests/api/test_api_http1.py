@@ -158,7 +158,7 @@ def test_request_prefix_refuses_header_injection():
 
 # -------------------------------------------------------------------------------- a scripted server
 
-Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter, int], Awaitable[None]]
+Handler = Callable[["Server", asyncio.StreamReader, asyncio.StreamWriter, int], Awaitable[None]]
 
 
 class Server:
@@ -183,7 +183,7 @@ class Server:
         self.open_now += 1
         self.most_open = max(self.most_open, self.open_now)
         try:
-            await self.handler(reader, writer, self.connections)
+            await self.handler(self, reader, writer, self.connections)
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
             pass
         finally:
@@ -213,6 +213,12 @@ def ok(body: bytes = b'{"status": 200}', extra: bytes = b"") -> bytes:
     )
 
 
+async def keep_answering(server: Server, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, _n: int):
+    while True:
+        await server.read_request(reader)
+        writer.write(ok())
+
+
 @pytest.fixture
 async def serve() -> AsyncIterator[Callable[[Handler], Awaitable[Server]]]:
     servers: list[Server] = []
@@ -233,11 +239,6 @@ REQUEST = serialise_request(
 
 
 async def test_connections_are_reused(serve):
-    async def keep_answering(reader, writer, _n):
-        while True:
-            await server.read_request(reader)
-            writer.write(ok())
-
     server = await serve(keep_answering)
     pool = ReadPool("127.0.0.1", server.port, max_connections=4)
     for _ in range(50):
@@ -248,7 +249,7 @@ async def test_connections_are_reused(serve):
 
 
 async def test_never_more_connections_than_the_limit(serve):
-    async def slow(reader, writer, _n):
+    async def slow(server, reader, writer, _n):
         while True:
             await server.read_request(reader)
             await asyncio.sleep(0.02)
@@ -267,7 +268,7 @@ async def test_a_keepalive_connection_the_server_closed_is_retried_once_on_a_new
     """The server answers and then closes without saying so (no `Connection: close`): the next request finds
     the connection dead — either already (not reused) or just as it is sent (sent again on a new one)."""
 
-    async def one_answer_then_close(reader, writer, _n):
+    async def one_answer_then_close(server, reader, writer, _n):
         await server.read_request(reader)
         writer.write(ok())
         await writer.drain()
@@ -280,7 +281,7 @@ async def test_a_keepalive_connection_the_server_closed_is_retried_once_on_a_new
 
 
 async def test_closing_after_reading_the_request_is_retried_once_then_reported(serve):
-    async def swallow(reader, writer, n):
+    async def swallow(server, reader, writer, n):
         await server.read_request(reader)
         if n == 1:
             writer.write(ok())  # the first connection answers once, then dies silently on the next request
@@ -297,7 +298,7 @@ async def test_closing_after_reading_the_request_is_retried_once_then_reported(s
 
 
 async def test_connection_close_is_respected(serve):
-    async def closing(reader, writer, _n):
+    async def closing(server, reader, writer, _n):
         await server.read_request(reader)
         writer.write(ok(extra=b"Connection: close\r\n"))
         await writer.drain()
@@ -311,7 +312,7 @@ async def test_connection_close_is_respected(serve):
 
 
 async def test_silence_is_a_read_timeout_and_the_slot_comes_back(serve):
-    async def silent(reader, _writer, _n):
+    async def silent(server, reader, _writer, _n):
         await server.read_request(reader)
         await asyncio.sleep(10)
 
@@ -328,7 +329,7 @@ async def test_silence_is_a_read_timeout_and_the_slot_comes_back(serve):
 async def test_a_slow_trickle_is_not_a_timeout_but_the_budget_is(serve):
     answer = ok(b"x" * 20)
 
-    async def trickle(reader, writer, _n):
+    async def trickle(server, reader, writer, _n):
         while True:
             await server.read_request(reader)
             for i in range(0, len(answer), 10):
@@ -346,7 +347,7 @@ async def test_a_slow_trickle_is_not_a_timeout_but_the_budget_is(serve):
 
 
 async def test_waiting_for_a_busy_pool_has_a_limit(serve):
-    async def silent(reader, _writer, _n):
+    async def silent(server, reader, _writer, _n):
         await server.read_request(reader)
         await asyncio.sleep(10)
 
@@ -363,7 +364,7 @@ async def test_waiting_for_a_busy_pool_has_a_limit(serve):
 
 
 async def test_cancelled_requests_free_their_slot(serve):
-    async def slow(reader, writer, _n):
+    async def slow(server, reader, writer, _n):
         while True:
             await server.read_request(reader)
             await asyncio.sleep(0.3)
@@ -393,7 +394,7 @@ async def test_refused_connection_is_a_connect_error():
 
 
 async def test_garbage_and_unasked_bytes(serve):
-    async def garbage_then_good(reader, writer, n):
+    async def garbage_then_good(server, reader, writer, n):
         await server.read_request(reader)
         if n == 1:
             writer.write(b"SSH-2.0-OpenSSH_9.6\r\n\r\n")
@@ -415,11 +416,6 @@ async def test_garbage_and_unasked_bytes(serve):
 
 
 async def test_closed_pool_refuses(serve):
-    async def keep_answering(reader, writer, _n):
-        while True:
-            await server.read_request(reader)
-            writer.write(ok())
-
     server = await serve(keep_answering)
     pool = ReadPool("127.0.0.1", server.port)
     await pool.request(REQUEST, 1.0)
@@ -436,7 +432,7 @@ async def test_client_reads_gzip_and_chunked_answers(serve):
     payload = b'{"status": 200, "roomName": "abc", "participants": 3, "users": ["a", "b", "c"]}'
     packed = gzip.compress(payload)
 
-    async def encoded(reader, writer, _n):
+    async def encoded(server, reader, writer, _n):
         while True:
             await server.read_request(reader)
             chunks = b"%x\r\n%s\r\n0\r\n\r\n" % (len(packed), packed)
@@ -452,7 +448,7 @@ async def test_client_reads_gzip_and_chunked_answers(serve):
 
 
 async def test_client_reports_an_undecodable_answer_as_transport_failure(serve, fast_retry):
-    async def bad_gzip(reader, writer, _n):
+    async def bad_gzip(server, reader, writer, _n):
         while True:
             await server.read_request(reader)
             writer.write(ok(b"not gzip at all", extra=b"Content-Encoding: gzip\r\n"))
