@@ -14,7 +14,7 @@ import heapq
 import itertools
 import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -28,6 +28,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 from textual.worker import Worker
 
+from camtui.store.calls import CallUpdate
 from camtui.tui.calls_create import QuickCallDialog, QuickCallRequest, successor_request
 from camtui.tui.calls_detail import CallDetailScreen
 from camtui.tui.calls_dialogs import CallsConfirm, CallsPrompt, CallsQuestion
@@ -173,11 +174,15 @@ class CallsPane(Widget):
         self._status_text = ""
         self._table: CallsTable | None = None
         self._warning_window = timedelta(minutes=10)
+        self._clock: Callable[[], datetime] | None = None
 
     # -- the app context ------------------------------------------------------------------------------------
 
     def now(self) -> datetime:
-        return self.app.clock()  # type: ignore[attr-defined,no-any-return]
+        clock = self._clock
+        if clock is None:  # the app's clock, looked up once: polls ask 200 times a second
+            clock = self._clock = self.app.clock  # type: ignore[attr-defined]
+        return clock()
 
     @property
     def interval(self) -> float:
@@ -513,8 +518,6 @@ class CallsPane(Widget):
         `error`; an "unknown from here" history point, if `unknown`)."""
         if self.call_store is None:
             return
-        from camtui.store.calls import CallUpdate
-
         self._pending.append(
             CallUpdate(
                 row.sid,

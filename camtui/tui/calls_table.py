@@ -9,6 +9,7 @@ filtering are applied lazily (at most once per tick) so a burst of poll results 
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -24,6 +25,7 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 
 from camtui.tui.calls_model import (
     CallRow,
@@ -83,6 +85,14 @@ COLUMNS: tuple[Column, ...] = (
 """Widths leave room for the sort arrow after each label ("Now ▲"), and for "59m ⚠ 503 unavail"."""
 ARROW_UP, ARROW_DOWN = "▲", "▼"
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
+_KEY_INDEX = {key: i for i, key in enumerate(COLUMN_KEYS)}
+_STATE_CLASS = {
+    CallState.IN_PROGRESS: "calls-table--progress",
+    CallState.WAITING: "calls-table--waiting",
+    CallState.EXPIRED: "calls-table--expired",
+    CallState.ERROR: "calls-table--error",
+    CallState.PENDING: "calls-table--pending",
+}
 
 
 def _fit(text: str, width: int, align: str = "left") -> str:
@@ -177,13 +187,25 @@ class CallsTable(ScrollView, can_focus=True):
         """The text last drawn for each visible row (to redraw only rows whose text changed)."""
         self._spark_cache: dict[str, tuple[tuple[object, ...], str]] = {}
         self._flashes: dict[str, tuple[EventKind, float]] = {}
-        self._flash_timer = None
+        self._flash_ends: deque[tuple[float, str]] = deque()
+        """(until, sid) in the order flashes end (all last `FLASH_SECONDS`), so ending them never scans them all."""
         self._dirty_rows: set[str] = set()
-        self._batch_timer = None
+        self._frame_timer: Timer | None = None
+        self._frame_due = 0.0
+        self._top = 0
+        """`int(scroll_y)`, kept by `watch_scroll_y`: polls ask whether their row is visible 200 times a second,
+        and reading a reactive costs more than the rest of the check."""
         self._layout: list[tuple[Column, int]] = []
         self._layout_width = -1
         self._base_style: Style | None = None
         self._height = 0
+        self._scroll_state: tuple[Size, Size, Size] | None = None
+        self._render_frame: tuple[int, int, datetime] | None = None
+        """(width, top row, now) while `render_lines` runs."""
+        self._ready: dict[str, tuple[datetime, tuple[str, ...]]] = {}
+        """Rows `tick` found changed, with the text it computed: the redraw that follows uses it."""
+        self._row_styles: dict[tuple[object, ...], tuple[Style, tuple[Style, ...]]] = {}
+        """Per kind of row (state, flash, cursor, stale, untitled): the row style and each column's style."""
         self.flash_log: list[tuple[str, EventKind]] = []
         """Every flash, oldest first (capped): what tests and the detail view can read back."""
 
@@ -217,11 +239,30 @@ class CallsTable(ScrollView, can_focus=True):
     def _queue_row(self, sid: str) -> None:
         """Redraw this row with the next batch (see `BATCH_SECONDS`)."""
         self._dirty_rows.add(sid)
-        if self._batch_timer is None:
-            self._batch_timer = self.set_timer(self.BATCH_SECONDS, self._redraw_queued)
+        self._arm_frame(self.BATCH_SECONDS)
+
+    def _arm_frame(self, delay: float) -> None:
+        """One timer for queued rows and ending flashes: a Textual timer costs a task and a message, so with
+        2,000 calls flashing they share at most one every `BATCH_SECONDS` rather than one per flash."""
+        due = time.monotonic() + delay
+        if self._frame_timer is not None:
+            if self._frame_due <= due + 0.001:
+                return
+            self._frame_timer.stop()
+        self._frame_due = due
+        self._frame_timer = self.set_timer(delay, self._frame)
+
+    def _frame(self) -> None:
+        self._frame_timer = None
+        now = time.monotonic()
+        self._end_flashes(now)
+        self._redraw_queued()
+        if self._flash_ends:
+            self._arm_frame(max(self.BATCH_SECONDS, self._flash_ends[0][0] - now))
 
     def _redraw_queued(self) -> None:
-        self._batch_timer = None
+        if not self._dirty_rows:
+            return
         dirty, self._dirty_rows = self._dirty_rows, set()
         for sid in dirty:
             index = self._index.get(sid)
@@ -277,6 +318,7 @@ class CallsTable(ScrollView, can_focus=True):
         self._index = {r.sid: i for i, r in enumerate(view)}
         self._dirty_order = False
         self._cells.clear()
+        self._ready.clear()
         if keep is not None and keep in self._index:
             self.cursor = self._index[keep]
         self.cursor = max(0, min(self.cursor, len(view) - 1))
@@ -305,32 +347,34 @@ class CallsTable(ScrollView, can_focus=True):
     # -- flashing -------------------------------------------------------------------------------------------
 
     def flash(self, sid: str, kind: EventKind) -> None:
-        self._flashes[sid] = (kind, time.monotonic() + self.FLASH_SECONDS)
+        until = time.monotonic() + self.FLASH_SECONDS
+        self._flashes[sid] = (kind, until)
+        self._flash_ends.append((until, sid))
         self.flash_log.append((sid, kind))
         if len(self.flash_log) > 500:
             del self.flash_log[:250]
         index = self._index.get(sid)
         if index is not None and self._is_visible(index):
             self._queue_row(sid)
-        if self._flash_timer is None:
-            self._flash_timer = self.set_timer(self.FLASH_SECONDS, self._end_flashes)
+        else:
+            self._arm_frame(max(self.BATCH_SECONDS, self.FLASH_SECONDS))
 
     def flashing(self, sid: str) -> EventKind | None:
         found = self._flashes.get(sid)
         return found[0] if found else None
 
-    def _end_flashes(self) -> None:
-        self._flash_timer = None
-        now = time.monotonic()
-        for sid, (_kind, until) in list(self._flashes.items()):
-            if until <= now + 0.01:
-                del self._flashes[sid]
-                index = self._index.get(sid)
-                if index is not None and self._is_visible(index):
-                    self._queue_row(sid)
-        if self._flashes:
-            soonest = min(until for _k, until in self._flashes.values())
-            self._flash_timer = self.set_timer(max(0.05, soonest - now), self._end_flashes)
+    def _end_flashes(self, now: float) -> None:
+        """End the flashes that are due (a row flashed again since keeps its newer flash)."""
+        ends = self._flash_ends
+        while ends and ends[0][0] <= now + 0.01:
+            until, sid = ends.popleft()
+            found = self._flashes.get(sid)
+            if found is None or found[1] != until:
+                continue
+            del self._flashes[sid]
+            index = self._index.get(sid)
+            if index is not None and self._is_visible(index):
+                self._dirty_rows.add(sid)
 
     # -- the clock tick -------------------------------------------------------------------------------------
 
@@ -342,30 +386,79 @@ class CallsTable(ScrollView, can_focus=True):
         if self._dirty_order:
             self._rebuild(self.cursor_row.sid if self.cursor_row else None)
             return -1
-        redrawn = 0
+        ready = self._ready
+        ready.clear()
+        changed: list[int] = []
+        columns: set[int] = set()
+        whole = False
         first, last = self._visible_range()
         for index in range(first, last):
             row = self._view[index]
-            if self._cells.get(row.sid) != self._cell_texts(row, now):
-                self._refresh_row(index)
-                redrawn += 1
-        return redrawn
+            cells = self._cell_texts(row, now)
+            old = self._cells.get(row.sid)
+            if old != cells:
+                ready[row.sid] = (now, cells)
+                changed.append(index)
+                if whole:
+                    continue
+                if old is None or old[-1] != cells[-1]:
+                    whole = True  # the state or staleness changed: the row's styles may have too
+                else:
+                    columns.update(i for i, (a, b) in enumerate(zip(old, cells, strict=True)) if a != b)
+        span = None if whole else self._column_span(columns)
+        self._refresh_runs(changed, span)
+        return len(changed)
+
+    def _column_span(self, columns: set[int]) -> tuple[int, int] | None:
+        """The x range (start, end) covering these columns (indexes into `COLUMN_KEYS`) as laid out now."""
+        x = 0
+        start, end = -1, -1
+        for i, (column, w) in enumerate(self._columns_for(self.size.width)):
+            if i:
+                x += 1
+            if _KEY_INDEX[column.key] in columns:
+                start = x if start < 0 else start
+                end = x + w
+            x += w
+        return (start, end) if start >= 0 else None
+
+    def _refresh_runs(self, indexes: list[int], span: tuple[int, int] | None = None) -> None:
+        """Refresh these rows (ascending) as one region per run of adjacent rows, and only the columns in
+        `span` if given: every visible countdown and poll age changes each second, and one narrow region costs
+        Textual far less than forty whole lines."""
+        i = 0
+        while i < len(indexes):
+            j = i
+            while j + 1 < len(indexes) and indexes[j + 1] == indexes[j] + 1:
+                j += 1
+            self._refresh_row(indexes[i], indexes[j] - indexes[i] + 1, span)
+            i = j + 1
 
     # -- geometry -------------------------------------------------------------------------------------------
 
     def _visible_range(self) -> tuple[int, int]:
-        top = int(self.scroll_y)
+        top = self._top
         height = max(0, self._height - 1)
         return top, min(len(self._view), top + height)
 
     def _is_visible(self, index: int) -> bool:
-        first, last = self._visible_range()
-        return first <= index < last
+        top = self._top
+        return top <= index < top + self._height - 1 and index < len(self._view)
 
-    def _refresh_row(self, index: int) -> None:
-        y = index + 1 - int(self.scroll_offset.y)
-        if 1 <= y < self.size.height:
-            self.refresh(Region(0, y, self.size.width, 1))
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        self._top = int(new_value)
+        self._ready.clear()
+        super().watch_scroll_y(old_value, new_value)
+
+    def _refresh_row(self, index: int, count: int = 1, span: tuple[int, int] | None = None) -> None:
+        """Refresh `count` rows from `index` (the part of them on screen), only columns `span` if given."""
+        size = self.size
+        top = index + 1 - int(self.scroll_offset.y)
+        y, end = max(1, top), min(size.height, top + count)
+        x0, x1 = span or (0, size.width)
+        x1 = min(x1, size.width)
+        if y < end and x0 < x1:
+            self.refresh(Region(x0, y, x1 - x0, end - y))
 
     def _move_cursor(self, index: int) -> None:
         if not self._view:
@@ -386,11 +479,30 @@ class CallsTable(ScrollView, can_focus=True):
         self._height = event.size.height  # cached: `size` is computed on every access, polls ask 200 times/s
         self.virtual_size = Size(event.size.width, len(self._view) + 1)
         self._cells.clear()
+        self._ready.clear()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._cells.clear()
+        self._ready.clear()
         self._base_style = None
+        self._row_styles.clear()
+        self._scroll_state = None
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """Skip the scrollbar update when nothing it depends on changed.
+
+        The compositor passes the arranged size as `virtual_size`, which never equals ours (one line per row),
+        so ScrollView would repaint the whole scrollbar on every layout anywhere on the screen (another pane's
+        clock, say): a full-height repaint of the table area each time.
+        """
+        state = (size, self.virtual_size, container_size)
+        if state == self._scroll_state:
+            return self._container_size != container_size
+        self._scroll_state = state
+        return super()._size_updated(size, virtual_size, container_size, layout)
 
     def _columns_for(self, width: int) -> list[tuple[Column, int]]:
         """Visible columns and their widths: the title takes the slack; low-priority columns go first."""
@@ -450,19 +562,36 @@ class CallsTable(ScrollView, can_focus=True):
         """The widget's own style (colours inherited from the pane), computed once until styles change."""
         if self._base_style is None:
             self._base_style = self.rich_style
+            self._row_styles.clear()
         return self._base_style
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Read the size, scroll offset and clock once for all the lines of this frame, not once per line."""
+        self._render_frame = (self.size.width, int(self.scroll_offset.y), self._clock())
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._render_frame = None
+
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        frame = self._render_frame
+        if frame is None:
+            width, top, now = self.size.width, int(self.scroll_offset.y), None
+        else:
+            width, top, now = frame
         base = self._base()
         if y == 0:
             return self._header(width, base)
-        index = int(self.scroll_offset.y) + y - 1
+        index = top + y - 1
         if index >= len(self._view):
             return Strip.blank(width, base)
         row = self._view[index]
-        now = self._clock()
-        cells = self._cell_texts(row, now)
+        ready = self._ready.pop(row.sid, None)
+        if ready is not None:
+            now, cells = ready  # just computed by `tick`, which found the text changed
+        else:
+            now = now or self._clock()
+            cells = self._cell_texts(row, now)
         self._cells[row.sid] = cells
         return self._row_strip(row, cells, index == self.cursor, width, base, now)
 
@@ -480,48 +609,61 @@ class CallsTable(ScrollView, can_focus=True):
     def _row_strip(
         self, row: CallRow, cells: tuple[str, ...], is_cursor: bool, width: int, base: Style, now: datetime
     ) -> Strip:
-        get = self.get_component_rich_style
         state = state_of(row, now)
-        state_style = get(
-            {
-                CallState.IN_PROGRESS: "calls-table--progress",
-                CallState.WAITING: "calls-table--waiting",
-                CallState.EXPIRED: "calls-table--expired",
-                CallState.ERROR: "calls-table--error",
-                CallState.PENDING: "calls-table--pending",
-            }[state]
-        )
-        row_style = base
         flash = self._flashes.get(row.sid)
-        if flash is not None:
-            row_style = row_style + get(f"calls-table--flash-{flash[0].value}")
-        if is_cursor and self.has_focus:
-            row_style = row_style + get("calls-table--cursor")
-        elif is_cursor:
-            row_style = row_style + Style(underline=True)
-        stale = cells[-1].endswith("True")
+        focused_cursor = is_cursor and self.has_focus
+        key = (
+            state,
+            None if flash is None else flash[0],
+            2 if focused_cursor else int(is_cursor),
+            cells[-1].endswith("True"),
+            bool(row.title),
+        )
+        found = self._row_styles.get(key)
+        if found is None:
+            found = self._row_styles[key] = self._styles_for(key, base)
+        row_style, column_styles = found
         segments: list[Segment] = []
-        by_key = dict(zip(COLUMN_KEYS, cells, strict=False))
+        used = 0
         for i, (column, w) in enumerate(self._columns_for(width)):
             if i:
                 segments.append(Segment(" ", row_style))
-            text = _fit(by_key[column.key], w, column.align)
-            style = row_style
-            if column.key == "state":
-                style = row_style + state_style
-            elif column.key == "trend":
-                style = row_style + get("calls-table--spark")
-            elif column.key == "polled" and stale:
-                style = row_style + get("calls-table--stale")
-            elif column.key in ("id", "created") or (column.key == "title" and not row.title):
-                style = row_style + get("calls-table--dim")
-            if flash is not None or (is_cursor and self.has_focus):
-                style = style + row_style  # the flash / cursor background wins over cell colours
-            segments.append(Segment(text, style))
-        used = sum(s.cell_length for s in segments)
+            index = _KEY_INDEX[column.key]
+            segments.append(Segment(_fit(cells[index], w, column.align), column_styles[index]))
+            used += w + (1 if i else 0)
         if used < width:
             segments.append(Segment(" " * (width - used), row_style))
-        return Strip(segments).crop(0, width)
+        elif used > width:
+            return Strip(segments).crop(0, width)
+        return Strip(segments, width)
+
+    def _styles_for(self, key: tuple[object, ...], base: Style) -> tuple[Style, tuple[Style, ...]]:
+        """The row style and each column's style for one kind of row (see `_row_strip`'s key)."""
+        state, flash_kind, cursor, stale, titled = key
+        get = self.get_component_rich_style
+        state_style = get(_STATE_CLASS[state])  # type: ignore[index]
+        row_style = base
+        if flash_kind is not None:
+            row_style = row_style + get(f"calls-table--flash-{flash_kind.value}")  # type: ignore[attr-defined]
+        if cursor == 2:
+            row_style = row_style + get("calls-table--cursor")
+        elif cursor:
+            row_style = row_style + Style(underline=True)
+        styles: list[Style] = []
+        for column_key in COLUMN_KEYS:
+            style = row_style
+            if column_key == "state":
+                style = row_style + state_style
+            elif column_key == "trend":
+                style = row_style + get("calls-table--spark")
+            elif column_key == "polled" and stale:
+                style = row_style + get("calls-table--stale")
+            elif column_key in ("id", "created") or (column_key == "title" and not titled):
+                style = row_style + get("calls-table--dim")
+            if flash_kind is not None or cursor == 2:
+                style = style + row_style  # the flash / cursor background wins over cell colours
+            styles.append(style)
+        return row_style, tuple(styles)
 
     # -- input ----------------------------------------------------------------------------------------------
 

@@ -356,6 +356,73 @@ async def test_run_round_stops_when_told_and_stretches_when_slowed():
     assert ft.t > 10 * 0.1 + 19 * 0.4 - 0.5
 
 
+async def test_run_round_wakes_in_groups_on_a_tick_grid_with_a_fixed_set_of_workers():
+    """2,000 calls in 10 s: the workers wait on a 40 ms grid (about 250 wake-ups, not 2,000 timers), no
+    request goes out more than one tick before its slot, and never more than 8 are in flight."""
+    ft = FakeTime()
+    wakes: set[float] = set()
+    starts: list[float] = []
+    in_flight = peak = 0
+    tasks: set[asyncio.Task[object] | None] = set()
+
+    async def sleep(d: float) -> None:
+        wakes.add(round(ft.t + d, 6))
+        await ft.sleep(d)
+
+    async def fetch(sid: str) -> str:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        starts.append(ft.t)
+        tasks.add(asyncio.current_task())
+        for _ in range(3):
+            await asyncio.sleep(0)
+        in_flight -= 1
+        return sid
+
+    sids = [f"s{i:04d}" for i in range(2000)]
+    done: list[str] = []
+    n = await p.run_round(
+        sids,
+        fetch,
+        lambda s, r: done.append(s),
+        lambda s, e: None,
+        window=lambda: 10.0,
+        clock=ft.clock,
+        sleep=sleep,
+    )
+    assert n == 2000 and sorted(done) == sids
+    assert peak <= p.MAX_IN_FLIGHT
+    assert len(tasks) <= p.MAX_IN_FLIGHT  # the same few workers, not a task per call
+    assert len(wakes) <= 10.0 / 0.04 + 2
+    slots = [i * 10.0 / 2000 for i in range(2000)]
+    assert all(start >= slot - 0.04 - 1e-6 for start, slot in zip(starts, slots, strict=True))
+    assert starts[-1] > 9.9
+
+
+async def test_run_round_sends_nothing_more_once_stopped_even_from_a_waiting_worker():
+    ft = FakeTime()
+    seen: list[float] = []
+
+    async def fetch(sid: str) -> None:
+        seen.append(ft.t)
+
+    n = await p.run_round(
+        [f"s{i:03d}" for i in range(100)],
+        fetch,
+        lambda s, r: None,
+        lambda s, e: None,
+        window=lambda: 10.0,
+        should_stop=lambda: ft.t >= 2.0,
+        clock=ft.clock,
+        sleep=ft.sleep,
+    )
+    assert n == len(seen) and n >= 10
+    assert all(
+        t < 2.0 for t in seen
+    )  # a worker that was waiting for its slot when the stop came sends nothing
+
+
 def test_round_window_spreads_many_calls_over_the_interval_but_not_a_few():
     assert p.round_window(2000, 10.0) == 10.0
     assert p.round_window(5, 60.0) == 5 * p.MAX_SPACING
