@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult, SystemCommand
@@ -491,8 +492,9 @@ class RoomsPane(Widget):
         else:
             text, cls = f"{data} · {every}", ""
         if text != self._age_text:  # the once-a-second tick repaints only when the words change
+            same_width = cell_len(text) == cell_len(self._age_text)
             self._age_text = text
-            label.update(text)
+            label.update(text, layout=not same_width)  # "12 s ago" → "13 s ago": no layout of the screen
         label.set_class(cls == "-stale", "-stale")
         label.set_class(cls == "-error", "-error")
 

@@ -420,6 +420,42 @@ async def test_the_grid_grows_when_now_passes_the_end_of_the_hours(server) -> No
         store.close()
 
 
+async def test_the_age_tick_needs_no_screen_layout_while_its_width_holds(server) -> None:
+    """A dashboard left open all day: "(12 s ago)" → "(13 s ago)" once a second repaints the label alone; only
+    a change of width ("9 s" → "10 s") lays the screen out again."""
+    moments = [datetime(2026, 5, 12, 10, 0, 0, tzinfo=JST)]
+    settings = Settings.defaults().with_changes(
+        server_url=server.url, api_token=server.admin_token, rooms_poll_seconds=600.0
+    )
+    async with CAMClient(server.url, server.admin_token, retry=RetryPolicy(max_attempts=1)) as client:
+        store = Store.open(":memory:")
+        app = CamApp(client, store, settings, clock=lambda: moments[-1])
+        async with app.run_test(size=(160, 44)) as pilot:
+            pane = app.query_one(RoomsPane)
+            await wait_for(pilot, lambda: pane.polls >= 1, "the first rooms poll")
+            age = pane.query_one("#rooms-age", Static)
+            layouts: list[bool] = []
+            real_refresh = age.refresh
+
+            def recording_refresh(*regions, layout: bool = False, **kwargs):  # type: ignore[no-untyped-def]
+                layouts.append(layout)
+                return real_refresh(*regions, layout=layout, **kwargs)
+
+            start = moments[0]
+            moments.append(start + timedelta(seconds=10))
+            pane._show_age()  # "(10 s ago)": from here on the label keeps its width
+            age.refresh = recording_refresh  # type: ignore[method-assign]
+            for seconds in (11, 12, 13):
+                moments.append(start + timedelta(seconds=seconds))
+                pane._show_age()
+            assert "(13 s ago)" in label(pane, "rooms-age")
+            assert layouts and not any(layouts)
+            moments.append(start + timedelta(seconds=5))  # "13 s" → "5 s": one cell narrower
+            pane._show_age()
+            assert layouts[-1] is True
+        store.close()
+
+
 # ---- live updates ------------------------------------------------------------------------------------------
 
 
