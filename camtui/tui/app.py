@@ -32,9 +32,10 @@ from textual.worker import Worker, WorkerState
 
 from camtui.clock import Clock, system_clock
 from camtui.tui.error_log import ErrorLog, ErrorLogScreen
-from camtui.tui.events import PaneStatus, UserFacingError
+from camtui.tui.events import PaneStatus
 from camtui.tui.help import HelpScreen, HelpSection, bindings_section
 from camtui.tui.status import StatusLine
+from camtui.tui.user_facing import UserFacingError
 
 if TYPE_CHECKING:
     from camtui.api import CAMClient

@@ -485,18 +485,8 @@ class CallsPane(Widget):
         self.table.row_changed(sid)
 
     def _report(self, exc: BaseException) -> None:
-        """API and network failures go to the shell's one toast; the pane's own time limit is not an API error
-        (the shell would title it with the class name), so it is told here in words."""
-        if isinstance(exc, PollTimeout):
-            self.notify(
-                "The server is slow or busy. camtui keeps trying and polls less often until it answers;\n"
-                "rows it could not refresh are marked stale.",
-                title=f"calls: {exc.text}",
-                severity="warning",
-                timeout=6,
-                markup=False,
-            )
-            return
+        """API and network failures, and the pane's own time limit (put in words by `PollTimeout`), go to the
+        shell's one toast and its error log."""
         self.app.report_error(exc, "calls")  # type: ignore[attr-defined]
 
     def _forget_pane_wide_reports(self) -> None:

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from camtui.api.errors import CAMAPIError, OutcomeUnknown, TransportError
 from camtui.tui.calls_model import CallRow, is_expired
+from camtui.tui.user_facing import UserFacingError
 
 T = TypeVar("T")
 
@@ -78,20 +79,24 @@ def classify(exc: BaseException) -> Failure:
         reason = _CALL_REASONS.get(code) or exc.meaning or "refused"
         return Failure(FailureKind.CALL, f"{reason} ({code})", code)
     if isinstance(exc, PollTimeout):
-        return Failure(FailureKind.OVERLOAD, exc.text)
+        return Failure(FailureKind.OVERLOAD, exc.reason)
     if isinstance(exc, (TransportError, OutcomeUnknown, OSError, TimeoutError)):
         return Failure(FailureKind.OFFLINE, "offline")
     return Failure(FailureKind.SERVER, "poll failed (unexpected error)")
 
 
-class PollTimeout(Exception):
+class PollTimeout(UserFacingError):
     """The pane's own limit on one poll (the client may still be retrying a busy server underneath)."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
-        self.text = f"no answer within {seconds:g} s"
-        """What the admin reads (table, status line, toast): words, never this class's name."""
-        super().__init__(self.text)
+        self.reason = f"no answer within {seconds:g} s"
+        """What the table and the status line read: words, never this class's name."""
+        super().__init__(
+            self.reason,
+            "The server is slow or busy. camtui keeps trying and polls less often until it answers;\n"
+            "rows it could not refresh are marked stale.",
+        )
 
 
 def _retry_after(exc: BaseException) -> float | None:

@@ -27,8 +27,9 @@ from camtui.config import Settings
 from camtui.store import Store
 from camtui.tui.app import AuthStateChanged, CamApp, TokenScreen
 from camtui.tui.error_log import ErrorLog, ErrorLogScreen
-from camtui.tui.events import PaneStatus, UserFacingError
+from camtui.tui.events import PaneStatus
 from camtui.tui.help import HelpScreen, readable_keys
+from camtui.tui.user_facing import UserFacingError
 
 NOW = datetime(2026, 3, 2, 1, 0, 0, tzinfo=UTC)  # 10:00:00 in Asia/Tokyo
 
