@@ -127,6 +127,7 @@ class CallsPane(Widget):
         Binding("a", "add", "Add"),
         Binding("n", "new_call", "New call"),
         Binding("d,delete", "remove", "Remove"),
+        Binding("X", "remove_expired", "Remove all expired calls", show=False),
         Binding("enter", "detail", "Detail"),
         Binding("p", "toggle_pause", "Pause"),
         Binding("slash", "filter", "Filter", key_display="/"),
@@ -728,14 +729,46 @@ class CallsPane(Widget):
             answered,
         )
 
-    def unwatch_call(self, sid: str) -> None:
-        if self._rows.pop(sid, None) is None:
+    def action_remove_expired(self) -> None:
+        """A dashboard open all day (or `camtui demo` following the sandbox's calls) collects expired calls:
+        clear them in one go, after one question that names them."""
+        now = self.now()
+        expired = [row for row in self._rows.values() if is_expired(row, now)]
+        if not expired:
+            self.notify("No expired calls to remove.", timeout=3, markup=False)
             return
-        self._not_before.pop(sid, None)
-        self._pending = [u for u in self._pending if u.sid != sid]
+        names = [f"「{row.title or '(untitled)'}」" for row in expired[:5]]
+        if len(expired) > 5:
+            names.append(f"and {len(expired) - 5} more")
+        count = f"{len(expired)} expired call" + ("s" if len(expired) > 1 else "")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.unwatch_calls([row.sid for row in expired])
+                self.notify(f"Stopped watching {count}.", timeout=3, markup=False)
+
+        self.app.push_screen(
+            CallsConfirm(
+                "Remove expired calls?", f"Stop watching {count} and drop their history: {', '.join(names)}"
+            ),
+            answered,
+        )
+
+    def unwatch_call(self, sid: str) -> None:
+        self.unwatch_calls([sid])
+
+    def unwatch_calls(self, sids: Iterable[str]) -> None:
+        """Stop watching `sids`: rows, pending store writes and back-off go; the table is rebuilt once."""
+        gone = {sid for sid in sids if self._rows.pop(sid, None) is not None}
+        if not gone:
+            return
+        for sid in gone:
+            self._not_before.pop(sid, None)
+        self._pending = [u for u in self._pending if u.sid not in gone]
         if self.call_store is not None:
             try:
-                self.call_store.unwatch(sid)
+                for sid in gone:
+                    self.call_store.unwatch(sid)
             except Exception as exc:
                 self.app.report_error(exc, "calls")  # type: ignore[attr-defined]
         self._sync_table()
@@ -920,7 +953,7 @@ class CallsPane(Widget):
             yield SystemCommand("Calls: Clear filter", "Show every watched call", self.action_close_filter)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("remove", "detail", "copy_url") and not self._rows:
+        if action in ("remove", "remove_expired", "detail", "copy_url") and not self._rows:
             return None
         return True
 

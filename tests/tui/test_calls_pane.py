@@ -22,7 +22,7 @@ from camtui.config import Settings
 from camtui.store import Store
 from camtui.tui.app import CamApp
 from camtui.tui.calls_detail import CallDetailScreen
-from camtui.tui.calls_dialogs import CallsQuestion
+from camtui.tui.calls_dialogs import CallsConfirm, CallsQuestion
 from camtui.tui.calls_model import CallState, EventKind, auto_login_url, is_stale, state_of
 from camtui.tui.calls_pane import CallsPane
 from camtui.tui.calls_table import CallsTable
@@ -162,6 +162,37 @@ async def test_an_expired_call_shows_expired_and_flashes(sandbox_factory, tmp_pa
         text = on_screen(pane.table, first["sid"])
         assert text.rstrip().endswith("final") and "⚠" not in text
         assert not is_stale(row, clock(), pane.interval)
+
+
+async def test_expired_calls_are_removed_in_one_go_after_one_question(sandbox_factory, tmp_path, clock):
+    sb = sandbox_factory(now=clock)
+    live = sorted(sb.calls(), key=lambda c: c["expiredDate"])
+    assert live[0]["expiredDate"] < live[-1]["expiredDate"]
+    app = build_app(sb, tmp_path / "s.db", clock, watch_calls=tuple(c["sid"] for c in live))
+    async with app.run_test(size=(170, 50)) as pilot:
+        pane = await start(pilot)
+        await pilot.press("X")
+        await pilot.pause()
+        assert not isinstance(app.screen, CallsConfirm)  # nothing expired yet: nothing to ask
+        assert any("No expired calls" in str(n.message) for n in app._notifications)
+        clock.now = datetime.fromtimestamp(live[0]["expiredDate"] / 1000, UTC) + timedelta(minutes=1)
+        gone = {c["sid"] for c in live if c["expiredDate"] <= live[0]["expiredDate"]}
+        await pilot.press("X")
+        await pilot.pause()
+        assert isinstance(app.screen, CallsConfirm)
+        assert f"{len(gone)} expired call" in str(app.screen.query(".calls-dialog-text").first().render())
+        await pilot.press("n")  # no: nothing changes
+        await pilot.pause()
+        assert len(pane.watched) == len(live)
+        await pilot.press("X", "y")
+        await pilot.pause()
+        assert {r.sid for r in pane.watched} == {c["sid"] for c in live} - gone
+        assert not ({r.sid for r in pane.table.rows} & gone)
+    store = Store.open(tmp_path / "s.db")  # the store forgot them too: a restart does not bring them back
+    try:
+        assert not ({w.sid for w in store.calls.list()} & gone)
+    finally:
+        store.close()
 
 
 async def test_an_unknown_id_shows_the_error_state_and_one_toast(sb, tmp_path, clock):
