@@ -66,6 +66,26 @@ async def client_alone(url: str, token: str, sids: list[str], count: int = 1500)
         return (time.process_time() - cpu) / count, count / (time.monotonic() - wall)
 
 
+async def stock_httpx_alone(url: str, token: str, sids: list[str], count: int = 1500) -> float:
+    """The stock alternative, same requests: a plain `httpx.AsyncClient.post` per getCallStats, 8 in flight
+    (what a script would write). CPU seconds per request."""
+    import httpx
+
+    async with httpx.AsyncClient(headers={"x-cam-apiToken": token}) as client:
+        gate = asyncio.Semaphore(8)
+
+        async def one(sid: str) -> None:
+            async with gate:
+                response = await client.post(f"{url}/getCallStats", data={"roomName": sid})
+                response.json()
+
+        await asyncio.gather(*(one(s) for s in sids[:200]))
+        picks = [sids[i % len(sids)] for i in range(count)]
+        cpu = time.process_time()
+        await asyncio.gather(*(one(s) for s in picks))
+        return (time.process_time() - cpu) / count
+
+
 class Instrumented:
     """Counts the pane's getCallStats calls and how many are in flight (wraps the real client, same requests)."""
 
@@ -208,6 +228,7 @@ def main() -> None:
                 )
             )
             per_poll, alone_rate = asyncio.run(client_alone(sandbox.url, sandbox.admin_token, sids))
+            stock_per_poll = asyncio.run(stock_httpx_alone(sandbox.url, sandbox.admin_token, sids))
         finally:
             sandbox.stop()
     print(
@@ -225,6 +246,11 @@ def main() -> None:
         f"    of which the HTTP client alone (measured apart: {per_poll * 1000:.2f} ms CPU per getCallStats): "
         f"{http_share * 100:.1f}%; everything else (pane, store, Textual, other panes): "
         f"{(r['cpu_share'] - http_share) * 100:.1f}%"
+    )
+    print(
+        f"    stock httpx.AsyncClient, same requests, same run: {stock_per_poll * 1000:.2f} ms CPU per getCallStats "
+        f"({stock_per_poll / per_poll:.1f}x ours; at {r['polls_per_s']:.0f} polls/s that alone would be "
+        f"{stock_per_poll * r['polls_per_s'] * 100:.1f}% of a core)"
     )
     print(f"  main-thread stall: longest {r['max_stall_ms']:.1f} ms, p99 {r['p99_stall_ms']:.1f} ms")
     full = [t for g, t in r["gc"] if g == 2]
