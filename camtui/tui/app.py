@@ -373,6 +373,8 @@ class CamApp(App[None]):
         return self.screen_stack[0].query_one(StatusLine)
 
     def _mount_lower_panes(self) -> None:
+        if not self.screen_stack:
+            return
         main = self.screen_stack[0]
         if self._lower_requested or not isinstance(main, MainScreen):
             return
@@ -380,6 +382,8 @@ class CamApp(App[None]):
         self.run_worker(main.mount_lower_panes(), name="shell", exit_on_error=False)
 
     def on_pane_status(self, event: PaneStatus) -> None:
+        if not self.screen_stack:  # quitting: a pane's last word arrived after the screens were gone
+            return
         if self.defer_lower_panes and event.source == "rooms" and not self._lower_requested:
             self.call_after_refresh(self._mount_lower_panes)  # after the rooms data is on screen
         status = self.status_line
@@ -446,7 +450,7 @@ class CamApp(App[None]):
         self.report_error(worker.error, str(source))
 
     def watch_connection(self, state: str) -> None:
-        with contextlib.suppress(NoMatches):
+        with contextlib.suppress(NoMatches, IndexError):  # IndexError: quitting, the screens are gone
             self.status_line.set_connection(state)
 
     def watch_auth_failed(self, failed: bool) -> None:

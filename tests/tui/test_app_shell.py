@@ -562,3 +562,13 @@ def test_the_error_log_is_bounded_and_keeps_the_latest() -> None:
     assert [r.message for r in log] == [f"bug {i}" for i in range(3, 8)]
     log.add(describe_error(RuntimeError("bug 3"), "calls"), NOW)
     assert log.groups()[0].report.message == "bug 3" and log.groups()[0].count == 2
+
+
+async def test_a_pane_status_that_arrives_while_quitting_is_ignored(sandbox, tmp_path: Path) -> None:
+    """Seen in CI: a pane's last PaneStatus was handled after the screens were gone (IndexError on exit)."""
+    app = build(sandbox.url, sandbox.admin_token, tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await poll(app, pilot, "rooms")
+    assert not app.screen_stack
+    app.on_pane_status(PaneStatus("rooms", ok=False, reason="offline"))
+    app.connection = "offline"  # the watcher has no status line to update either
