@@ -219,6 +219,18 @@ async def keep_answering(server: Server, reader: asyncio.StreamReader, writer: a
         writer.write(ok())
 
 
+def answering_after(delay: float) -> Handler:
+    async def slow(
+        server: Server, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, _n: int
+    ) -> None:
+        while True:
+            await server.read_request(reader)
+            await asyncio.sleep(delay)
+            writer.write(ok())
+
+    return slow
+
+
 @pytest.fixture
 async def serve() -> AsyncIterator[Callable[[Handler], Awaitable[Server]]]:
     servers: list[Server] = []
@@ -249,13 +261,7 @@ async def test_connections_are_reused(serve):
 
 
 async def test_never_more_connections_than_the_limit(serve):
-    async def slow(server, reader, writer, _n):
-        while True:
-            await server.read_request(reader)
-            await asyncio.sleep(0.02)
-            writer.write(ok())
-
-    server = await serve(slow)
+    server = await serve(answering_after(0.02))
     pool = ReadPool("127.0.0.1", server.port, max_connections=3)
     answers = await asyncio.gather(*(pool.request(REQUEST, 5.0) for _ in range(40)))
     assert len(answers) == 40 and all(a.status == 200 for a in answers)
@@ -364,13 +370,7 @@ async def test_waiting_for_a_busy_pool_has_a_limit(serve):
 
 
 async def test_cancelled_requests_free_their_slot(serve):
-    async def slow(server, reader, writer, _n):
-        while True:
-            await server.read_request(reader)
-            await asyncio.sleep(0.3)
-            writer.write(ok())
-
-    server = await serve(slow)
+    server = await serve(answering_after(0.3))
     pool = ReadPool("127.0.0.1", server.port, max_connections=2)
     tasks = [asyncio.create_task(pool.request(REQUEST, 5.0)) for _ in range(6)]
     await asyncio.sleep(0.05)

@@ -46,14 +46,16 @@ async def dashboard(
     *,
     size: tuple[int, int] = (160, 44),
     now: datetime = NOW,
+    clock: Callable[[], datetime] | None = None,
     **changes: object,
 ) -> AsyncIterator[tuple[CamApp, Pilot, RoomsPane]]:
-    """The real CamApp on `server`, rooms pane focused and its first poll finished."""
+    """The real CamApp on `server`, rooms pane focused and its first poll finished; its clock fixed at `now`,
+    or `clock` (a test that moves time)."""
     token = server.admin_token if token is None else token
     settings = Settings.defaults().with_changes(server_url=server.url, api_token=token, **changes)
     client = CAMClient(server.url, token, retry=RetryPolicy(max_attempts=1), read_budget=5.0, timeout=5.0)
     store = Store.open(":memory:")
-    app = CamApp(client, store, settings, clock=fixed_clock(now))
+    app = CamApp(client, store, settings, clock=clock or fixed_clock(now))
     try:
         async with app.run_test(size=size) as pilot:
             pane = app.query_one(RoomsPane)
@@ -400,60 +402,44 @@ async def test_without_early_meetings_the_grid_still_shows_now(early_server) -> 
 async def test_the_grid_grows_when_now_passes_the_end_of_the_hours(server) -> None:
     """At 21:00 the now slot would fall off the grid: the next tick widens it by a slot (no poll needed)."""
     moments = [datetime(2026, 5, 12, 20, 59, 30, tzinfo=JST)]
-    settings = Settings.defaults().with_changes(server_url=server.url, api_token=server.admin_token)
-    async with CAMClient(server.url, server.admin_token, retry=RetryPolicy(max_attempts=1)) as client:
-        store = Store.open(":memory:")
-        app = CamApp(client, store, settings, clock=lambda: moments[-1])
-        async with app.run_test(size=(160, 44)) as pilot:
-            pane = app.query_one(RoomsPane)
-            await wait_for(pilot, lambda: pane.polls >= 1, "the first rooms poll")
-            grid = pane.grid
-            assert grid.axis is not None and grid.axis.end == datetime(2026, 5, 12, 21, 0, tzinfo=JST)
-            assert grid.now_slot == len(grid.axis) - 1
-            moments.append(datetime(2026, 5, 12, 21, 0, 30, tzinfo=JST))
-            await pane._tick()
-            await pilot.pause()
-            assert grid.axis.end == datetime(2026, 5, 12, 21, 30, tzinfo=JST)
-            assert grid.now_slot == len(grid.axis) - 1
-            assert "hours 08:00–21:30 (widened)" in label(pane, "rooms-info")
-            assert "free now: 12 of 12" in label(pane, "rooms-info")
-        store.close()
+    async with dashboard(server, clock=lambda: moments[-1]) as (_app, pilot, pane):
+        grid = pane.grid
+        assert grid.axis is not None and grid.axis.end == datetime(2026, 5, 12, 21, 0, tzinfo=JST)
+        assert grid.now_slot == len(grid.axis) - 1
+        moments.append(datetime(2026, 5, 12, 21, 0, 30, tzinfo=JST))
+        await pane._tick()
+        await pilot.pause()
+        assert grid.axis.end == datetime(2026, 5, 12, 21, 30, tzinfo=JST)
+        assert grid.now_slot == len(grid.axis) - 1
+        assert "hours 08:00–21:30 (widened)" in label(pane, "rooms-info")
+        assert "free now: 12 of 12" in label(pane, "rooms-info")
 
 
 async def test_the_age_tick_needs_no_screen_layout_while_its_width_holds(server) -> None:
     """A dashboard left open all day: "(12 s ago)" → "(13 s ago)" once a second repaints the label alone; only
     a change of width ("9 s" → "10 s") lays the screen out again."""
     moments = [datetime(2026, 5, 12, 10, 0, 0, tzinfo=JST)]
-    settings = Settings.defaults().with_changes(
-        server_url=server.url, api_token=server.admin_token, rooms_poll_seconds=600.0
-    )
-    async with CAMClient(server.url, server.admin_token, retry=RetryPolicy(max_attempts=1)) as client:
-        store = Store.open(":memory:")
-        app = CamApp(client, store, settings, clock=lambda: moments[-1])
-        async with app.run_test(size=(160, 44)) as pilot:
-            pane = app.query_one(RoomsPane)
-            await wait_for(pilot, lambda: pane.polls >= 1, "the first rooms poll")
-            age = pane.query_one("#rooms-age", Static)
-            layouts: list[bool] = []
-            real_refresh = age.refresh
+    async with dashboard(server, clock=lambda: moments[-1], rooms_poll_seconds=600.0) as (_app, _pilot, pane):
+        age = pane.query_one("#rooms-age", Static)
+        layouts: list[bool] = []
+        real_refresh = age.refresh
 
-            def recording_refresh(*regions, layout: bool = False, **kwargs):  # type: ignore[no-untyped-def]
-                layouts.append(layout)
-                return real_refresh(*regions, layout=layout, **kwargs)
+        def recording_refresh(*regions, layout: bool = False, **kwargs):  # type: ignore[no-untyped-def]
+            layouts.append(layout)
+            return real_refresh(*regions, layout=layout, **kwargs)
 
-            start = moments[0]
-            moments.append(start + timedelta(seconds=10))
-            pane._show_age()  # "(10 s ago)": from here on the label keeps its width
-            age.refresh = recording_refresh  # type: ignore[method-assign]
-            for seconds in (11, 12, 13):
-                moments.append(start + timedelta(seconds=seconds))
-                pane._show_age()
-            assert "(13 s ago)" in label(pane, "rooms-age")
-            assert layouts and not any(layouts)
-            moments.append(start + timedelta(seconds=5))  # "13 s" → "5 s": one cell narrower
+        start = moments[0]
+        moments.append(start + timedelta(seconds=10))
+        pane._show_age()  # "(10 s ago)": from here on the label keeps its width
+        age.refresh = recording_refresh  # type: ignore[method-assign]
+        for seconds in (11, 12, 13):
+            moments.append(start + timedelta(seconds=seconds))
             pane._show_age()
-            assert layouts[-1] is True
-        store.close()
+        assert "(13 s ago)" in label(pane, "rooms-age")
+        assert layouts and not any(layouts)
+        moments.append(start + timedelta(seconds=5))  # "13 s" → "5 s": one cell narrower
+        pane._show_age()
+        assert layouts[-1] is True
 
 
 # ---- live updates ------------------------------------------------------------------------------------------
