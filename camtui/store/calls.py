@@ -204,10 +204,15 @@ class CallStore:
 
     def unwatch(self, sid: str) -> bool:
         """Forget a call and its history. True if it was watched."""
+        return self.unwatch_all([sid]) > 0
+
+    def unwatch_all(self, sids: Iterable[str]) -> int:
+        """Forget these calls and their history in one transaction; how many were watched."""
+        keys = [(sid,) for sid in sids]
         with self._tx() as conn:
-            conn.execute("DELETE FROM calls_samples WHERE sid = ?", (sid,))
-            cur = conn.execute("DELETE FROM calls_watched WHERE sid = ?", (sid,))
-            return cur.rowcount > 0
+            conn.executemany("DELETE FROM calls_samples WHERE sid = ?", keys)
+            cur = conn.executemany("DELETE FROM calls_watched WHERE sid = ?", keys)
+            return cur.rowcount
 
     def is_watched(self, sid: str) -> bool:
         with self._lock:

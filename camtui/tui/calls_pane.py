@@ -767,8 +767,7 @@ class CallsPane(Widget):
         self._pending = [u for u in self._pending if u.sid not in gone]
         if self.call_store is not None:
             try:
-                for sid in gone:
-                    self.call_store.unwatch(sid)
+                self.call_store.unwatch_all(gone)
             except Exception as exc:
                 self.app.report_error(exc, "calls")  # type: ignore[attr-defined]
         self._sync_table()

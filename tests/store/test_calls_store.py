@@ -81,6 +81,17 @@ def test_unwatch_forgets_history_and_late_samples_leave_no_orphans():
     assert calls.list() == []
 
 
+def test_unwatch_all_forgets_several_calls_at_once():
+    _conn, calls = _open(":memory:")
+    for sid in ("sidAAAA1", "sidBBBB2", "sidCCCC3"):
+        calls.watch(sid, now=T0)
+        calls.add_samples(sid, [Sample(T0, 1, True)])
+    assert calls.unwatch_all(["sidAAAA1", "sidCCCC3", "sidNOPE9"]) == 2
+    assert [w.sid for w in calls.list()] == ["sidBBBB2"]
+    assert calls.history("sidAAAA1") == [] and calls.history("sidCCCC3") == []
+    assert len(calls.history("sidBBBB2")) == 1
+
+
 def test_history_since_includes_the_point_in_force_and_prune_keeps_it():
     _conn, calls = _open(":memory:")
     calls.watch("s1xxxxxx", now=T0)
