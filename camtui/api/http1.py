@@ -245,6 +245,8 @@ class _Connection(asyncio.Protocol):
         self.served = 0
         self.idle_since = 0.0
         self.last_data = 0.0
+        self.timer: asyncio.TimerHandle | None = None
+        """The read-timeout check of the request in flight."""
 
     # asyncio callbacks
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -470,15 +472,12 @@ class ReadPool:
             waiter = waiters.popleft()
             if not waiter.done():
                 if conn is None:
-                    conn = self._take_idle_now()
+                    conn = self._take_idle(self._loop) if self._loop is not None else None
                 waiter.set_result(conn)
                 return
         self._busy = max(0, self._busy - 1)
         if conn is not None:
             self._idle.append(conn)
-
-    def _take_idle_now(self) -> _Connection | None:
-        return self._take_idle(self._loop) if self._loop is not None else None
 
     def _forget(self, conn: _Connection) -> None:
         """A connection closed: if it was idle, drop it (its slot was already free)."""
@@ -511,13 +510,14 @@ class ReadPool:
     ) -> RawResponse:
         waiter: asyncio.Future[RawResponse] = loop.create_future()
         conn.send(data, waiter)
-        timer = loop.call_at(
+        conn.timer = loop.call_at(
             min(deadline, loop.time() + timeout), self._check_time, conn, waiter, timeout, deadline
         )
         try:
             return await waiter
         finally:
-            timer.cancel()
+            if conn.timer is not None:  # the one armed now: `_check_time` re-arms it while bytes keep coming
+                conn.timer.cancel()
             if not waiter.done():
                 waiter.cancel()
 
@@ -532,7 +532,9 @@ class ReadPool:
         now = loop.time()
         quiet_until = conn.last_data + timeout
         if now < deadline and now < quiet_until:
-            loop.call_at(min(deadline, quiet_until), self._check_time, conn, waiter, timeout, deadline)
+            conn.timer = loop.call_at(
+                min(deadline, quiet_until), self._check_time, conn, waiter, timeout, deadline
+            )
             return
         waiter.set_exception(httpx.ReadTimeout("no answer in time"))
         conn.close()

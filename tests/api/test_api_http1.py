@@ -347,6 +347,8 @@ async def test_a_slow_trickle_is_not_a_timeout_but_the_budget_is(serve):
     pool = ReadPool("127.0.0.1", server.port)
     got = await pool.request(REQUEST, 0.3)  # each gap 0.1 s < 0.3 s, the whole ~1 s
     assert got.body == b"x" * 20
+    (idle,) = pool._idle
+    assert idle.timer is not None and idle.timer.cancelled()  # the re-armed timeout check does not linger
     with pytest.raises(httpx.ReadTimeout):
         await pool.request(REQUEST, 0.3, budget=0.5)
     await pool.aclose()
