@@ -27,11 +27,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from camtui.api import CAMClient
-from camtui.config import Settings
+from camtui.config.settings import Settings
 from camtui.sandbox.runner import start_sandbox_process
 from camtui.store import Store
 from camtui.tui.app import CamApp
-from camtui.tui.calls_pane import CallsPane
+from camtui.tui.calls.pane import CallsPane
 
 
 async def create_calls(url: str, token: str, count: int) -> list[str]:

@@ -29,9 +29,9 @@ from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
 from camtui.api.models import ConferenceRoom
-from camtui.tui.rooms_grid import RoomsGrid, now_position
-from camtui.tui.rooms_model import DayAxis, RoomRow, RowDiff, build_rows, prepare
-from camtui.tui.rooms_synthetic import SAMPLE_DAY, SAMPLE_NOW, SAMPLE_TZ, STYLES, random_rooms, toggle_cells
+from camtui.tui.rooms.grid import RoomsGrid, now_position
+from camtui.tui.rooms.model import DayAxis, RoomRow, RowDiff, build_rows, prepare
+from camtui.tui.rooms.synthetic import SAMPLE_DAY, SAMPLE_NOW, SAMPLE_TZ, STYLES, random_rooms, toggle_cells
 
 
 @dataclass

@@ -138,7 +138,7 @@ def reservation_figures(rooms: int) -> None:
 
     import httpx
 
-    from camtui.clock import fixed_clock
+    from camtui.common.clock import fixed_clock
     from camtui.sandbox import db, demo, reservations
     from camtui.sandbox.runner import start_sandbox
 

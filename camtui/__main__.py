@@ -1,5 +1,5 @@
 """`python -m camtui` is the same as the `camtui` command."""
 
-from camtui.cli import main
+from camtui.cli.main import main
 
 raise SystemExit(main())

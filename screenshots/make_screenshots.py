@@ -31,7 +31,7 @@ SHELL_SHOTS: list[tuple[str, list[str]]] = [
     ("palette", ["ctrl+p"]),
     ("rooms-maximised", ["1", "z"]),
 ]
-PANE_MODULES = ("camtui.tui.rooms_pane", "camtui.tui.calls_pane", "camtui.tui.composer_pane")
+PANE_MODULES = ("camtui.tui.rooms.pane", "camtui.tui.calls.pane", "camtui.tui.composer.pane")
 
 
 def collect_shots() -> list[tuple[str, list[str]]]:
@@ -58,7 +58,7 @@ async def wait_for_data(app, pilot, timeout: float = 15.0) -> None:
 
 
 async def make(out: Path, size: tuple[int, int]) -> list[Path]:
-    from camtui.clock import fixed_clock
+    from camtui.common.clock import fixed_clock
     from camtui.sandbox.runner import start_sandbox
     from camtui.tui.app import make_app
 

@@ -28,7 +28,7 @@ from typing import Any, ParamSpec
 
 import httpx
 
-from camtui.clock import system_clock
+from camtui.common.clock import system_clock
 from camtui.sandbox import db, demo
 from camtui.sandbox.app import build_app
 from camtui.sandbox.faults import FaultPlan

@@ -11,7 +11,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from camtui.clock import Clock, system_clock
+from camtui.common.clock import Clock, system_clock
 from camtui.store.batch_journal import BatchBusyError, BatchJournalRepo, BatchRun, ItemOutcome
 from camtui.store.calls import CallStore
 from camtui.store.db import connect

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from camtui.clock import Clock, system_clock
+from camtui.common.clock import Clock, system_clock
 
 MEMORY = ":memory:"
 

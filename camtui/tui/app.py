@@ -30,25 +30,25 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
-from camtui.clock import Clock, system_clock
-from camtui.tui.error_log import ErrorLog, ErrorLogScreen
-from camtui.tui.events import PaneStatus
-from camtui.tui.help import HelpScreen, HelpSection, bindings_section
-from camtui.tui.status import StatusLine
-from camtui.tui.user_facing import UserFacingError
+from camtui.common.clock import Clock, system_clock
+from camtui.tui.shell.error_log import ErrorLog, ErrorLogScreen
+from camtui.tui.shell.events import PaneStatus
+from camtui.tui.shell.help import HelpScreen, HelpSection, bindings_section
+from camtui.tui.shell.status import StatusLine
+from camtui.tui.shell.user_facing import UserFacingError
 
 if TYPE_CHECKING:
     from camtui.api import CAMClient
-    from camtui.config import Settings
+    from camtui.config.settings import Settings
     from camtui.store import Store
 
 STYLES = Path(__file__).parent / "styles"
 
 PANES: tuple[tuple[str, str, str, str], ...] = (
     # (id, module, class, title)
-    ("rooms", "camtui.tui.rooms_pane", "RoomsPane", "Rooms"),
-    ("calls", "camtui.tui.calls_pane", "CallsPane", "Calls"),
-    ("composer", "camtui.tui.composer_pane", "ComposerPane", "Composer"),
+    ("rooms", "camtui.tui.rooms.pane", "RoomsPane", "Rooms"),
+    ("calls", "camtui.tui.calls.pane", "CallsPane", "Calls"),
+    ("composer", "camtui.tui.composer.pane", "ComposerPane", "Composer"),
 )
 PANE_IDS = tuple(p[0] for p in PANES)
 
@@ -339,7 +339,7 @@ class CamApp(App[None]):
         if not self.is_headless:
             # SIGTERM / SIGHUP (terminal closed, system shutdown) quit through the normal exit, like `q`: every
             # pane unmounts and writes what it holds (the composer's draft), then the store closes.
-            from camtui.tui.exit_signals import install_exit_signals
+            from camtui.tui.shell.exit_signals import install_exit_signals
 
             install_exit_signals(self)
         if self.defer_lower_panes:
@@ -688,7 +688,7 @@ def make_app(
 ) -> CamApp:
     """A CamApp that owns its client and store (closed on exit): for tests, the demo and scripts."""
     from camtui.api import CAMClient
-    from camtui.config import Settings as SettingsClass
+    from camtui.config.settings import Settings as SettingsClass
     from camtui.store import Store
 
     base = settings or SettingsClass.defaults()

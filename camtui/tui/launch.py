@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from camtui.clock import Clock
-    from camtui.config import Settings
+    from camtui.common.clock import Clock
+    from camtui.config.settings import Settings
 
 PROBE_ENV = "CAMTUI_STARTUP_PROBE"
 _T0 = time.time()
@@ -95,7 +95,7 @@ def _positive(text: str) -> int:
 def open_dashboard(args: argparse.Namespace) -> int:
     """Open the dashboard on the configured server; explain what to do when there is no configuration."""
     _skip_httpx_cli()
-    from camtui.config import ConfigError, load_settings, resolve_config_path
+    from camtui.config.settings import ConfigError, load_settings, resolve_config_path
 
     config_path = getattr(args, "config", None)
     try:
@@ -128,7 +128,7 @@ def run_app(
 
     `before_run(app)` is called with the built app just before it runs (the demo attaches its call follower)."""
     from camtui.api import CAMClient
-    from camtui.clock import system_clock
+    from camtui.common.clock import system_clock
     from camtui.store import Store
     from camtui.tui.app import CamApp
 
@@ -259,7 +259,7 @@ def run_demo(args: argparse.Namespace) -> int:
     import camtui.store
     import camtui.tui.app  # noqa: F401
 
-    for module in ("camtui.tui.rooms_pane", "camtui.tui.calls_pane", "camtui.tui.composer_pane"):
+    for module in ("camtui.tui.rooms.pane", "camtui.tui.calls.pane", "camtui.tui.composer.pane"):
         with contextlib.suppress(Exception):  # the app shows the reason in the pane's place
             __import__(module)
     _mark("ui_imported")
@@ -498,7 +498,7 @@ def _die_with_parent() -> None:
 
 def _demo_display_settings(config_path: str | None) -> Settings:
     """Display preferences (theme, zone, hours…) from the user's config if it is valid; never its server."""
-    from camtui.config import ConfigError, Settings, load_settings
+    from camtui.config.settings import ConfigError, Settings, load_settings
 
     try:
         loaded = load_settings(config_path, env={}, resolve_token=False)

@@ -1,4 +1,4 @@
-"""Run `camtui` verbs in-process (`camtui.cli.main`) against the test sandbox, capturing what they print."""
+"""Run `camtui` verbs in-process (`camtui.cli.main.main`) against the test sandbox, capturing what they print."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from camtui.cli import main
+from camtui.cli.main import main
 
 
 @dataclass

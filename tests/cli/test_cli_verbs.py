@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from camtui.cli import build_parser, main
+from camtui.cli.main import build_parser, main
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -481,7 +481,7 @@ def test_no_server_or_token_configured_exit_2(isolated_env, capsys):
 def test_server_down_exit_3(isolated_env, capsys):
     import socket
 
-    from camtui import scripting
+    from camtui.cli import scripting
     from camtui.api import RetryPolicy
 
     isolated_env.setattr(scripting, "RETRY_POLICY", RetryPolicy(max_attempts=2, base_delay=0.01))

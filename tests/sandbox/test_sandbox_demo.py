@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from camtui.clock import fixed_clock
+from camtui.common.clock import fixed_clock
 from camtui.sandbox import db, demo, reservations, simulation
 from camtui.sandbox.runner import build_state
 

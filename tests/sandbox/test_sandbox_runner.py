@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from camtui.sandbox import cli
+from camtui.cli import serve as cli
 from camtui.sandbox.runner import SandboxError, start_sandbox, start_sandbox_process
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from camtui.api.models import User
-from camtui.clock import fixed_clock
+from camtui.common.clock import fixed_clock
 from camtui.store import BatchBusyError, ItemOutcome, OutboxStateError, SentInput, Store, draft_key
 
 T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)

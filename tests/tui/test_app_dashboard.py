@@ -12,8 +12,8 @@ from textual.widgets import Input
 from textual.widgets._toast import Toast
 
 from camtui.api import CAMClient, RetryPolicy
-from camtui.clock import fixed_clock
-from camtui.config import Settings
+from camtui.common.clock import fixed_clock
+from camtui.config.settings import Settings
 from camtui.store import Store
 from camtui.tui.app import CamApp
 
@@ -45,9 +45,9 @@ async def test_every_pane_is_real_and_reports_fresh_data(sandbox_factory, tmp_pa
     watch = tuple(c["sid"] for c in server.calls())
     app = build(server.url, server.admin_token, tmp_path / "s.db", watch_calls=watch)
     async with app.run_test(size=(160, 48), notifications=True) as pilot:
-        from camtui.tui.calls_pane import CallsPane
-        from camtui.tui.composer_pane import ComposerPane
-        from camtui.tui.rooms_pane import RoomsPane
+        from camtui.tui.calls.pane import CallsPane
+        from camtui.tui.composer.pane import ComposerPane
+        from camtui.tui.rooms.pane import RoomsPane
 
         for pane_id, pane_class in (("rooms", RoomsPane), ("calls", CallsPane), ("composer", ComposerPane)):
             assert isinstance(app.query_one(f"#{pane_id}"), pane_class)

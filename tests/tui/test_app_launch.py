@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from camtui.cli import main
+from camtui.cli.main import main
 from camtui.tui.launch import DemoServer, follow_demo_calls, open_dashboard
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -179,10 +179,10 @@ async def test_demo_watches_the_calls_its_simulation_starts_later(sandbox_factor
     is watched too (without moving the user's cursor); a call the user stops watching is not brought back, and
     calls the user creates are left to the pane."""
     from camtui.api import CAMClient
-    from camtui.config import Settings
+    from camtui.config.settings import Settings
     from camtui.store import Store
     from camtui.tui.app import CamApp
-    from camtui.tui.calls_pane import CallsPane
+    from camtui.tui.calls.pane import CallsPane
 
     clock = _Clock(datetime(2026, 12, 3, 1, 0, tzinfo=UTC))
     sb = sandbox_factory(now=clock)
@@ -233,7 +233,7 @@ async def test_demo_watches_the_calls_its_simulation_starts_later(sandbox_factor
 async def test_demo_follower_survives_a_sandbox_that_does_not_answer(tmp_path: Path) -> None:
     """A failing look (the sandbox stopping) is not an error on screen; the follower keeps looking."""
     from camtui.api import CAMClient
-    from camtui.config import Settings
+    from camtui.config.settings import Settings
     from camtui.store import Store
     from camtui.tui.app import CamApp
 

@@ -9,7 +9,7 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
-from camtui.clock import fixed_clock
+from camtui.common.clock import fixed_clock
 from camtui.tui.app import make_app
 
 NOW = datetime(2026, 3, 2, 1, 40, tzinfo=UTC)  # Monday 10:40 in Tokyo

@@ -1,0 +1,706 @@
+"""The watched-calls table: a Line API widget, because it must stay cheap with thousands of rows.
+
+Only visible lines are rendered. `tick(now)` (once a second) recomputes the visible rows' text and refreshes
+just the lines whose text changed; `row_changed(sid)` does the same for one row when a poll lands. Sorting and
+filtering are applied lazily (at most once per tick) so a burst of poll results does not re-sort 2,000 rows
+200 times a second. Rows flash (a component class) when people join or leave, a call starts, empties or expires.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import ClassVar
+from zoneinfo import ZoneInfo
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.timer import Timer
+
+from camtui.tui.calls.model import (
+    CallRow,
+    CallState,
+    EventKind,
+    countdown_text,
+    error_label,
+    fmt_time,
+    is_stale,
+    polled_cell,
+    short_id,
+    state_of,
+    state_text,
+)
+from camtui.tui.calls.sparkline import resample, sparkline
+
+SPARK_WINDOW = timedelta(minutes=30)
+"""How much history the table's sparkline shows (the detail view shows all of it)."""
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_STATE_ORDER = {
+    CallState.IN_PROGRESS: 0,
+    CallState.WAITING: 1,
+    CallState.PENDING: 2,
+    CallState.ERROR: 3,
+    CallState.EXPIRED: 4,
+}
+_STATE_MARK = {
+    CallState.IN_PROGRESS: "●",
+    CallState.WAITING: "○",
+    CallState.PENDING: "…",
+    CallState.ERROR: "!",
+    CallState.EXPIRED: "✕",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    label: str
+    width: int
+    priority: int
+    """Lower is more important; the least important columns are hidden first when the pane is narrow."""
+    align: str = "left"
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("title", "Title", 12, 0),
+    Column("id", "ID", 8, 3),
+    Column("now", "Now", 5, 0, "right"),
+    Column("trend", "Trend 30m", 12, 2),
+    Column("state", "State", 13, 0),
+    Column("created", "Created", 11, 4),
+    Column("expires", "Expires", 9, 1, "right"),
+    Column("polled", "Polled", 17, 1),
+)
+"""Widths leave room for the sort arrow after each label ("Now ▲"), and for "59m ⚠ 503 unavail"."""
+ARROW_UP, ARROW_DOWN = "▲", "▼"
+COLUMN_KEYS = tuple(c.key for c in COLUMNS)
+_KEY_INDEX = {key: i for i, key in enumerate(COLUMN_KEYS)}
+_STATE_CLASS = {
+    CallState.IN_PROGRESS: "calls-table--progress",
+    CallState.WAITING: "calls-table--waiting",
+    CallState.EXPIRED: "calls-table--expired",
+    CallState.ERROR: "calls-table--error",
+    CallState.PENDING: "calls-table--pending",
+}
+
+
+def _fit(text: str, width: int, align: str = "left") -> str:
+    """Pad or truncate to exactly `width` cells (double-width characters count two), with an ellipsis."""
+    if width <= 0:
+        return ""
+    length = cell_len(text)
+    if length > width:
+        return set_cell_size(text, width - 1) + "…"
+    if align == "right":
+        return " " * (width - length) + text
+    return text + " " * (width - length)
+
+
+def header_label(label: str, arrow: str | None, width: int, align: str = "left") -> str:
+    """A column heading in exactly `width` cells; the sort arrow is never the part that gets cut."""
+    if arrow is None or width <= 1:
+        return _fit(label, width, align)
+    for text in (f"{label} {arrow}", f"{label}{arrow}"):
+        if cell_len(text) <= width:
+            return _fit(text, width, align)
+    return _fit(label, width - 1) + arrow  # the label is cut (with "…"), the arrow stays
+
+
+class CallsTable(ScrollView, can_focus=True):
+    """Rows of `CallRow`, sortable by any column and filterable; line 0 is the header."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor(-1)", "", show=False),
+        Binding("down,j", "cursor(1)", "", show=False),
+        Binding("pageup", "page(-1)", "", show=False),
+        Binding("pagedown", "page(1)", "", show=False),
+        Binding("home", "jump(0)", "", show=False),
+        Binding("end", "jump(-1)", "", show=False),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "calls-table--header",
+        "calls-table--cursor",
+        "calls-table--dim",
+        "calls-table--spark",
+        "calls-table--progress",
+        "calls-table--waiting",
+        "calls-table--expired",
+        "calls-table--error",
+        "calls-table--pending",
+        "calls-table--stale",
+        "calls-table--flash-join",
+        "calls-table--flash-leave",
+        "calls-table--flash-start",
+        "calls-table--flash-empty",
+        "calls-table--flash-expire",
+    }
+
+    FLASH_SECONDS: ClassVar[float] = 1.5
+    BATCH_SECONDS: ClassVar[float] = 0.25
+    """Rows changed by polls and flashes are redrawn together at most this often: with 2,000 calls a result
+    lands every 5 ms, and a frame per result costs more than the polling itself."""
+
+    class Selected(Message):
+        """Enter (or a double click) on a row."""
+
+        def __init__(self, table: CallsTable, sid: str) -> None:
+            super().__init__()
+            self.table = table
+            self.sid = sid
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        tz: str = "Asia/Tokyo",
+        interval: Callable[[], float] | None = None,
+        pane_reason: Callable[[], str | None] | None = None,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._tz = ZoneInfo(tz)
+        self._interval = interval or (lambda: 5.0)
+        self._pane_reason = pane_reason or (lambda: None)
+        self._all: list[CallRow] = []
+        self._view: list[CallRow] = []
+        self._index: dict[str, int] = {}
+        """sid → position in `_view`."""
+        self.sort_key: str | None = None
+        self.sort_reverse = False
+        self.filter_text = ""
+        self.cursor = 0
+        self._dirty_order = False
+        self._cells: dict[str, tuple[str, ...]] = {}
+        """The text last drawn for each visible row (to redraw only rows whose text changed)."""
+        self._spark_cache: dict[str, tuple[tuple[object, ...], str]] = {}
+        self._flashes: dict[str, tuple[EventKind, float]] = {}
+        self._flash_ends: deque[tuple[float, str]] = deque()
+        """(until, sid) in the order flashes end (all last `FLASH_SECONDS`), so ending them never scans them all."""
+        self._dirty_rows: set[str] = set()
+        self._frame_timer: Timer | None = None
+        self._frame_due = 0.0
+        self._top = 0
+        """`int(scroll_y)`, kept by `watch_scroll_y`: polls ask whether their row is visible 200 times a second,
+        and reading a reactive costs more than the rest of the check."""
+        self._layout: list[tuple[Column, int]] = []
+        self._layout_width = -1
+        self._base_style: Style | None = None
+        self._height = 0
+        self._scroll_state: tuple[Size, Size, Size] | None = None
+        self._render_frame: tuple[int, int, datetime] | None = None
+        """(width, top row, now) while `render_lines` runs."""
+        self._ready: dict[str, tuple[datetime, tuple[str, ...]]] = {}
+        """Rows `tick` found changed, with the text it computed: the redraw that follows uses it."""
+        self._row_styles: dict[tuple[object, ...], tuple[Style, tuple[Style, ...]]] = {}
+        """Per kind of row (state, flash, cursor, stale, untitled): the row style and each column's style."""
+        self.flash_log: list[tuple[str, EventKind]] = []
+        """Every flash, oldest first (capped): what tests and the detail view can read back."""
+
+    # -- data -----------------------------------------------------------------------------------------------
+
+    @property
+    def rows(self) -> Sequence[CallRow]:
+        """The rows as shown: filtered and sorted."""
+        return self._view
+
+    @property
+    def cursor_row(self) -> CallRow | None:
+        if 0 <= self.cursor < len(self._view):
+            return self._view[self.cursor]
+        return None
+
+    def set_rows(self, rows: Iterable[CallRow]) -> None:
+        """Replace all rows (keeps the cursor on the same call when it is still there)."""
+        keep = self.cursor_row.sid if self.cursor_row else None
+        self._all = list(rows)
+        self._rebuild(keep)
+
+    def row_changed(self, sid: str) -> None:
+        """A poll changed this row: redraw its line if visible; a re-sort/re-filter waits for the next tick."""
+        if self.sort_key is not None or self.filter_text:
+            self._dirty_order = True
+        index = self._index.get(sid)
+        if index is not None and self._is_visible(index):
+            self._queue_row(sid)
+
+    def _queue_row(self, sid: str) -> None:
+        """Redraw this row with the next batch (see `BATCH_SECONDS`)."""
+        self._dirty_rows.add(sid)
+        self._arm_frame(self.BATCH_SECONDS)
+
+    def _arm_frame(self, delay: float) -> None:
+        """One timer for queued rows and ending flashes: a Textual timer costs a task and a message, so with
+        2,000 calls flashing they share at most one every `BATCH_SECONDS` rather than one per flash."""
+        due = time.monotonic() + delay
+        if self._frame_timer is not None:
+            if self._frame_due <= due + 0.001:
+                return
+            self._frame_timer.stop()
+        self._frame_due = due
+        self._frame_timer = self.set_timer(delay, self._frame)
+
+    def _frame(self) -> None:
+        self._frame_timer = None
+        now = time.monotonic()
+        self._end_flashes(now)
+        self._redraw_queued()
+        if self._flash_ends:
+            self._arm_frame(max(self.BATCH_SECONDS, self._flash_ends[0][0] - now))
+
+    def _redraw_queued(self) -> None:
+        if not self._dirty_rows:
+            return
+        dirty, self._dirty_rows = self._dirty_rows, set()
+        for sid in dirty:
+            index = self._index.get(sid)
+            if index is not None:
+                self._refresh_row(index)
+
+    def set_sort(self, key: str | None, reverse: bool = False) -> None:
+        if key is not None and key not in COLUMN_KEYS:
+            raise ValueError(f"unknown column {key!r}")
+        self.sort_key, self.sort_reverse = key, reverse
+        self._rebuild(self.cursor_row.sid if self.cursor_row else None)
+
+    def cycle_sort(self) -> str:
+        """Next column (after the last: back to the watch-list order). Returns a label for the status."""
+        if self.sort_key is None:
+            key: str | None = COLUMN_KEYS[0]
+        else:
+            i = COLUMN_KEYS.index(self.sort_key) + 1
+            key = COLUMN_KEYS[i] if i < len(COLUMN_KEYS) else None
+        self.set_sort(key, self.sort_reverse)
+        return self.sort_label()
+
+    def reverse_sort(self) -> str:
+        self.set_sort(self.sort_key, not self.sort_reverse)
+        return self.sort_label()
+
+    def sort_label(self) -> str:
+        if self.sort_key is None:
+            return "watch-list order" + (" (reversed)" if self.sort_reverse else "")
+        label = next(c.label for c in COLUMNS if c.key == self.sort_key)
+        return f"{label} {ARROW_DOWN if self.sort_reverse else ARROW_UP}"
+
+    def set_filter(self, text: str) -> None:
+        self.filter_text = text.strip()
+        self._rebuild(self.cursor_row.sid if self.cursor_row else None)
+
+    def select(self, sid: str) -> bool:
+        index = self._index.get(sid)
+        if index is None:
+            return False
+        self._move_cursor(index)
+        return True
+
+    def _rebuild(self, keep: str | None) -> None:
+        now = self._clock()
+        view = [r for r in self._all if self._matches(r, now)] if self.filter_text else list(self._all)
+        if self.sort_key is not None:
+            key = self._sort_func(self.sort_key, now)
+            view.sort(key=key, reverse=self.sort_reverse)
+        elif self.sort_reverse:
+            view.reverse()
+        self._view = view
+        self._index = {r.sid: i for i, r in enumerate(view)}
+        self._dirty_order = False
+        self._cells.clear()
+        self._ready.clear()
+        if keep is not None and keep in self._index:
+            self.cursor = self._index[keep]
+        self.cursor = max(0, min(self.cursor, len(view) - 1))
+        self.virtual_size = Size(self.size.width, len(view) + 1)
+        self.refresh()
+
+    def _matches(self, row: CallRow, now: datetime) -> bool:
+        needle = self.filter_text.casefold()
+        hay = f"{row.title}\n{row.sid}\n{state_text(row, now)}".casefold()
+        return needle in hay
+
+    def _sort_func(self, key: str, now: datetime) -> Callable[[CallRow], object]:
+        far = datetime.max.replace(tzinfo=UTC)
+        funcs: dict[str, Callable[[CallRow], object]] = {
+            "title": lambda r: (r.title or "\uffff").casefold(),
+            "id": lambda r: r.sid,
+            "now": lambda r: -1 if r.participants is None else r.participants,
+            "trend": lambda r: max((v for _, v in r.history), default=-1),
+            "state": lambda r: _STATE_ORDER[state_of(r, now)],
+            "created": lambda r: r.created or far,
+            "expires": lambda r: r.expires or far,
+            "polled": lambda r: r.last_ok or _EPOCH,
+        }
+        return funcs[key]
+
+    # -- flashing -------------------------------------------------------------------------------------------
+
+    def flash(self, sid: str, kind: EventKind) -> None:
+        until = time.monotonic() + self.FLASH_SECONDS
+        self._flashes[sid] = (kind, until)
+        self._flash_ends.append((until, sid))
+        self.flash_log.append((sid, kind))
+        if len(self.flash_log) > 500:
+            del self.flash_log[:250]
+        index = self._index.get(sid)
+        if index is not None and self._is_visible(index):
+            self._queue_row(sid)
+        else:
+            self._arm_frame(max(self.BATCH_SECONDS, self.FLASH_SECONDS))
+
+    def flashing(self, sid: str) -> EventKind | None:
+        found = self._flashes.get(sid)
+        return found[0] if found else None
+
+    def _end_flashes(self, now: float) -> None:
+        """End the flashes that are due (a row flashed again since keeps its newer flash)."""
+        ends = self._flash_ends
+        while ends and ends[0][0] <= now + 0.01:
+            until, sid = ends.popleft()
+            found = self._flashes.get(sid)
+            if found is None or found[1] != until:
+                continue
+            del self._flashes[sid]
+            index = self._index.get(sid)
+            if index is not None and self._is_visible(index):
+                self._dirty_rows.add(sid)
+
+    # -- the clock tick -------------------------------------------------------------------------------------
+
+    def tick(self, now: datetime | None = None) -> int:
+        """Re-sort if polls changed the order, then redraw visible rows whose text changed. Returns lines redrawn."""
+        now = now or self._clock()
+        if self._dirty_rows:
+            self._redraw_queued()
+        if self._dirty_order:
+            self._rebuild(self.cursor_row.sid if self.cursor_row else None)
+            return -1
+        ready = self._ready
+        ready.clear()
+        changed: list[int] = []
+        columns: set[int] = set()
+        whole = False
+        first, last = self._visible_range()
+        for index in range(first, last):
+            row = self._view[index]
+            cells = self._cell_texts(row, now)
+            old = self._cells.get(row.sid)
+            if old != cells:
+                ready[row.sid] = (now, cells)
+                changed.append(index)
+                if whole:
+                    continue
+                if old is None or old[-1] != cells[-1]:
+                    whole = True  # the state or staleness changed: the row's styles may have too
+                else:
+                    columns.update(i for i, (a, b) in enumerate(zip(old, cells, strict=True)) if a != b)
+        span = None if whole else self._column_span(columns)
+        self._refresh_runs(changed, span)
+        return len(changed)
+
+    def _column_span(self, columns: set[int]) -> tuple[int, int] | None:
+        """The x range (start, end) covering these columns (indexes into `COLUMN_KEYS`) as laid out now."""
+        x = 0
+        start, end = -1, -1
+        for i, (column, w) in enumerate(self._columns_for(self.size.width)):
+            if i:
+                x += 1
+            if _KEY_INDEX[column.key] in columns:
+                start = x if start < 0 else start
+                end = x + w
+            x += w
+        return (start, end) if start >= 0 else None
+
+    def _refresh_runs(self, indexes: list[int], span: tuple[int, int] | None = None) -> None:
+        """Refresh these rows (ascending) as one region per run of adjacent rows, and only the columns in
+        `span` if given: every visible countdown and poll age changes each second, and one narrow region costs
+        Textual far less than forty whole lines."""
+        i = 0
+        while i < len(indexes):
+            j = i
+            while j + 1 < len(indexes) and indexes[j + 1] == indexes[j] + 1:
+                j += 1
+            self._refresh_row(indexes[i], indexes[j] - indexes[i] + 1, span)
+            i = j + 1
+
+    # -- geometry -------------------------------------------------------------------------------------------
+
+    def _visible_range(self) -> tuple[int, int]:
+        top = self._top
+        height = max(0, self._height - 1)
+        return top, min(len(self._view), top + height)
+
+    def _is_visible(self, index: int) -> bool:
+        top = self._top
+        return top <= index < top + self._height - 1 and index < len(self._view)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        self._top = int(new_value)
+        self._ready.clear()
+        super().watch_scroll_y(old_value, new_value)
+
+    def _refresh_row(self, index: int, count: int = 1, span: tuple[int, int] | None = None) -> None:
+        """Refresh `count` rows from `index` (the part of them on screen), only columns `span` if given."""
+        size = self.size
+        top = index + 1 - int(self.scroll_offset.y)
+        y, end = max(1, top), min(size.height, top + count)
+        x0, x1 = span or (0, size.width)
+        x1 = min(x1, size.width)
+        if y < end and x0 < x1:
+            self.refresh(Region(x0, y, x1 - x0, end - y))
+
+    def _move_cursor(self, index: int) -> None:
+        if not self._view:
+            self.cursor = 0
+            return
+        old = self.cursor
+        self.cursor = max(0, min(index, len(self._view) - 1))
+        top = int(self.scroll_offset.y)
+        height = max(1, self.size.height - 1)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+        self._refresh_row(old)
+        self._refresh_row(self.cursor)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._height = event.size.height  # cached: `size` is computed on every access, polls ask 200 times/s
+        self.virtual_size = Size(event.size.width, len(self._view) + 1)
+        self._cells.clear()
+        self._ready.clear()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cells.clear()
+        self._ready.clear()
+        self._base_style = None
+        self._row_styles.clear()
+        self._scroll_state = None
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """Skip the scrollbar update when nothing it depends on changed.
+
+        The compositor passes the arranged size as `virtual_size`, which never equals ours (one line per row),
+        so ScrollView would repaint the whole scrollbar on every layout anywhere on the screen (another pane's
+        clock, say): a full-height repaint of the table area each time.
+        """
+        state = (size, self.virtual_size, container_size)
+        if state == self._scroll_state:
+            return self._container_size != container_size
+        self._scroll_state = state
+        return super()._size_updated(size, virtual_size, container_size, layout)
+
+    def _columns_for(self, width: int) -> list[tuple[Column, int]]:
+        """Visible columns and their widths: the title takes the slack; low-priority columns go first."""
+        if width == self._layout_width:
+            return self._layout
+        shown = list(COLUMNS)
+        title_min = COLUMNS[0].width
+
+        def needed(cols: list[Column]) -> int:
+            return sum(c.width for c in cols if c.key != "title") + len(cols) + title_min
+
+        while needed(shown) > width and len(shown) > 3:
+            worst = max((c for c in shown if c.priority > 0), key=lambda c: c.priority, default=None)
+            if worst is None:
+                break
+            shown.remove(worst)
+        fixed = sum(c.width for c in shown if c.key != "title") + len(shown)
+        title_width = max(4, min(40, width - fixed))
+        layout = [(c, title_width if c.key == "title" else c.width) for c in shown]
+        self._layout, self._layout_width = layout, width
+        return layout
+
+    # -- rendering ------------------------------------------------------------------------------------------
+
+    def _cell_texts(self, row: CallRow, now: datetime) -> tuple[str, ...]:
+        interval = self._interval()
+        state = state_of(row, now)
+        state_cell = f"{_STATE_MARK[state]} {error_label(row) if state is CallState.ERROR else state.value}"
+        return (
+            row.title or "(untitled)",
+            short_id(row.sid),
+            "—" if row.participants is None else str(row.participants),
+            self._spark(row, now),
+            state_cell,
+            fmt_time(row.created, now, self._tz),
+            countdown_text(row, now),
+            polled_cell(row, now, interval, self._pane_reason()),
+            f"{state.value}|{is_stale(row, now, interval)}",
+        )
+
+    def _spark(self, row: CallRow, now: datetime) -> str:
+        width = 12
+        bucket = SPARK_WINDOW.total_seconds() / width
+        slot = int(now.timestamp() // bucket)
+        last = row.history[-1] if row.history else None
+        key = (len(row.history), last, slot)
+        cached = self._spark_cache.get(row.sid)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        end = datetime.fromtimestamp((slot + 1) * bucket, UTC)
+        values = resample(row.history, end - SPARK_WINDOW, end, width)
+        text = sparkline(values)
+        self._spark_cache[row.sid] = (key, text)
+        return text
+
+    def _base(self) -> Style:
+        """The widget's own style (colours inherited from the pane), computed once until styles change."""
+        if self._base_style is None:
+            self._base_style = self.rich_style
+            self._row_styles.clear()
+        return self._base_style
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Read the size, scroll offset and clock once for all the lines of this frame, not once per line."""
+        self._render_frame = (self.size.width, int(self.scroll_offset.y), self._clock())
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._render_frame = None
+
+    def render_line(self, y: int) -> Strip:
+        frame = self._render_frame
+        if frame is None:
+            width, top, now = self.size.width, int(self.scroll_offset.y), None
+        else:
+            width, top, now = frame
+        base = self._base()
+        if y == 0:
+            return self._header(width, base)
+        index = top + y - 1
+        if index >= len(self._view):
+            return Strip.blank(width, base)
+        row = self._view[index]
+        ready = self._ready.pop(row.sid, None)
+        if ready is not None:
+            now, cells = ready  # just computed by `tick`, which found the text changed
+        else:
+            now = now or self._clock()
+            cells = self._cell_texts(row, now)
+        self._cells[row.sid] = cells
+        return self._row_strip(row, cells, index == self.cursor, width, base, now)
+
+    def _header(self, width: int, base: Style) -> Strip:
+        style = base + self.get_component_rich_style("calls-table--header")
+        parts: list[str] = []
+        for column, w in self._columns_for(width):
+            arrow = None
+            if column.key == self.sort_key:
+                arrow = ARROW_DOWN if self.sort_reverse else ARROW_UP
+            parts.append(header_label(column.label, arrow, w, column.align))
+        text = " ".join(parts)
+        return Strip([Segment(_fit(text, width), style)], width)
+
+    def _row_strip(
+        self, row: CallRow, cells: tuple[str, ...], is_cursor: bool, width: int, base: Style, now: datetime
+    ) -> Strip:
+        state = state_of(row, now)
+        flash = self._flashes.get(row.sid)
+        focused_cursor = is_cursor and self.has_focus
+        key = (
+            state,
+            None if flash is None else flash[0],
+            2 if focused_cursor else int(is_cursor),
+            cells[-1].endswith("True"),
+            bool(row.title),
+        )
+        found = self._row_styles.get(key)
+        if found is None:
+            found = self._row_styles[key] = self._styles_for(key, base)
+        row_style, column_styles = found
+        segments: list[Segment] = []
+        used = 0
+        for i, (column, w) in enumerate(self._columns_for(width)):
+            if i:
+                segments.append(Segment(" ", row_style))
+            index = _KEY_INDEX[column.key]
+            segments.append(Segment(_fit(cells[index], w, column.align), column_styles[index]))
+            used += w + (1 if i else 0)
+        if used < width:
+            segments.append(Segment(" " * (width - used), row_style))
+        elif used > width:
+            return Strip(segments).crop(0, width)
+        return Strip(segments, width)
+
+    def _styles_for(self, key: tuple[object, ...], base: Style) -> tuple[Style, tuple[Style, ...]]:
+        """The row style and each column's style for one kind of row (see `_row_strip`'s key)."""
+        state, flash_kind, cursor, stale, titled = key
+        get = self.get_component_rich_style
+        state_style = get(_STATE_CLASS[state])  # type: ignore[index]
+        row_style = base
+        if flash_kind is not None:
+            row_style = row_style + get(f"calls-table--flash-{flash_kind.value}")  # type: ignore[attr-defined]
+        if cursor == 2:
+            row_style = row_style + get("calls-table--cursor")
+        elif cursor:
+            row_style = row_style + Style(underline=True)
+        styles: list[Style] = []
+        for column_key in COLUMN_KEYS:
+            style = row_style
+            if column_key == "state":
+                style = row_style + state_style
+            elif column_key == "trend":
+                style = row_style + get("calls-table--spark")
+            elif column_key == "polled" and stale:
+                style = row_style + get("calls-table--stale")
+            elif column_key in ("id", "created") or (column_key == "title" and not titled):
+                style = row_style + get("calls-table--dim")
+            if flash_kind is not None or cursor == 2:
+                style = style + row_style  # the flash / cursor background wins over cell colours
+            styles.append(style)
+        return row_style, tuple(styles)
+
+    # -- input ----------------------------------------------------------------------------------------------
+
+    def action_cursor(self, delta: int) -> None:
+        self._move_cursor(self.cursor + delta)
+
+    def action_page(self, direction: int) -> None:
+        self._move_cursor(self.cursor + direction * max(1, self.size.height - 2))
+
+    def action_jump(self, where: int) -> None:
+        self._move_cursor(0 if where == 0 else len(self._view) - 1)
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y == 0:
+            column = self._column_at(event.x)
+            if column is not None:
+                if self.sort_key == column:
+                    self.set_sort(column, not self.sort_reverse)
+                else:
+                    self.set_sort(column, False)
+            return
+        index = int(self.scroll_offset.y) + event.y - 1
+        if 0 <= index < len(self._view):
+            self._move_cursor(index)
+            if event.chain >= 2:
+                self.post_message(self.Selected(self, self._view[index].sid))
+
+    def _column_at(self, x: int) -> str | None:
+        pos = 0
+        for column, w in self._columns_for(self.size.width):
+            if pos <= x < pos + w + 1:
+                return column.key
+            pos += w + 1
+        return None
+
+    def on_focus(self) -> None:
+        self._refresh_row(self.cursor)
+
+    def on_blur(self) -> None:
+        self._refresh_row(self.cursor)
