@@ -145,7 +145,13 @@ def run_init(
 
     At a terminal (`interactive`, default: stdin is a TTY) a mistyped URL or a token the server refuses (805)
     is asked again, up to MAX_TRIES times; with piped input the first problem is one clear error."""
-    from camtui.config.settings import ConfigError, Settings, resolve_config_path, run_token_command, settings_to_toml
+    from camtui.config.settings import (
+        ConfigError,
+        Settings,
+        resolve_config_path,
+        run_token_command,
+        settings_to_toml,
+    )
 
     out = out or sys.stdout
     interactive = sys.stdin.isatty() if interactive is None else interactive

@@ -26,8 +26,8 @@ from typing import Any, Literal
 from camtui.api import codes, lenient_json
 from camtui.api.errors import CAMAPIError, OutcomeUnknown, TransportError
 from camtui.api.models import MESSENGER
-from camtui.compose.matcher import EMAIL_RE, RecipientMatcher, predict_code
 from camtui.common.legacy_encoding import guess_japanese_encoding
+from camtui.compose.matcher import EMAIL_RE, RecipientMatcher, predict_code
 from camtui.store import ItemOutcome, SentInput, Store
 from camtui.store.batch_journal import BatchJournalRepo
 from camtui.store.db import transaction

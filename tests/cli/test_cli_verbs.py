@@ -481,8 +481,8 @@ def test_no_server_or_token_configured_exit_2(isolated_env, capsys):
 def test_server_down_exit_3(isolated_env, capsys):
     import socket
 
-    from camtui.cli import scripting
     from camtui.api import RetryPolicy
+    from camtui.cli import scripting
 
     isolated_env.setattr(scripting, "RETRY_POLICY", RetryPolicy(max_attempts=2, base_delay=0.01))
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from camtui.cli.config_cmd import clobber_problem, run_config, run_init
 from camtui.cli.main import build_parser
 from camtui.config.settings import load_settings
-from camtui.cli.config_cmd import clobber_problem, run_config, run_init
 
 
 def parse(*argv: str):

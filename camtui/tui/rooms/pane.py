@@ -25,10 +25,10 @@ from textual.widgets import Input, Static
 
 from camtui.api.errors import CAMAPIError, CAMError, TransportError
 from camtui.api.models import ConferenceRoom, RoomStatus
-from camtui.tui.shell.events import PaneStatus
 from camtui.tui.rooms.detail import ReservationDetailScreen
 from camtui.tui.rooms.grid import RoomsGrid, now_position
 from camtui.tui.rooms.model import Cell, DayAxis, Prepared, RoomRow, build_rows, day_extent, prepare
+from camtui.tui.shell.events import PaneStatus
 
 POLL_STEPS = (2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0)
 """What + and - step through (the configured interval is added to the list)."""

@@ -10,7 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from camtui.api.models import ConferenceRoom, Reservation
-from camtui.tui.rooms.month.model import merged_minutes, share_level, share_text, shift_month, summarise_month
 from camtui.tui.rooms.detail import format_span, relative_phrase
 from camtui.tui.rooms.model import (
     Cell,
@@ -26,6 +25,7 @@ from camtui.tui.rooms.model import (
     prepare,
     running_at,
 )
+from camtui.tui.rooms.month.model import merged_minutes, share_level, share_text, shift_month, summarise_month
 
 TZ = "Asia/Tokyo"
 DAY = date(2026, 5, 12)

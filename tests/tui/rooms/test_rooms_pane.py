@@ -17,12 +17,12 @@ from camtui.common.clock import fixed_clock
 from camtui.config.settings import Settings
 from camtui.store import Store
 from camtui.tui.app import CamApp
-from camtui.tui.rooms.month.grid import MonthGrid
-from camtui.tui.rooms.month.screen import MonthOverviewScreen
 from camtui.tui.rooms.detail import ReservationDetailScreen
 from camtui.tui.rooms.goto import GoToDateScreen
 from camtui.tui.rooms.grid import RoomsGrid
 from camtui.tui.rooms.model import Cell
+from camtui.tui.rooms.month.grid import MonthGrid
+from camtui.tui.rooms.month.screen import MonthOverviewScreen
 from camtui.tui.rooms.pane import RoomsPane
 
 JST = ZoneInfo("Asia/Tokyo")

@@ -16,9 +16,9 @@ from camtui.api import CAMClient, RetryPolicy
 from camtui.api.models import RoomStatus
 from camtui.common.clock import Clock, fixed_clock
 from camtui.config.settings import Settings
-from camtui.tui.rooms.month.screen import MonthOverviewScreen
 from camtui.tui.rooms.detail import ReservationDetailScreen
 from camtui.tui.rooms.model import DayAxis, build_rows
+from camtui.tui.rooms.month.screen import MonthOverviewScreen
 from camtui.tui.rooms.pane import RoomsPane
 from camtui.tui.rooms.synthetic import (
     SAMPLE_DAY,

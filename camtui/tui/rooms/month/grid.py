@@ -18,8 +18,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from camtui.tui.rooms.month.model import MonthSummary, share_level, share_text
 from camtui.tui.rooms.grid import fit_columns
+from camtui.tui.rooms.month.model import MonthSummary, share_level, share_text
 
 DAY_WIDTH, MAX_DAY_WIDTH = 4, 6
 """Cells per day: the four of `share_text` ("100 "), right-aligned in up to six when the screen is wide."""

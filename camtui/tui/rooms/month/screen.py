@@ -16,9 +16,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from camtui.api.models import RoomStatus
+from camtui.tui.rooms.model import matches
 from camtui.tui.rooms.month.grid import MonthGrid
 from camtui.tui.rooms.month.model import period_of, shift_month, summarise_month
-from camtui.tui.rooms.model import matches
 
 Loader = Callable[[str], Awaitable[RoomStatus]]
 
