@@ -17,7 +17,7 @@ from camtui.compose.matcher import RecipientEntry
 BLOCKING = frozenset({"ambiguous", "invalid"})
 """Entries that stop a send: we do not know which address they mean."""
 
-DestinationStatus = Literal["messenger", "known", "confirmed", "unknown"]
+DestinationStatus = Literal["messenger", "known", "confirmed", "unknown", "refused"]
 BlockCode = Literal["empty", "unresolved", "no_recipients"]
 
 
@@ -26,12 +26,35 @@ def is_messenger(send: str) -> bool:
     return not send.strip() or send.strip().casefold() == MESSENGER
 
 
-def destination_status(send: str, known: Iterable[str], confirmed: Iterable[str]) -> DestinationStatus:
-    """How the typed destination reads: "messenger", "known" (a room used before or configured), "confirmed" (the
-    user said to send there anyway this session), or "unknown" (the server answers 405 if it does not exist)."""
+def known_rooms(
+    used: Iterable[str] = (), configured: Iterable[str] = (), recorded: Iterable[str] = ()
+) -> set[str]:
+    """The chat rooms known to exist: reached by a send from here (`used`), configured (`chat_rooms`), or recorded
+    by the admin screen (`recorded`: to be fed by its chat-room store, which does not exist yet). The API has no
+    list of rooms, so a name outside this set is not known either way."""
+    return {r.strip() for src in (used, configured, recorded) for r in src if r and r.strip()}
+
+
+def refused_rooms(entries: Iterable[object]) -> set[str]:
+    """Rooms the server answered 405 (no such room) for: outbox entries that failed with that code."""
+    return {
+        str(getattr(e, "send", "")).strip()
+        for e in entries
+        if getattr(e, "code", None) == "405" and getattr(e, "state", "failed") == "failed"
+    }
+
+
+def destination_status(
+    send: str, known: Iterable[str], confirmed: Iterable[str], refused: Iterable[str] = ()
+) -> DestinationStatus:
+    """How the typed destination reads: "messenger"; "refused" (the server answered 405 for it: the one case we
+    know a room does not exist); "known" (used before, configured or recorded); "confirmed" (the user said to send
+    there anyway this session); "unknown" (not used from here before: it may well exist, we cannot tell)."""
     if is_messenger(send):
         return "messenger"
     name = send.strip()
+    if name in set(refused):
+        return "refused"
     if name in set(known):
         return "known"
     return "confirmed" if name in set(confirmed) else "unknown"
@@ -78,7 +101,7 @@ class SendPlan:
     blocks: tuple[Block, ...] = ()
     warnings: tuple[str, ...] = ()
     unknown_room: str = ""
-    """A chat room nobody sent to from here and not configured: a yes in the dialog confirms it for the session."""
+    """A chat room not known here (or refused before): a yes in the dialog confirms it for the session."""
     entries: tuple[RecipientEntry, ...] = field(default=())
 
     @property
@@ -136,13 +159,14 @@ def plan_send(
     *,
     known_rooms: Iterable[str] = (),
     confirmed_rooms: Iterable[str] = (),
+    refused_rooms: Iterable[str] = (),
     confirm_recipients: int = 20,
     confirm_chars: int = 2000,
 ) -> SendPlan:
     """The verdict for one send from the form. Blocks, in the order the user meets them: an empty text, entries
     that name nobody for sure (ambiguous / not found), a messenger message without recipients. Warnings (a
-    confirmation): a chat room not known here (→ 405 if it does not exist), unknown recipients, many
-    recipients, a long text."""
+    confirmation): a chat room not used from here before (405 only if it does not exist), one the server already
+    refused (405), unknown recipients, many recipients, a long text."""
     messenger = is_messenger(send)
     room = "" if messenger else send.strip()
     users = send_list(entries)
@@ -173,13 +197,18 @@ def plan_send(
     warnings = recipient_warnings(
         text, users, entries, confirm_recipients=confirm_recipients, confirm_chars=confirm_chars
     )
-    unknown_room = (
-        room if room and destination_status(room, known_rooms, confirmed_rooms) == "unknown" else ""
-    )
-    if unknown_room:
+    status = destination_status(room, known_rooms, confirmed_rooms, refused_rooms) if room else "messenger"
+    unknown_room = room if status in ("unknown", "refused") else ""
+    if status == "unknown":
         warnings.insert(
             0,
-            f"chat room {room!r} is unknown: nothing was ever sent there from here and it is not in "
-            "chat_rooms (config). If no such room exists the server refuses it (405); check the name.",
+            f"chat room {room!r} was not used from here before and is not in chat_rooms (config): camtui cannot "
+            "tell whether it exists (the API lists no rooms). If it does not, the server refuses it (405).",
+        )
+    elif status == "refused":
+        warnings.insert(
+            0,
+            f"chat room {room!r}: the server answered 405 (no such room) to a send there, kept in the outbox. "
+            "It will refuse it again unless the room was created since; check the name.",
         )
     return SendPlan(request, tuple(blocks), tuple(warnings), unknown_room, tuple(entries))

@@ -6,7 +6,14 @@ import pytest
 
 from camtui.api.models import User
 from camtui.compose.matcher import RecipientMatcher
-from camtui.compose.send_plan import destination_status, is_messenger, plan_send, send_list
+from camtui.compose.send_plan import (
+    destination_status,
+    is_messenger,
+    known_rooms,
+    plan_send,
+    refused_rooms,
+    send_list,
+)
 
 PEOPLE = [
     User("u1", "taro.yamada@example.co.jp", "山田 太郎", "Taro Yamada", "営業部", "部長", False),
@@ -73,8 +80,8 @@ def test_an_unknown_room_asks_first_and_names_the_405(matcher: RecipientMatcher)
     assert not plan.blocked and plan.needs_confirmation
     assert plan.unknown_room == "新しい部屋" and plan.request.send == "新しい部屋"
     assert plan.confirm_title == "Send to chat room 新しい部屋?"
-    assert plan.confirm_body.startswith("• chat room '新しい部屋' is unknown")
-    assert "(405)" in plan.confirm_body
+    assert plan.confirm_body.startswith("• chat room '新しい部屋' was not used from here before")
+    assert "cannot tell whether it exists" in plan.confirm_body and "(405)" in plan.confirm_body
     confirmed = plan_send("新しい部屋", "hi", False, [], confirmed_rooms={"新しい部屋"})
     assert not confirmed.needs_confirmation and confirmed.unknown_room == ""
 
@@ -129,3 +136,21 @@ def test_destination_helpers() -> None:
     assert send_list(RecipientMatcher(PEOPLE).resolve("山田, jiro.yamada@example.co.jp")) == [
         "jiro.yamada@example.co.jp"
     ]
+
+
+def test_a_room_the_server_refused_asks_with_what_we_know() -> None:
+    plan = plan_send("gone", "hi", False, [], known_rooms={"gone"}, refused_rooms={"gone"})
+    assert plan.needs_confirmation and plan.unknown_room == "gone"
+    assert plan.warnings[0].startswith("chat room 'gone': the server answered 405 (no such room)")
+
+
+def test_known_rooms_come_from_every_source_and_refused_from_405s_only() -> None:
+    assert known_rooms(["a", " b "], ("c", ""), iter(["ルーム名"])) == {"a", "b", "c", "ルーム名"}
+    assert known_rooms() == set()
+
+    class Entry:
+        def __init__(self, send: str, code: str | None, state: str = "failed") -> None:
+            self.send, self.code, self.state = send, code, state
+
+    entries = [Entry("x", "405"), Entry("y", "452"), Entry("z", "405", "unknown"), Entry("w", None)]
+    assert refused_rooms(entries) == {"x"}

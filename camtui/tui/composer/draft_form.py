@@ -10,8 +10,8 @@ from textual import events
 from textual.content import Content
 from textual.widgets import Input, Label, Static
 
-from camtui.compose.batch import known_rooms_for
 from camtui.compose.matcher import normalize
+from camtui.compose.send_plan import known_rooms, refused_rooms
 from camtui.store import draft_key
 from camtui.tui.composer.dropdown import Suggestion
 from camtui.tui.composer.form import (
@@ -112,7 +112,7 @@ class DraftFormMixin:
             if name == MESSENGER:
                 tag = "direct message to people"
             else:
-                tag = "chat room" if name in known else "chat room, never sent to (405?)"
+                tag = "chat room" if name in known else "chat room, not used from here before"
             label = Content.assemble(
                 (name, "bold"),
                 (f"  {tag}", "$text-muted"),
@@ -125,20 +125,29 @@ class DraftFormMixin:
         return out
 
     def _known_rooms(self) -> set[str]:
-        """Rooms a send reached before plus the configured ones: the same list the batch plan checks against."""
+        """Rooms a send reached before, the configured ones, and those the admin screen recorded (none yet: its
+        chat-room store is not there; `known_rooms` takes them as one more list of names when it is)."""
         settings = self.app.settings  # type: ignore[attr-defined]
-        return known_rooms_for(self.store, getattr(settings, "chat_rooms", ()) or ())
+        return known_rooms(self.store.directory.used_rooms(), getattr(settings, "chat_rooms", ()) or (), ())
+
+    def _refused_rooms(self) -> set[str]:
+        """Rooms the server answered 405 for (failed outbox entries): the only rooms we know do not exist."""
+        return refused_rooms(self.store.outbox.list())
+
+    def room_knowledge(self) -> tuple[set[str], set[str]]:
+        """(known, refused) rooms; an unreadable store gives two empty sets (the safe side: sending asks first)."""
+        try:
+            return self._known_rooms(), self._refused_rooms()
+        except Exception:
+            return set(), set()
 
     def destination_state(self, send: str | None = None) -> str:
         """`destination_status` of `send` (default: what the To field holds now, committed or not)."""
         typed = self.destination.value if send is None else send
         if is_messenger(typed):
             return "messenger"
-        try:
-            known = self._known_rooms()
-        except Exception:  # an unreadable store: say unknown (the safe side: sending asks first)
-            known = set()
-        return destination_status(typed, known, self._confirmed_rooms)
+        known, refused = self.room_knowledge()
+        return destination_status(typed, known, self._confirmed_rooms, refused)
 
     def _show_destination_check(self) -> None:
         if not self.is_mounted:

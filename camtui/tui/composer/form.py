@@ -45,7 +45,8 @@ DESTINATION_LABELS = {
     "messenger": ("", ""),
     "known": ("✓ room", "$text-success"),
     "confirmed": ("? room not seen yet", "$text-warning"),
-    "unknown": ("✗ unknown room → 405", "$text-error"),
+    "unknown": ("? not used from here before", "$text-warning"),
+    "refused": ("✗ no such room (405)", "$text-error"),
 }
 """What the little check next to `To` says for each `destination_status`."""
 

@@ -57,12 +57,7 @@ class SendFlowMixin:
         """The engine's verdict on what the form holds now (`compose.send_plan.plan_send`)."""
         state = self.form()
         settings = self.app.settings  # type: ignore[attr-defined]
-        known: set[str] = set()
-        if not is_messenger(state.send):
-            try:
-                known = self._known_rooms()
-            except Exception:  # an unreadable store: say unknown (the safe side: sending asks first)
-                known = set()
+        known, refused = (set(), set()) if is_messenger(state.send) else self.room_knowledge()
         return plan_send(
             state.send,
             state.text,
@@ -70,6 +65,7 @@ class SendFlowMixin:
             self._matcher.resolve(state.recipients),
             known_rooms=known,
             confirmed_rooms=self._confirmed_rooms,
+            refused_rooms=refused,
             confirm_recipients=int(getattr(settings, "composer_confirm_recipients", 20)),
             confirm_chars=int(getattr(settings, "composer_confirm_chars", 2000)),
         )

@@ -121,7 +121,7 @@ async def test_dropdown_first_then_pane_then_shell_and_enter_goes_back(
             assert app.focused is pane
             await pilot.press("tab", "q")
             assert pane.destination.value == "messengerq"
-            assert "unknown room" in dest_check(pane)
+            assert "not used from here before" in dest_check(pane)
 
 
 async def test_dialogs_give_focus_back_without_arming_a_field(
@@ -210,7 +210,8 @@ async def test_garbage_destination_shows_unknown_and_asks_before_sending(
             assert "✓ room" in dest_check(pane)  # configured
             await pilot.press("ctrl+u")
             await type_text(pilot, "z1]]")
-            assert "✗ unknown room → 405" in dest_check(pane)  # shown as typed, before any send
+            # Shown as typed, before any send: what is known (not used from here), never a guessed 405 (issue 11).
+            assert dest_check(pane) == "? not used from here before"
             await pilot.press("escape", "escape")  # close the room list, leave the field (commits it)
             assert app.focused is pane
             assert pane.form().send == "z1]]"
@@ -219,7 +220,7 @@ async def test_garbage_destination_shows_unknown_and_asks_before_sending(
             await pilot.press("ctrl+s")
             await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the unknown-room question")
             body = str(app.screen.query_one("#confirm-body").render())
-            assert "'z1]]' is unknown" in body and "405" in body
+            assert "'z1]]' was not used from here before" in body and "405" in body
             await pilot.press("enter")  # the safe default: back to editing
             await until(pilot, lambda: app.screen is app.screen_stack[0], "question closed")
             assert app.focused is pane.message
@@ -230,13 +231,14 @@ async def test_garbage_destination_shows_unknown_and_asks_before_sending(
             await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "asked again")
             await pilot.press("y")
             await until(pilot, lambda: [e.state for e in store.outbox.list()] == ["failed"], "refused (405)")
-            await until(pilot, lambda: "unknown room" in dest_check(pane), "unknown again after the 405")
+            # Now we know: the server said 405 for this name.
+            await until(pilot, lambda: dest_check(pane) == "✗ no such room (405)", "refused after the 405")
             assert sandbox.delivered_messages() == []
             # A real room nobody sent to from here: asks once; once it was reached, it is known.
             pane.destination.input.focus()
             await pilot.press("ctrl+u")
             await paste(pilot, "test")
-            assert "unknown room" in dest_check(pane)
+            assert "not used from here before" in dest_check(pane)
             await pilot.press("escape", "enter")
             pane.message.focus()
             await type_text(pilot, "to test")
@@ -261,3 +263,33 @@ def test_destination_status_rules() -> None:
     assert destination_status("Test", known, set()) == "unknown"  # room names are exact
     assert destination_status("z1]]¡]", known, set()) == "unknown"
     assert destination_status("z1]]¡]", known, {"z1]]¡]"}) == "confirmed"
+    # Only a 405 from the server makes a room "refused" (the one thing known not to exist).
+    assert destination_status("z1]]¡]", known, {"z1]]¡]"}, {"z1]]¡]"}) == "refused"
+    assert destination_status("test", known, set(), {"test"}) == "refused"
+
+
+async def test_the_specs_sample_room_is_not_called_unknown_before_sending(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    """Issue 11: `ルーム名` exists in the sandbox; camtui has never used it, so it says so, and predicts no 405."""
+    async with CAMClient(sandbox.url, sandbox.admin_token) as client:
+        store = Store.open(tmp_path / "c.db")
+        app = make_composer_app(client, store)
+        async with app.run_test(size=(140, 40)) as pilot:
+            pane = await ready(pilot)
+            pane.destination.input.focus()
+            await pilot.press("ctrl+u")
+            await paste(pilot, "ルーム名")
+            check = dest_check(pane)
+            assert check == "? not used from here before"
+            assert "405" not in check and "unknown" not in check
+            await pilot.press("escape", "enter")
+            pane.message.focus()
+            await type_text(pilot, "こんにちは")
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "asks once")
+            body = str(app.screen.query_one("#confirm-body").render())
+            assert "not used from here before" in body and "cannot tell whether it exists" in body
+            await pilot.press("y")
+            await until(pilot, lambda: len(sandbox.delivered_messages()) == 1, "delivered")
+            await until(pilot, lambda: dest_check(pane) == "✓ room", "known once reached")

@@ -62,7 +62,7 @@ async def send_form(
     await pilot.press("ctrl+s")
     if confirm:
         await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen), "the unknown-room question")
-        assert "unknown" in str(pilot.app.screen.query_one("#confirm-body").render())
+        assert "not used from here before" in str(pilot.app.screen.query_one("#confirm-body").render())
         await pilot.press("y")
 
 
