@@ -13,7 +13,7 @@ from textual.widget import Widget
 from textual.widgets import TabbedContent
 
 from camtui.tui.composer.dropdown import SuggestionDropdown
-from camtui.tui.composer.form import TAB_MESSAGE, TAB_OUTBOX, TAB_SENT, TABS
+from camtui.tui.composer.form import TAB_MESSAGE, TAB_OUTBOX, TAB_SENT, TABS, is_messenger
 from camtui.tui.composer.outbox import SentLogTable
 
 if TYPE_CHECKING:
@@ -26,6 +26,29 @@ class FocusMixin:
     """The focus part of `ComposerPane`."""
 
     # ----- focus: the pane, the fields, dialogs ------------------------------------------------------------
+
+    def focus(self, scroll_visible: bool = True) -> Any:
+        """Focus the composer from outside (`3`, a palette command): land where the user types, never on the
+        pane or a tab strip, so the next key is text (issue 11). Inside, `focus_pane_itself` hands the shell's
+        single keys back (Escape from a field, after the batch dialog)."""
+        self.typing_field().focus(scroll_visible)
+        return self
+
+    def focus_pane_itself(self) -> None:
+        """The pane itself, not a field: printable keys are the shell's (1/2/3, q, z, ?) again."""
+        Widget.focus(self)  # type: ignore[arg-type]
+
+    def typing_field(self) -> Widget:
+        """Where typing goes on the tab in view: the message text, or Users for a messenger message that has no
+        recipient yet; the list on the Outbox and Sent tabs."""
+        active = self.query_one("#composer-tabs", TabbedContent).active
+        if active == TAB_OUTBOX:
+            return self.outbox_list
+        if active == TAB_SENT:
+            return self.query_one("#composer-sent", SentLogTable)
+        if is_messenger(self._current_send) and not self.recipients.value.strip():
+            return self.recipients.input
+        return self.message
 
     def _fields(self) -> tuple[Widget, ...]:
         return (self.destination.input, self.recipients.input, self.message)
@@ -71,7 +94,7 @@ class FocusMixin:
         goes on to the shell. Leaving the To field commits what it holds (as Tab does)."""
         if self.screen.focused is self or not self.has_focus_within:
             raise SkipAction()
-        self.focus()
+        self.focus_pane_itself()
 
     def _open_dialog(
         self,
@@ -102,7 +125,7 @@ class FocusMixin:
             return
         gone = before is None or not before.is_attached or not before.focusable
         if gone or (leave_fields and before in self._fields()):
-            self.focus()
+            self.focus_pane_itself()
         elif before is not None:
             before.focus()
 

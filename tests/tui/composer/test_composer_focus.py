@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from test_composer_support import NOW, make_composer_app, paste, ready, type_text, until
-from textual.widgets import Static
+from textual.widgets import Label, Static
 
 from camtui.api import CAMClient
 from camtui.common.clock import fixed_clock
@@ -42,7 +42,8 @@ async def test_escape_from_each_field_hands_the_keys_back_to_the_shell(
             rooms = app.pane("rooms")
             assert rooms is not None
             await pilot.press("3")
-            assert app.focused is pane
+            # Issue 11: `3` lands where one types (a messenger message without recipients: Users), not the pane.
+            assert app.focused is pane.recipients.input
             await pilot.press("ctrl+b")
             await until(pilot, lambda: isinstance(app.screen, BatchScreen), "batch dialog")
             await pilot.press("escape")
@@ -59,7 +60,7 @@ async def test_escape_from_each_field_hands_the_keys_back_to_the_shell(
             ]
             for name, field, value in fields:
                 await pilot.press("3")
-                assert app.focused is pane, name
+                assert app.focused is pane.typing_field(), name
                 field.focus()
                 await pilot.pause()
                 before = value()
@@ -293,3 +294,37 @@ async def test_the_specs_sample_room_is_not_called_unknown_before_sending(
             await pilot.press("y")
             await until(pilot, lambda: len(sandbox.delivered_messages()) == 1, "delivered")
             await until(pilot, lambda: dest_check(pane) == "✓ room", "known once reached")
+
+
+async def test_3_lands_where_one_types_and_the_field_shows_it(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    """Issue 11: after `3` the next keys are text (Users while a messenger message has nobody, else the message);
+    the focused field's row label lights up."""
+    async with CAMClient(sandbox.url, sandbox.admin_token) as client:
+        store = Store.open(tmp_path / "c.db")
+        settings = Settings.defaults().with_changes(server_url=sandbox.url, api_token="x")
+        app = CamApp(client, store, settings, clock=fixed_clock(NOW))
+        async with app.run_test(size=(160, 50)) as pilot:
+            pane = await ready(pilot)
+            label = pane.query_one("#recipients-label", Label)
+            idle = label.rich_style
+            await pilot.press("1", "3")
+            assert app.focused is pane.recipients.input
+            assert label.rich_style != idle and label.rich_style.bold  # obvious: the Users label lights up
+            await type_text(pilot, "user1@xxx.com")
+            assert pane.recipients.value == "user1@xxx.com"
+            await pilot.press("escape", "1", "3")  # recipients now there: the message text
+            assert app.focused is pane.message
+            await type_text(pilot, "hello")
+            assert pane.message.text == "hello"
+            assert label.rich_style == idle
+            # Escape still hands the keys to the shell; `3` again goes back to typing.
+            await pilot.press("escape")
+            assert app.focused is pane
+            await pilot.press("3")
+            assert app.focused is pane.message
+            # The Outbox tab in view: its list.
+            pane.show_tab(TAB_OUTBOX)
+            await pilot.press("escape", "1", "3")
+            assert app.focused is pane.outbox_list
