@@ -121,10 +121,8 @@ def serve(
     print(
         f"  at most {plan.max_sessions} sessions, each a process; ^C stops the server.", file=out, flush=True
     )
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(server, sock, url, on_ready))
-    except KeyboardInterrupt:
-        pass
     return 0
 
 
