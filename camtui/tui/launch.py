@@ -75,6 +75,12 @@ def register(subparsers: Any) -> None:
         help="store file (default: a temporary one, removed on quit, like the sandbox)",
     )
     demo.add_argument(
+        "--web", action="store_true", help="serve the demo to a browser instead (see `camtui web --help`)"
+    )
+    from camtui.cli.web import add_web_arguments
+
+    add_web_arguments(demo)
+    demo.add_argument(
         "--in-process",
         action="store_true",
         help="run the sandbox in a thread of this process instead of a child process",
@@ -92,7 +98,13 @@ def _positive(text: str) -> int:
 # ----- camtui (no subcommand) ----------------------------------------------------------------------------------
 
 
-def open_dashboard(args: argparse.Namespace) -> int:
+def open_dashboard(
+    args: argparse.Namespace,
+    *,
+    read_only: bool = False,
+    kiosk: bool = False,
+    store_path: str | None = None,
+) -> int:
     """Open the dashboard on the configured server; explain what to do when there is no configuration."""
     _skip_httpx_cli()
     from camtui.config.settings import ConfigError, load_settings, resolve_config_path
@@ -113,7 +125,7 @@ def open_dashboard(args: argparse.Namespace) -> int:
         where = f" (no {' and no '.join(missing)}; looked in {path})"
         print(NOT_CONFIGURED.format(where=where), file=sys.stderr)
         return 2
-    return run_app(settings)
+    return run_app(settings, read_only=read_only or kiosk, store_path=store_path)
 
 
 def run_app(
@@ -123,6 +135,7 @@ def run_app(
     server_label: str | None = None,
     store_path: str | Path | None = None,
     before_run: Callable[[Any], object] | None = None,
+    read_only: bool = False,
 ) -> int:
     """Build client + store + app and run it until the user quits. Returns the exit code.
 
@@ -150,6 +163,10 @@ def run_app(
     except (ValueError, OSError) as exc:  # a token with stray characters, an unreadable CA bundle…
         print(f"camtui: {exc}", file=sys.stderr)
         return 2
+    if read_only:
+        from camtui.api.read_only import ReadOnlyClient
+
+        client = ReadOnlyClient(client)  # type: ignore[assignment]
     try:
         store = Store.open(store_path if store_path is not None else settings.store_path)
     except Exception as exc:  # sqlite3.Error, OSError: say which file, start nothing
@@ -179,6 +196,7 @@ def run_app(
         close_on_exit=True,
         on_first_rooms_paint=painted,
         defer_lower_panes=True,
+        read_only=read_only,
     )
     for notice in _NOTICES:
         app.call_later(app.notify, notice, severity="warning", timeout=15, markup=False)
@@ -202,6 +220,10 @@ def run_demo(args: argparse.Namespace) -> int:
     import tempfile
     import threading
 
+    if getattr(args, "web", False):
+        from camtui.cli.web import run_demo_web
+
+        return run_demo_web(args)
     _skip_httpx_cli()
     if args.faults:
         from camtui.sandbox.faults import parse_spec
