@@ -38,7 +38,10 @@ def make_web_shots(out: Path) -> list[Path]:
                 env = {**os.environ, "HOME": home, "XDG_DATA_HOME": f"{home}/data"}
                 proc = subprocess.Popen(
                     [sys.executable, "-m", "camtui", "demo", "--web", "--port", "0", *flags],
-                    env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                    env=env,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
                     start_new_session=True,
                 )
                 try:

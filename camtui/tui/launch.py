@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from camtui.config.settings import Settings
 
 PROBE_ENV = "CAMTUI_STARTUP_PROBE"
+PROBE_STAY_ENV = "CAMTUI_STARTUP_PROBE_STAY"
+"""With the probe: write the timings but keep running (benchmarks/startup.py then reads RSS and idle CPU)."""
 _T0 = time.time()
 _NOTICES: list[str] = []
 """Things to tell the user once the app is up (stderr would be hidden behind the full-screen UI)."""
@@ -180,6 +182,8 @@ def run_app(
         marks["first_rooms_painted"] = when
         if probe:
             _write_probe(probe, marks)
+            if os.environ.get(PROBE_STAY_ENV) == "1":
+                return  # the benchmark measures memory and idle CPU of the running app, then stops it
 
             def exit_when_settled() -> None:  # not while the other panes are still mounting
                 if "lower_panes_mounted" in app.startup_marks or not app.defer_lower_panes:
