@@ -13,7 +13,19 @@ from textual.content import Content
 from textual.widgets import Static
 
 from camtui.compose.matcher import RecipientEntry, replace_token, token_at
+from camtui.compose.send_plan import BLOCKING, send_list
 from camtui.tui.composer.dropdown import SuggestField, Suggestion
+
+__all__ = [
+    "BLOCKING",
+    "DestinationField",
+    "RecipientCheck",
+    "RecipientsField",
+    "check_line",
+    "entry_chip",
+    "send_list",
+    "summarise",
+]
 
 
 class RecipientsField(SuggestField):
@@ -31,10 +43,6 @@ class DestinationField(SuggestField):
     """`messenger` or a chat room name; completes from rooms used before and the configured ones."""
 
     suggest_on_empty = True
-
-
-BLOCKING = frozenset({"ambiguous", "invalid"})
-"""Entries that stop a send: we do not know which address they mean."""
 
 
 def entry_chip(e: RecipientEntry) -> list[tuple[str, str]]:
@@ -89,17 +97,6 @@ def summarise(entries: Sequence[RecipientEntry]) -> str:
         if n:
             bits.append(f"{n} {word}")
     return ", ".join(bits)
-
-
-def send_list(entries: Sequence[RecipientEntry]) -> list[str]:
-    """The addresses to send to: each resolved / unknown / unchecked entry once, in typed order."""
-    out: list[str] = []
-    seen: set[str] = set()
-    for e in entries:
-        if e.email and e.status not in BLOCKING and e.email.lower() not in seen:
-            seen.add(e.email.lower())
-            out.append(e.email)
-    return out
 
 
 class RecipientCheck(Static):
