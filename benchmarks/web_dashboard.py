@@ -56,11 +56,28 @@ def main() -> int:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    with tempfile.TemporaryDirectory() as tmp, start_sandbox_process(db_path=Path(tempfile.mkdtemp()) / "sb.db", rooms=args.rooms, users=args.users) as sb:
-        env = {**os.environ, "HOME": tmp, "XDG_DATA_HOME": f"{tmp}/data", "XDG_CONFIG_HOME": f"{tmp}/config",
-               "CAMTUI_SERVER_URL": sb.url, "CAMTUI_API_TOKEN": sb.admin_token}
-        web = subprocess.Popen([sys.executable, "-m", "camtui", "web", "--port", "0"], env=env, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        start_sandbox_process(
+            db_path=Path(tempfile.mkdtemp()) / "sb.db", rooms=args.rooms, users=args.users
+        ) as sb,
+    ):
+        env = {
+            **os.environ,
+            "HOME": tmp,
+            "XDG_DATA_HOME": f"{tmp}/data",
+            "XDG_CONFIG_HOME": f"{tmp}/config",
+            "CAMTUI_SERVER_URL": sb.url,
+            "CAMTUI_API_TOKEN": sb.admin_token,
+        }
+        web = subprocess.Popen(
+            [sys.executable, "-m", "camtui", "web", "--port", "0"],
+            env=env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         url = ""
         assert web.stdout is not None
         for line in web.stdout:
@@ -70,9 +87,15 @@ def main() -> int:
         times, rss = [], []
         try:
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=shutil.which("chromium"),
-                                            args=["--no-sandbox", "--disable-gpu", "--no-first-run",
-                                                  "--disable-background-networking"])
+                browser = p.chromium.launch(
+                    executable_path=shutil.which("chromium"),
+                    args=[
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--no-first-run",
+                        "--disable-background-networking",
+                    ],
+                )
                 context = browser.new_context(viewport={"width": 1400, "height": 900})
                 for _ in range(args.runs):
                     page = context.new_page()
@@ -92,10 +115,14 @@ def main() -> int:
             os.killpg(web.pid, signal.SIGTERM)
             web.wait(timeout=15)
     print(f"camtui web ({args.rooms} rooms, {args.users} users), {args.runs} tabs, one after another:")
-    print(f"  page load → first rooms data drawn: median {statistics.median(times):.0f} ms "
-          f"(min {min(times):.0f}, max {max(times):.0f})")
-    print(f"  RSS of one tab's app process, settled: median {statistics.median(rss):.0f} MB "
-          f"(min {min(rss):.0f}, max {max(rss):.0f})")
+    print(
+        f"  page load → first rooms data drawn: median {statistics.median(times):.0f} ms "
+        f"(min {min(times):.0f}, max {max(times):.0f})"
+    )
+    print(
+        f"  RSS of one tab's app process, settled: median {statistics.median(rss):.0f} MB "
+        f"(min {min(rss):.0f}, max {max(rss):.0f})"
+    )
     return 0
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from camtui.api import lenient_json
 from camtui.api.models import MESSENGER
+from camtui.common import safe_json
 from camtui.common.legacy_encoding import guess_japanese_encoding
 
 KNOWN_KEYS = frozenset({"send", "message", "property", "error"})
@@ -108,7 +109,7 @@ def parse_batch_text(text: str, *, path: str = "<text>", fingerprint: str | None
     if not body.strip():
         raise BatchLoadError(f"{path}: the file is empty")
     try:
-        data = lenient_json.loads(body)
+        data = safe_json.loads(body, parse=lenient_json.loads)
     except json.JSONDecodeError as exc:
         pos = len(text) - len(body) + exc.pos  # where it is in the file, not in the part after `messages=`
         line = text.count("\n", 0, pos) + 1
