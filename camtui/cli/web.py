@@ -20,6 +20,14 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run_web)
     session = subparsers.add_parser(SESSION_VERB_NAME, help=argparse.SUPPRESS)
     session.set_defaults(func=run_session)
+    demo = subparsers.choices.get("demo")
+    if demo is not None:  # `camtui demo --web`: the demo's options plus the web ones
+        demo.add_argument(
+            "--web", action="store_true", help="serve the demo to a browser instead (see `camtui web --help`)"
+        )
+        add_web_arguments(demo)
+        terminal_demo = demo.get_default("func")
+        demo.set_defaults(func=lambda args: run_demo_web(args) if args.web else terminal_demo(args))
 
 
 SESSION_VERB_NAME = "web-session"

@@ -77,12 +77,6 @@ def register(subparsers: Any) -> None:
         help="store file (default: a temporary one, removed on quit, like the sandbox)",
     )
     demo.add_argument(
-        "--web", action="store_true", help="serve the demo to a browser instead (see `camtui web --help`)"
-    )
-    from camtui.cli.web import add_web_arguments
-
-    add_web_arguments(demo)
-    demo.add_argument(
         "--in-process",
         action="store_true",
         help="run the sandbox in a thread of this process instead of a child process",
@@ -224,10 +218,6 @@ def run_demo(args: argparse.Namespace) -> int:
     import tempfile
     import threading
 
-    if getattr(args, "web", False):
-        from camtui.cli.web import run_demo_web
-
-        return run_demo_web(args)
     _skip_httpx_cli()
     if args.faults:
         from camtui.sandbox.faults import parse_spec
