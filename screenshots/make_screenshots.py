@@ -105,10 +105,16 @@ def main() -> int:
     )
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
     parser.add_argument("--size", default="160x48", help="terminal COLUMNSxROWS (default 160x48)")
+    parser.add_argument("--no-web", action="store_true", help="skip the browser screenshots (PNG)")
     args = parser.parse_args()
     cols, rows = (int(v) for v in args.size.lower().split("x"))
     args.out.mkdir(parents=True, exist_ok=True)
     asyncio.run(make(args.out, (cols, rows)))
+    if not args.no_web:
+        from web_shots import make_web_shots
+
+        for path in make_web_shots(args.out):
+            print(f"wrote {path}")
     return 0
 
 

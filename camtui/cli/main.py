@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "camtui.cli.serve",  # serve
     "camtui.cli.scripting",  # send, rooms, call, users, chatroom
     "camtui.cli.batch",  # send-batch (the same batch engine as the composer)
+    "camtui.cli.web",  # web (and the hidden web-session each browser tab runs)
 )
 
 

@@ -19,37 +19,50 @@ Measured (benchmarks/autocomplete.py): p99 ≈ 0.2 ms per keystroke at 100,000 u
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import replace as with_changes
 from typing import Any, Literal
 
 from camtui.compose.kana import collapse_long_vowels, has_kana, to_romaji
+from camtui.compose.matcher_index import AT as _AT
+from camtui.compose.matcher_index import FIELD_RANK as _FIELD_RANK
+from camtui.compose.matcher_index import LOCAL_SPLIT as _LOCAL_SPLIT
+from camtui.compose.matcher_index import SCAN_CAP as _SCAN_CAP
+from camtui.compose.matcher_index import WORD_SPLIT as _WORD_SPLIT
+from camtui.compose.matcher_index import Field, normalize
+from camtui.compose.matcher_index import Haystack as _Haystack
+from camtui.compose.matcher_index import SortedKeys as _SortedKeys
+from camtui.compose.recipient_text import (
+    EMAIL_RE,
+    iter_tokens,
+    predict_code,
+    replace_token,
+    split_recipients,
+    token_at,
+)
+
+__all__ = [
+    "EMAIL_RE",
+    "Candidate",
+    "Field",
+    "Kind",
+    "RecipientEntry",
+    "RecipientMatcher",
+    "Status",
+    "iter_tokens",
+    "normalize",
+    "predict_code",
+    "replace_token",
+    "split_recipients",
+    "token_at",
+]
 
 Kind = Literal["exact", "prefix", "word", "substring", "typo"]
-Field = Literal["email", "name", "romaji", "department"]
 Status = Literal["resolved", "unknown", "unchecked", "ambiguous", "invalid"]
 
-_FIELD_RANK: dict[str, int] = {"email": 0, "romaji": 1, "name": 2, "department": 3}
-_MACRONS = str.maketrans("āīūēōâîûêôĀĪŪĒŌÂÎÛÊÔ", "aiueoaiueoaiueoaiueo")
-_WORD_SPLIT = re.compile(r"[\s・/／()（）\[\]【】「」,、]+")
-_LOCAL_SPLIT = re.compile(r"[._+\-]+")
-_SEPARATORS = ",、，;；\n"
-_SEP_RE = re.compile(f"[{re.escape(_SEPARATORS)}]")
-EMAIL_RE = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\".]+$")
 _TYPO_MIN = 3
 _BOUNDARY = frozenset(" ._+-\x01")
-_AT = "\x01"
-"""Stands for "@" inside e-mail keys so that `taro.yamada@…` sorts before `taro.yamada2@…`."""
-_SCAN_CAP = 4000
-
-
-def normalize(text: str) -> str:
-    """What we compare: NFKC (full-width → ASCII, half-width kana → kana), casefold, macrons dropped, one space."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().translate(_MACRONS).split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,114 +92,6 @@ class RecipientEntry:
     """The same address appears earlier in the field."""
     predicted_code: str | None = None
     """For "unknown": the error the server will answer ("451" if the domain is the organisation's, else "452")."""
-
-
-class _SortedKeys:
-    """Sorted distinct keys, each with the users having it: prefix scans by bisection."""
-
-    __slots__ = ("field", "ids", "keys")
-
-    def __init__(self, field: Field, index: dict[str, list[int]]) -> None:
-        self.field = field
-        self.keys = sorted(index)
-        self.ids = [index[k] for k in self.keys]
-
-    def has_prefix(self, prefix: str) -> bool:
-        prefix = prefix.replace("@", _AT)
-        i = bisect_left(self.keys, prefix)
-        return i < len(self.keys) and self.keys[i].startswith(prefix)
-
-    def estimate(self, prefix: str, cap: int = 200) -> int:
-        """How many (key, user) pairs start with `prefix`, looking at most at `cap` keys (beyond: "a lot")."""
-        prefix = prefix.replace("@", _AT)
-        keys, ids = self.keys, self.ids
-        i = bisect_left(keys, prefix)
-        total = 0
-        for j in range(i, min(i + cap, len(keys))):
-            if not keys[j].startswith(prefix):
-                return total
-            total += len(ids[j])
-        return total if i + cap >= len(keys) else total + 1_000_000
-
-    def scan(self, prefix: str, want: int, skip: set[int] | dict[int, Any]) -> list[tuple[str, int]]:
-        """Up to `want` (key, id) whose key starts with `prefix` and whose id is not in `skip`, in key order."""
-        keys, ids = self.keys, self.ids
-        prefix = prefix.replace("@", _AT)
-        i = bisect_left(keys, prefix)
-        n = len(keys)
-        out: list[tuple[str, int]] = []
-        taken: set[int] = set()
-        looked = 0
-        while i < n and len(out) < want and looked < _SCAN_CAP:
-            key = keys[i]
-            if not key.startswith(prefix):
-                break
-            for uid in ids[i]:
-                looked += 1
-                if uid not in skip and uid not in taken:
-                    taken.add(uid)
-                    out.append((key, uid))
-                    if len(out) >= want:
-                        break
-            i += 1
-        return out
-
-    def next_chars(self, prefix: str) -> list[str]:
-        """The distinct characters that follow `prefix` in the keys (a trie level, by repeated bisection)."""
-        keys = self.keys
-        n = len(keys)
-        depth = len(prefix)
-        out: list[str] = []
-        i = bisect_left(keys, prefix)
-        while i < n:
-            key = keys[i]
-            if not key.startswith(prefix):
-                break
-            if len(key) == depth:
-                i += 1
-                continue
-            ch = key[depth]
-            out.append(ch)
-            i = bisect_left(keys, prefix + chr(ord(ch) + 1), i)
-        return out
-
-
-class _Haystack:
-    """Every distinct word in one string, so a substring search is one C-level `find` walk over a small text
-    (distinct words are far fewer than users); each hit maps back to the users having that word."""
-
-    __slots__ = ("fields", "ids", "starts", "text")
-
-    def __init__(self, words: dict[str, tuple[Field, list[int]]]) -> None:
-        keys = sorted(words)
-        starts: list[int] = []
-        pos = 0
-        for key in keys:
-            starts.append(pos)
-            pos += len(key) + 1
-        self.starts = starts
-        self.text = "\x00".join(keys)
-        self.fields = [words[k][0] for k in keys]
-        self.ids = [words[k][1] for k in keys]
-
-    def find(self, needle: str, want: int, skip: dict[int, Any]) -> list[tuple[int, Field]]:
-        text, starts = self.text, self.starts
-        out: list[tuple[int, Field]] = []
-        taken: set[int] = set()
-        pos = 0
-        while len(out) < want:
-            hit = text.find(needle, pos)
-            if hit < 0:
-                break
-            w = bisect_right(starts, hit) - 1
-            for uid in self.ids[w]:
-                if uid not in skip and uid not in taken:
-                    taken.add(uid)
-                    out.append((uid, self.fields[w]))
-                    if len(out) >= want:
-                        break
-            pos = starts[w + 1] if w + 1 < len(starts) else len(text)
-        return out
 
 
 def _fallback_user(email: str) -> Any:
@@ -481,53 +386,3 @@ class RecipientMatcher:
         guesses = tuple(c.user for c in self.match(token, 5))
         status: Status = "ambiguous" if guesses else "invalid"
         return RecipientEntry(token, start, end, status, None, None, guesses)
-
-
-def predict_code(email: str, org_domains: Iterable[str]) -> str:
-    """The spec's rule for an unregistered address: 451 if the organisation's domain (may self-register), else 452."""
-    domain = email.strip().rpartition("@")[2].lower()
-    return "451" if domain in set(org_domains) else "452"
-
-
-# -- the recipient field as text ------------------------------------------------------------------------------
-def iter_tokens(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, token) for each non-blank entry; bounds are of the stripped token."""
-    out: list[tuple[int, int, str]] = []
-    pos = 0
-    for part in [*_SEP_RE.split(text)]:
-        stripped = part.strip()
-        if stripped:
-            lead = len(part) - len(part.lstrip())
-            out.append((pos + lead, pos + lead + len(stripped), stripped))
-        pos += len(part) + 1
-    return out
-
-
-def split_recipients(text: str) -> list[str]:
-    """The entries of a recipient field: separators `,` `、` `，` `;` `；` and newlines; blanks dropped."""
-    return [t for _, _, t in iter_tokens(text)]
-
-
-def token_at(text: str, cursor: int) -> tuple[int, int, str]:
-    """Bounds (between separators) and stripped text of the entry under the cursor: what autocomplete looks up."""
-    cursor = max(0, min(cursor, len(text)))
-    start = cursor
-    while start > 0 and text[start - 1] not in _SEPARATORS:
-        start -= 1
-    end = cursor
-    while end < len(text) and text[end] not in _SEPARATORS:
-        end += 1
-    return start, end, text[start:end].strip()
-
-
-def replace_token(text: str, cursor: int, email: str) -> tuple[str, int]:
-    """Put `email` in place of the entry under the cursor, followed by ", "; returns (text, cursor after it)."""
-    start, end, _ = token_at(text, cursor)
-    before = text[:start].rstrip(" \t")
-    after = text[end:]
-    rest = after.lstrip(" \t")
-    if rest[:1] and rest[0] in _SEPARATORS:
-        rest = rest[1:].lstrip(" \t")
-    lead = " " if before and before[-1] in _SEPARATORS and before[-1] != "\n" else ""
-    head = before + lead + email + ", "
-    return head + rest, len(head)

@@ -205,8 +205,8 @@ class MainScreen(Screen[None]):
                 if cam.defer_lower_panes:
                     yield Static("", classes="pane-loading")
                 else:
-                    yield cam.build_pane("calls")
-                    yield cam.build_pane("composer")
+                    for pane_id in cam.lower_pane_ids:
+                        yield cam.build_pane(pane_id)
         yield Footer()
 
     async def mount_lower_panes(self) -> None:
@@ -215,7 +215,7 @@ class MainScreen(Screen[None]):
         if lower.query("#calls, #composer"):
             return
         await lower.remove_children()
-        await lower.mount(self._cam.build_pane("calls"), self._cam.build_pane("composer"))
+        await lower.mount(*(self._cam.build_pane(pane_id) for pane_id in self._cam.lower_pane_ids))
         self._cam.startup_marks["lower_panes_mounted"] = time.time()
 
 
@@ -260,11 +260,14 @@ class CamApp(App[None]):
         on_first_rooms_paint: Callable[[float], None] | None = None,
         panes: Mapping[str, Callable[[], Widget]] | None = None,
         defer_lower_panes: bool = False,
+        read_only: bool = False,
     ) -> None:
         """`close_on_exit`: the app owns client and store. `panes`: replace pane factories by id (tests).
         `defer_lower_panes`: mount calls and composer just after the rooms pane's first answer (or after
         LOWER_PANES_DEADLINE s): the rooms data is painted ~0.2-0.4 s sooner at start (used by `camtui` and
-        `camtui demo`; off by default so tests see all three panes at once)."""
+        `camtui demo`; off by default so tests see all three panes at once).
+        `read_only`: the wall display (`camtui web --read-only`): no composer; the client it is given refuses
+        every write (`camtui.api.read_only.ReadOnlyClient`), so no key can send anything."""
         super().__init__()
         self.client = client
         self.store = store
@@ -286,6 +289,8 @@ class CamApp(App[None]):
         self._first_rooms_painted = False
         self._pane_factories = dict(panes or {})
         self.defer_lower_panes = defer_lower_panes
+        self.read_only = read_only
+        self.lower_pane_ids: tuple[str, ...] = ("calls",) if read_only else ("calls", "composer")
         self._lower_requested = False
         self.startup_marks: dict[str, float] = {}
         """Wall-clock milestones of the start (mounted, first rooms data), for benchmarks/startup.py."""
@@ -471,6 +476,8 @@ class CamApp(App[None]):
             return
         pane = self.pane(pane_id)
         if pane is None:
+            if self.read_only and pane_id == "composer":
+                self.notify("This dashboard is read-only: there is no composer.", markup=False)
             return
         if self.screen.maximized is not None and self.screen.maximized is not pane:
             self.screen.minimize()

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from camtui.config.settings import Settings
 
 PROBE_ENV = "CAMTUI_STARTUP_PROBE"
+PROBE_STAY_ENV = "CAMTUI_STARTUP_PROBE_STAY"
+"""With the probe: write the timings but keep running (benchmarks/startup.py then reads RSS and idle CPU)."""
 _T0 = time.time()
 _NOTICES: list[str] = []
 """Things to tell the user once the app is up (stderr would be hidden behind the full-screen UI)."""
@@ -92,7 +94,13 @@ def _positive(text: str) -> int:
 # ----- camtui (no subcommand) ----------------------------------------------------------------------------------
 
 
-def open_dashboard(args: argparse.Namespace) -> int:
+def open_dashboard(
+    args: argparse.Namespace,
+    *,
+    read_only: bool = False,
+    kiosk: bool = False,
+    store_path: str | None = None,
+) -> int:
     """Open the dashboard on the configured server; explain what to do when there is no configuration."""
     _skip_httpx_cli()
     from camtui.config.settings import ConfigError, load_settings, resolve_config_path
@@ -113,7 +121,7 @@ def open_dashboard(args: argparse.Namespace) -> int:
         where = f" (no {' and no '.join(missing)}; looked in {path})"
         print(NOT_CONFIGURED.format(where=where), file=sys.stderr)
         return 2
-    return run_app(settings)
+    return run_app(settings, read_only=read_only or kiosk, store_path=store_path)
 
 
 def run_app(
@@ -123,6 +131,7 @@ def run_app(
     server_label: str | None = None,
     store_path: str | Path | None = None,
     before_run: Callable[[Any], object] | None = None,
+    read_only: bool = False,
 ) -> int:
     """Build client + store + app and run it until the user quits. Returns the exit code.
 
@@ -150,6 +159,10 @@ def run_app(
     except (ValueError, OSError) as exc:  # a token with stray characters, an unreadable CA bundle…
         print(f"camtui: {exc}", file=sys.stderr)
         return 2
+    if read_only:
+        from camtui.api.read_only import ReadOnlyClient
+
+        client = ReadOnlyClient(client)  # type: ignore[assignment]
     try:
         store = Store.open(store_path if store_path is not None else settings.store_path)
     except Exception as exc:  # sqlite3.Error, OSError: say which file, start nothing
@@ -163,6 +176,8 @@ def run_app(
         marks["first_rooms_painted"] = when
         if probe:
             _write_probe(probe, marks)
+            if os.environ.get(PROBE_STAY_ENV) == "1":
+                return  # the benchmark measures memory and idle CPU of the running app, then stops it
 
             def exit_when_settled() -> None:  # not while the other panes are still mounting
                 if "lower_panes_mounted" in app.startup_marks or not app.defer_lower_panes:
@@ -179,6 +194,7 @@ def run_app(
         close_on_exit=True,
         on_first_rooms_paint=painted,
         defer_lower_panes=True,
+        read_only=read_only,
     )
     for notice in _NOTICES:
         app.call_later(app.notify, notice, severity="warning", timeout=15, markup=False)

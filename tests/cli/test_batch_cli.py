@@ -181,3 +181,16 @@ def test_non_admin_token_still_sends_and_says_recipients_were_not_checked(
     captured = capsys.readouterr()
     assert "administrator token" in captured.err
     assert len(hello_counts(env["sandbox"])) == 4
+
+
+def test_deeply_nested_file_is_exit_2_with_one_line(
+    env: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 18 item 2: the hostile file is bad input (exit 2, one clear line), not a RecursionError traceback."""
+    path = env["dir"] / "deep.json"
+    path.write_text("messages=" + "[" * 200_000 + "]" * 200_000, encoding="utf-8")
+    assert run(env, str(path), "--dry-run") == 2
+    err = capsys.readouterr().err
+    assert "deep.json: not valid JSON: nested deeper than 64 levels (line 1, column 74)" in err
+    assert run(env, str(path), "--dry-run", "--json") == 2
+    assert "nested deeper than 64 levels" in json.loads(capsys.readouterr().out)["error"]

@@ -83,3 +83,18 @@ def test_headline_never_counts_refused_items_as_to_send(store: Store) -> None:
     clean = plan_for_store(parse_batch_text(ROOMS, path="rooms.json"), store, users=PEOPLE)
     assert clean.refused == []
     assert clean.lines()[0] == "3 items in rooms.json: 3 to send in 1 request (0 recipients), about 1 s"
+
+
+def test_deeply_nested_batch_is_a_load_error_not_a_recursion_error() -> None:
+    """Issue 18 item 2: `messages=[[[[…` (200,000 deep) used to raise RecursionError out of the parser."""
+    import pytest
+
+    from camtui.compose.batch import BatchLoadError
+
+    with pytest.raises(BatchLoadError, match=r"nested deeper than 64 levels \(line 1, column 74\)"):
+        parse_batch_text("messages=" + "[" * 200_000, path="deep.json")
+    with pytest.raises(BatchLoadError, match="4300 digits"):
+        parse_batch_text('messages=[{"message": ' + "9" * 5000 + "}]", path="big.json")
+    # A message full of brackets is text, not nesting.
+    bf = parse_batch_text('messages=[{"send":"test","message":"' + "[" * 5000 + '"},]')
+    assert bf.items[0].message == "[" * 5000

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from camtui.tui.rooms.grid import fit_columns
+from camtui.tui.rooms.layout import fit_columns
 from camtui.tui.rooms.month.model import MonthSummary, share_level, share_text
 
 DAY_WIDTH, MAX_DAY_WIDTH = 4, 6

@@ -1,0 +1,69 @@
+"""The batch engine (composer and `camtui send-batch`): load a sendMessages file, validate it all, plan, then send
+it in chunks with a journal so that no item is ever sent twice.
+
+- Load: the spec's format (`messages=[…]`, trailing commas), UTF-8 with or without BOM. Any other encoding is
+  refused with a message naming it (Shift_JIS is the usual suspect on Japanese Windows).
+- Plan: every item is checked before anything is sent — shape (what the server would answer 400 to), recipients
+  against the directory (451/452 predicted), rooms against the known list (405), duplicates. The plan says what
+  will be sent, what is skipped because the journal already has it, the problems, and a time estimate.
+- Apply: chunks via `sendMessages`. Each chunk is journalled `sending` before its request and `sent` / `failed`
+  / `unknown` after. The server refuses a chunk as a whole when an item is bad: those items are marked failed
+  and the rest of the chunk is sent again without them. `OutcomeUnknown` or ^C marks the chunk `unknown`;
+  unknown items are only sent again when the plan was made with `force_unknown=True`.
+"""
+
+from camtui.compose.batch.apply import (
+    BatchProgress,
+    BatchRefused,
+    BatchSummary,
+    ProgressCallback,
+    apply_batch,
+    write_failed_items,
+)
+from camtui.compose.batch.parse import (
+    KNOWN_KEYS,
+    BatchEntry,
+    BatchFile,
+    BatchLoadError,
+    decode_utf8,
+    load_batch_file,
+    parse_batch_text,
+)
+from camtui.compose.batch.plan import (
+    DEFAULT_CHUNK,
+    MAX_CHUNK_BYTES,
+    RATE_KEY,
+    SERVER_MAX_ITEMS,
+    BatchPlan,
+    Problem,
+    Severity,
+    known_rooms_for,
+    plan_batch,
+    plan_for_store,
+)
+
+__all__ = [
+    "DEFAULT_CHUNK",
+    "KNOWN_KEYS",
+    "MAX_CHUNK_BYTES",
+    "RATE_KEY",
+    "SERVER_MAX_ITEMS",
+    "BatchEntry",
+    "BatchFile",
+    "BatchLoadError",
+    "BatchPlan",
+    "BatchProgress",
+    "BatchRefused",
+    "BatchSummary",
+    "Problem",
+    "ProgressCallback",
+    "Severity",
+    "apply_batch",
+    "decode_utf8",
+    "known_rooms_for",
+    "load_batch_file",
+    "parse_batch_text",
+    "plan_batch",
+    "plan_for_store",
+    "write_failed_items",
+]

@@ -1,0 +1,47 @@
+"""How the rooms grid divides its width: the name column and the time-slot columns, and where now falls.
+
+Pure arithmetic (no Textual), shared by the day grid and the month overview.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from camtui.tui.rooms.model import DayAxis
+
+MIN_SLOT_WIDTH, MAX_SLOT_WIDTH = 3, 8
+"""Terminal cells per time slot: at least room for "08:00" over two 30-minute slots; wider to fill the pane."""
+NAME_MIN, NAME_MAX = 10, 26
+"""The room-name column before the slots are fitted: enough for most names without starving the slots."""
+NAME_WIDE_MAX = 48
+"""How wide the name column may grow with the cells the slots leave over (they come in whole slot widths)."""
+
+
+def fit_columns(
+    available: int,
+    columns: int,
+    widest_name: int,
+    *,
+    widths: tuple[int, int] = (MIN_SLOT_WIDTH, MAX_SLOT_WIDTH),
+    name_min: int = NAME_MIN,
+) -> tuple[int, int]:
+    """(name column width, column width) that fill `available` cells: the columns (time slots, or days) get
+    the widest whole width in `widths` that fits beside a NAME_MAX-capped name column, and the name column
+    takes what is left over (up to NAME_WIDE_MAX), so long room names are not cut while blank cells remain at
+    the right edge. Too narrow for the smallest width: the columns scroll and the name column stays put."""
+    name = max(name_min, min(NAME_MAX, widest_name + 3))  # " name " + separator
+    low, high = widths
+    if not columns:
+        return name, low
+    width = max(low, min(high, (available - name) // columns))
+    spare = available - name - columns * width
+    return name + max(0, min(spare, NAME_WIDE_MAX - name)), width
+
+
+def now_position(axis: DayAxis, now: datetime) -> tuple[int | None, float]:
+    """(slot, fraction 0..1 into it) where the now-line is drawn; (None, 0.0) outside the day's hours."""
+    slot = axis.slot_of(now)
+    if slot is None:
+        return None, 0.0
+    start, end = axis.slot_bounds(slot)
+    return slot, max(0.0, min(1.0, (now - start) / (end - start)))
