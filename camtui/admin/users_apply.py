@@ -1,0 +1,95 @@
+"""The users update as one safe sequence: fresh export → plan → rollback file → updateUsersCSV → re-export →
+verify. The CLI and the admin screen call these steps; the screen puts its confirmation between plan and apply.
+
+Progress is reported through a plain callback (a step name), so a worker can relay it to the screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from camtui.admin.rollback import Mismatch, verify_after, write_rollback
+from camtui.admin.users_plan import UsersPlan, plan_users_update
+from camtui.api.models import User
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+def data_dir_of(store_path: str | Path | None) -> Path:
+    """Where rollback files go: next to the local database (the user data dir for an in-memory store)."""
+    if store_path is None or str(store_path) == ":memory:":
+        from platformdirs import user_data_dir
+
+        return Path(user_data_dir("camtui"))
+    return Path(store_path).expanduser().parent
+
+
+async def fresh_directory(
+    client: Any, directory: Any | None = None, progress: Progress = _quiet
+) -> list[User]:
+    """exportUsers now (the plan must compare against what the server has, not an old cache); the store's
+    directory cache is refreshed with it when one is given."""
+    progress("exporting the directory")
+    export = await client.export_users()
+    if directory is not None:
+        directory.replace(export.users)
+    return list(export.users)
+
+
+async def plan_against_server(
+    client: Any,
+    text: str,
+    caller_email: str | None = None,
+    directory: Any | None = None,
+    progress: Progress = _quiet,
+) -> UsersPlan:
+    users = await fresh_directory(client, directory, progress)
+    progress("comparing")
+    return plan_users_update(text, users, caller_email)
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyResult:
+    created: int
+    updated: int
+    rollback: Path | None
+    """The file that undoes the update (None: no existing user changed)."""
+    mismatches: list[Mismatch]
+    """Rows the re-export does not show as planned (empty: verified)."""
+
+
+class PlanBlocked(ValueError):
+    """The plan has errors (or nothing to do): nothing is sent."""
+
+
+async def apply_plan(
+    client: Any,
+    plan: UsersPlan,
+    csv_bytes: bytes,
+    data_dir: Path,
+    when: datetime,
+    *,
+    filename: str = "updateUsers.csv",
+    directory: Any | None = None,
+    progress: Progress = _quiet,
+) -> ApplyResult:
+    """Write the rollback file, send the CSV (UTF-8), re-export and verify. The rollback file exists before the
+    request leaves, so even an update whose answer is lost can be undone."""
+    if plan.errors:
+        raise PlanBlocked(f"{len(plan.errors)} errors in the file: nothing sent")
+    if not plan.sendable:
+        raise PlanBlocked("nothing would change: nothing sent")
+    progress("writing the rollback file")
+    rollback = write_rollback(plan, data_dir, when)
+    progress("sending the update")
+    result = await client.update_users_csv(csv_bytes, filename=filename)
+    progress("verifying")
+    after = await fresh_directory(client, directory, _quiet)
+    return ApplyResult(result.created, result.updated, rollback, verify_after(plan, after))
