@@ -109,8 +109,9 @@ class CallDetailScreen(ModalScreen[None]):
                     yield Button("Copy share URL", id="calls-detail-copy-share", compact=True)
                     yield Button("Copy auto-login URL", id="calls-detail-copy-login", compact=True)
                     yield Button("Close", id="calls-detail-close", compact=True)
+            successor = "" if getattr(self.app, "read_only", False) else " · N successor call"
             yield Static(
-                "c copy share URL · l copy auto-login URL · v show passwords · N successor call · escape close",
+                f"c copy share URL · l copy auto-login URL · v show passwords{successor} · escape close",
                 classes="calls-dialog-hint",
             )
 
@@ -233,6 +234,11 @@ class CallDetailScreen(ModalScreen[None]):
 
     def action_successor(self) -> None:
         self._pane.create_successor(self.sid)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "successor" and getattr(self.app, "read_only", False):
+            return False  # a read-only dashboard creates no call
+        return True
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -115,6 +115,10 @@ def _parse_interval(text: str) -> float:
     return value
 
 
+CREATING_ACTIONS = frozenset({"new_call", "successor"})
+"""Actions that create a call on the server: absent on a read-only dashboard (`camtui web --read-only`)."""
+
+
 class CallsPane(Widget):
     """Watched calls: participants, trend, state, countdown, freshness; add, remove, create, inspect."""
 
@@ -952,6 +956,8 @@ class CallsPane(Widget):
             yield SystemCommand("Calls: Clear filter", "Show every watched call", self.action_close_filter)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in CREATING_ACTIONS and getattr(self.app, "read_only", False):
+            return False  # a wall display creates nothing: the keys are gone from the footer and help
         if action in ("remove", "remove_expired", "detail", "copy_url") and not self._rows:
             return None
         return True
