@@ -236,9 +236,8 @@ class CallDetailScreen(ModalScreen[None]):
         self._pane.create_successor(self.sid)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "successor" and getattr(self.app, "read_only", False):
-            return False  # a read-only dashboard creates no call
-        return True
+        # a read-only dashboard creates no call
+        return not (action == "successor" and getattr(self.app, "read_only", False))
 
     def action_close(self) -> None:
         self.dismiss(None)
