@@ -13,7 +13,9 @@ from camtui.config.settings import ConfigError, Settings, load_settings
 
 def _settings(tmp_path: Path, body: str) -> Settings:
     path = tmp_path / "config.toml"
-    path.write_text('[server]\nurl = "https://a.example"\napi_token = "t0ken-123456"\n' + body, encoding="utf-8")
+    path.write_text(
+        '[server]\nurl = "https://a.example"\napi_token = "t0ken-123456"\n' + body, encoding="utf-8"
+    )
     return load_settings(str(path), env={})
 
 

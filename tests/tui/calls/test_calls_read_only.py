@@ -17,7 +17,9 @@ NOW = datetime(2026, 12, 3, 5, 0, tzinfo=UTC)
 
 def _app(sb, tmp_path, *, read_only: bool) -> CamApp:
     client = CAMClient(sb.url, sb.admin_token)
-    config = Settings.defaults().with_changes(server_url=sb.url, api_token=sb.admin_token, calls_poll_seconds=3600)
+    config = Settings.defaults().with_changes(
+        server_url=sb.url, api_token=sb.admin_token, calls_poll_seconds=3600
+    )
     return CamApp(
         ReadOnlyClient(client) if read_only else client,
         Store.open(tmp_path / "s.db"),
