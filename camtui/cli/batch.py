@@ -246,7 +246,9 @@ async def _send(
             print(_unknown_file_line(unknown_file))
     if stop.requested:
         return EXIT_INTERRUPTED
-    unconfirmed = store.batch_journal.counts(bf.fingerprint)["unknown"]
+    outcomes = store.batch_journal.outcomes(bf.fingerprint)
+    mine = set(only) if only is not None else set(outcomes)  # a chosen subset answers for its items only
+    unconfirmed = sum(1 for i in mine if i in outcomes and outcomes[i].state in ("unknown", "sending"))
     if unconfirmed or (summary.stopped and network_stop(summary.stopped)):
         return EXIT_NETWORK
     if summary.failed or summary.stopped:
