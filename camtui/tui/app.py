@@ -34,6 +34,7 @@ from camtui.common.clock import Clock, system_clock
 from camtui.tui.shell.error_log import ErrorLog, ErrorLogScreen
 from camtui.tui.shell.events import PaneStatus
 from camtui.tui.shell.help import HelpScreen, HelpSection, bindings_section
+from camtui.tui.shell.quit_guard import QuitGuard
 from camtui.tui.shell.status import StatusLine
 from camtui.tui.shell.user_facing import UserFacingError
 
@@ -293,6 +294,8 @@ class CamApp(App[None]):
         self.lower_pane_ids: tuple[str, ...] = ("calls",) if read_only else ("calls", "composer")
         self._lower_requested = False
         self.startup_marks: dict[str, float] = {}
+        self.quit_guard = QuitGuard(self)
+        """`q` while a send is in flight finishes it first (`camtui.tui.shell.quit_guard`)."""
         """Wall-clock milestones of the start (mounted, first rooms data), for benchmarks/startup.py."""
 
     # ----- layout -------------------------------------------------------------------------------------------
@@ -370,6 +373,17 @@ class CamApp(App[None]):
                 self.store.ui_state.set("theme", theme)
             except Exception as exc:
                 self.report_error(exc, "store")
+
+    async def action_quit(self) -> None:
+        """q / ctrl+q: a send in flight is answered first; asked again (or ctrl+c meanwhile), quit at once."""
+        if self.quit_guard.may_quit():
+            self.exit()
+
+    def action_help_quit(self) -> None:
+        if self.quit_guard.pending:
+            self.exit()
+        else:
+            super().action_help_quit()
 
     # ----- status and errors --------------------------------------------------------------------------------
 
