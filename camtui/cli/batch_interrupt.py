@@ -5,7 +5,9 @@ asyncio's own SIGINT handling cancels the main task at once, which turns the chu
 - before sending starts (export of the directory, planning): ^C aborts at once, nothing has been sent;
 - the first ^C while sending asks the engine (`StopRequest`) to take no new chunk and says so; the answer of
   the chunk in flight is awaited at most `bound` seconds (the client's timeout), then the run is aborted;
-- a second ^C aborts as before: the chunk in flight is journalled "outcome unknown".
+- a second ^C aborts as before: the chunk in flight is journalled "outcome unknown";
+- once a ^C was seen, one more while the process winds down (summary, journal, exit 130) is ignored: it would
+  only turn the orderly exit into a traceback.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ class InterruptGuard:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._installed = False
+        self.seen = False
+        """At least one ^C arrived while installed."""
 
     def __enter__(self) -> InterruptGuard:
         self._loop = asyncio.get_running_loop()
@@ -47,8 +51,11 @@ class InterruptGuard:
         if self._installed and self._loop is not None:
             self._loop.remove_signal_handler(signal.SIGINT)  # back to KeyboardInterrupt
             self._installed = False
+            if self.seen:
+                signal.signal(signal.SIGINT, _late_ctrl_c)
 
     def _on_sigint(self) -> None:
+        self.seen = True
         if not self.stop.running:
             self._abort(None)  # nothing is being sent (not yet, or no longer): nothing to finish
             return
@@ -72,3 +79,7 @@ class InterruptGuard:
         self.aborted = True
         if self._task is not None:
             self._task.cancel()
+
+
+def _late_ctrl_c(signum: int, frame: object) -> None:
+    """The run is over and the process is exiting with 130 already: nothing left to interrupt."""
