@@ -15,6 +15,7 @@ from camtui.api import CAMClient
 from camtui.sandbox.runner import RunningSandbox
 from camtui.store import Store
 from camtui.tui.app import CamApp
+from camtui.tui.composer.batch import BatchScreen
 from camtui.tui.composer.pane import ComposerPane
 from camtui.tui.shell.quit_guard import QUIT_NOTICE
 
@@ -96,3 +97,39 @@ async def test_quit_with_nothing_in_flight_quits_at_once(sandbox: RunningSandbox
             await exited(app, limit=3.0)
             assert not app.quit_guard.pending
         store.close()
+
+
+async def test_quit_during_a_batch_finishes_the_chunk_in_flight_and_starts_no_new_one(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    path = tmp_path / "many.json"
+    items = "".join(
+        f' {{"message":"quit {i}","property":{{"users":"user1@test.com"}}}},\n' for i in range(20)
+    )
+    path.write_text(f"messages=[\n{items}]\n", encoding="utf-8")
+    async with CAMClient(sandbox.url, sandbox.admin_token) as client:
+        store = Store.open(tmp_path / "c.db")
+        app = make_composer_app(client, store)
+        async with app.run_test(size=(140, 45)) as pilot:
+            await ready(pilot)
+            sandbox.set_faults({"latency_ms": 400, "methods": ["sendMessages"]})
+            screen = BatchScreen(str(path), chunk_size=2)
+            app.push_screen(screen)
+            await until(pilot, lambda: screen.plan is not None, "plan")
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: screen.query_one("#batch-progress").progress >= 2, "first chunk")
+            fp = screen.plan.file.fingerprint
+            await until(
+                pilot,
+                lambda: "sending" in {o.state for o in store.batch_journal.outcomes(fp).values()},
+                "a chunk in flight",
+            )
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+            assert app.is_running and app.status_line.panes_text == QUIT_NOTICE
+            await exited(app)
+        states = Counter(o.state for o in store.batch_journal.outcomes(fp).values())
+        store.close()
+    assert set(states) == {"sent"} and 4 <= states["sent"] < 20  # the chunk in flight was finished
+    got = Counter(m["text"] for m in sandbox.delivered_messages() if m["text"].startswith("quit "))
+    assert len(got) == states["sent"] and set(got.values()) == {1}
