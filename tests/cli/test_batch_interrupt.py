@@ -80,16 +80,16 @@ def journal(db: Path, path: Path) -> dict[int, str]:
 def test_first_ctrl_c_finishes_the_request_in_flight_and_loses_nothing(
     sandbox: RunningSandbox, tmp_path: Path
 ) -> None:
-    sandbox.set_faults({"latency_ms": 300, "methods": ["sendMessages"]})
+    sandbox.set_faults({"latency_ms": 600, "methods": ["sendMessages"]})
     path = batch_file(tmp_path / "notices.json", 60, "notice")
     db = tmp_path / "cli.db"
     env = environment(tmp_path, sandbox)
     err = tmp_path / "stderr.txt"
     child = start(env, str(path), "--store", str(db), "--chunk-size", "5", stderr=err)
     try:
-        # Two chunks have landed; the third request is out (300 ms at the server): ^C now.
+        # Two chunks have landed; the third request is out (600 ms at the server): ^C in the middle of it.
         wait_for(lambda: len(delivered(sandbox, "notice")) >= 10)
-        time.sleep(0.1)
+        time.sleep(0.25)
         child.send_signal(signal.SIGINT)
         out, _ = child.communicate(timeout=30)
     finally:
