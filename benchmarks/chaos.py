@@ -153,17 +153,17 @@ def main() -> None:
     ap.add_argument("--interrupts", type=int, default=8, help="random ^C (about a third pressed twice)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--latency-ms", type=float, default=40.0, help="server latency per sendMessages request")
+    ap.add_argument(
+        "--ctrl-c-only",
+        action="store_true",
+        help="no faults but the latency, single ^C only, no kill: what the first ^C alone costs",
+    )
     args = ap.parse_args()
     rng = random.Random(args.seed)
-    faults = {
-        "reset_before": 0.05,
-        "reset_after": 0.05,
-        "error_503": 0.10,
-        "garbage": 0.03,
-        "latency_ms": args.latency_ms,
-        "methods": ["sendMessages"],
-        "seed": args.seed,
-    }
+    rates = {"reset_before": 0.05, "reset_after": 0.05, "error_503": 0.10, "garbage": 0.03}
+    if args.ctrl_c_only:
+        rates = {}
+    faults = {**rates, "latency_ms": args.latency_ms, "methods": ["sendMessages"], "seed": args.seed}
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -176,7 +176,10 @@ def main() -> None:
             common = [str(batch), "--store", str(db), "--chunk-size", str(args.chunk_size)]
             tally = Tally()
             plan = ["int2" if rng.random() < 0.35 else "int" for _ in range(args.interrupts)]
-            plan.insert(rng.randrange(1, len(plan) + 1), "kill")
+            if args.ctrl_c_only:
+                plan = ["int"] * args.interrupts
+            else:
+                plan.insert(rng.randrange(1, len(plan) + 1), "kill")
             finished = False
             while tally.runs < 300:
                 interrupt = plan[0] if plan else None
@@ -230,8 +233,9 @@ def main() -> None:
     elapsed = time.monotonic() - started
     hit = stats["faults"]
     print(
-        f"chaos: {args.items} items, chunks of {args.chunk_size}; sendMessages faults: reset_before 5 %, "
-        f"reset_after 5 %, 503 10 %, garbage 3 %, latency {args.latency_ms:.0f} ms; seed {args.seed}"
+        f"chaos: {args.items} items, chunks of {args.chunk_size}; sendMessages faults: "
+        + "".join(f"{k} {v:.0%}, " for k, v in rates.items())
+        + f"latency {args.latency_ms:.0f} ms; seed {args.seed}"
     )
     print(
         f"runs: {tally.runs} send-batch processes ({tally.single_ctrl_c} stopped by ^C, "

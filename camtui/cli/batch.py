@@ -56,7 +56,9 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--force-unknown",
         action="store_true",
-        help="also resend items whose outcome is unknown (they may have been delivered already)",
+        help="also resend items whose outcome is unknown (they may have been delivered already); given "
+        "FILE.unknown.json (written after such a run, edited down to the items that did not arrive), resend "
+        "just the items it lists",
     )
     p.add_argument("--skip-invalid", action="store_true", help="send the valid items, skip the invalid ones")
     p.add_argument("--allow-duplicates", action="store_true", help="send identical items more than once")
