@@ -63,7 +63,7 @@ class InterruptGuard:
             self._abort("aborting: the request in flight is journalled as outcome unknown")
             return
         if self.stop.waiting_for_answer:
-            self.say(f"{IN_FLIGHT_NOTICE} (waiting at most {self.bound:.0f} s)")
+            self.say(f"{IN_FLIGHT_NOTICE} (waiting at most {self.bound:g} s)")
             assert self._loop is not None
             self._timer = self._loop.call_later(self.bound, self._no_answer)
         else:
@@ -71,7 +71,7 @@ class InterruptGuard:
 
     def _no_answer(self) -> None:
         if self.stop.waiting_for_answer:
-            self._abort(f"no answer within {self.bound:.0f} s: aborting")
+            self._abort(f"no answer within {self.bound:g} s: aborting")
 
     def _abort(self, why: str | None) -> None:
         if why:
