@@ -65,12 +65,13 @@ def get_conference_room_status(ctx: Ctx) -> dict[str, Any]:
             bucket.append(shapes.reservation(row))
     for room in rooms:
         room["reservedSchedules"] = by_room[room["id"]]
-    return {
+    status = {
         "conferenceRooms": rooms,
-        "conferenceRoomStatus": {
-            "period": period,
-            "from": start_ms,
-            "to": end_ms,
-            "timeZone": shapes.TIME_ZONE,
-        },
+        "period": period,
+        "from": start_ms,
+        "to": end_ms,
+        "timeZone": shapes.TIME_ZONE,
     }
+    # The spec's sample prints response["conferenceRoomStatus"] and says reservations are in
+    # conferenceRooms.reservedSchedules: so the rooms are inside it; the top-level copy keeps older readers.
+    return {"conferenceRooms": rooms, "conferenceRoomStatus": status}
