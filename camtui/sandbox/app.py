@@ -22,7 +22,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from camtui.api import codes
-from camtui.sandbox import admin, body, simulation
+from camtui.sandbox import admin, body, integrators, simulation
 from camtui.sandbox.errors import ApiError, bad_request
 from camtui.sandbox.faults import NO_FAULT
 from camtui.sandbox.guards import retry_after_header
@@ -286,6 +286,7 @@ def build_app(state: SandboxState) -> ASGIApp:
     app = Starlette(
         routes=[
             Route("/", index, methods=["GET", "HEAD"]),
+            *integrators.ROUTES,
             Route("/_sandbox/{name}", admin.endpoint, methods=ALL_METHODS),
             Route("/share/{sid}", share_page, methods=["GET", "HEAD"]),
             Route("/{method}", api_endpoint, methods=ALL_METHODS),
