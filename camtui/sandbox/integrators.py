@@ -13,6 +13,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from camtui.sandbox import openapi
+from camtui.sandbox.responses import json_response
+
 CLIENT_JS = Path(__file__).with_name("static") / "cam-api-client.js"
 
 
@@ -25,6 +28,11 @@ async def client_script(request: Request) -> Response:
     return Response(_client_js(), media_type="text/javascript")
 
 
+async def openapi_document(request: Request) -> Response:
+    return json_response(openapi.document(str(request.base_url).rstrip("/")))
+
+
 ROUTES = [
     Route("/_sandbox/cam-api-client.js", client_script, methods=["GET", "HEAD"]),
+    Route("/_sandbox/openapi.json", openapi_document, methods=["GET", "HEAD"]),
 ]
