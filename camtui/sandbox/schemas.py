@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from camtui.api import codes
+from camtui.sandbox.shapes import TIME_ZONE
 
 Schema = dict[str, Any]
 
@@ -16,7 +17,13 @@ STRING: Schema = {"type": "string"}
 INTEGER: Schema = {"type": "integer"}
 COUNT: Schema = {"type": "integer", "minimum": 0}
 BOOLEAN: Schema = {"type": "boolean"}
-UNIX_MS: Schema = {"type": "integer", "description": "Unix time in milliseconds"}
+ID: Schema = {"type": "string", "minLength": 1}
+UNIX_MS: Schema = {
+    "type": "integer",
+    "minimum": 100_000_000_000,
+    "maximum": 253_402_300_799_999,
+    "description": "Unix time in milliseconds (1973 to 9999: a smaller number would read as seconds)",
+}
 
 
 def obj(properties: dict[str, Schema], *, optional: tuple[str, ...] = (), **extra: Any) -> Schema:
@@ -46,7 +53,7 @@ def json_text(schema: Schema, description: str) -> Schema:
 
 ROOM = obj(
     {
-        "id": STRING,
+        "id": ID,
         "name": STRING,
         "capacity": {"type": ["integer", "null"]},
         "location": STRING,
@@ -58,7 +65,7 @@ ROOM = obj(
 )
 RESERVATION = obj(
     {
-        "id": STRING,
+        "id": ID,
         "roomId": STRING,
         "title": STRING,
         "start": UNIX_MS,
@@ -70,7 +77,7 @@ RESERVATION = obj(
 )
 CHAT_ROOM = obj(
     {
-        "id": STRING,
+        "id": ID,
         "name": STRING,
         "createUserId": STRING,
         "adminUserId": STRING,
@@ -85,7 +92,7 @@ ROOM_STATUS = obj(
         "period": {"type": "string", "pattern": r"^\d{6}(\d{2})?$"},
         "from": UNIX_MS,
         "to": UNIX_MS,
-        "timeZone": STRING,
+        "timeZone": {"const": TIME_ZONE},
     },
     description="The period asked for and the rooms with their reservations (where the spec's sample prints them).",
 )

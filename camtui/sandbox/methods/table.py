@@ -78,7 +78,7 @@ METHODS: dict[str, Method] = {
             Arg("title", {"type": "string", "maxLength": MAX_TITLE}),
             Arg("password", {"type": "string", "maxLength": MAX_PASSWORD}),
         ),
-        answer={"sid": s.STRING, "url": s.STRING, "presenterPass": s.STRING},
+        answer={"sid": s.ID, "url": s.STRING, "presenterPass": s.STRING},
     ),
     "getCallStats": Method(
         get_call_stats,
@@ -86,7 +86,7 @@ METHODS: dict[str, Method] = {
         summary="The participants and state of a web conference",
         args=(Arg("roomName", {"type": "string", "description": "the call's id (sid)"}, required=True),),
         answer={
-            "roomName": s.STRING,
+            "roomName": s.ID,
             "title": s.STRING,
             "creationDate": s.UNIX_MS,
             "expiredDate": s.UNIX_MS,
