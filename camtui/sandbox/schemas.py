@@ -89,7 +89,7 @@ CHAT_ROOM = obj(
 ROOM_STATUS = obj(
     {
         "conferenceRooms": {"type": "array", "items": ref("ConferenceRoom")},
-        "period": {"type": "string", "pattern": r"^\d{6}(\d{2})?$"},
+        "period": {"type": "string", "pattern": r"^[0-9]{6}([0-9]{2})?$"},
         "from": UNIX_MS,
         "to": UNIX_MS,
         "timeZone": {"const": TIME_ZONE},

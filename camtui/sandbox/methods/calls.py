@@ -17,7 +17,7 @@ MAX_EXPIRY_MS = 10 * 366 * 24 * 3600 * 1000
 
 def _int_field(ctx: Ctx, name: str) -> int:
     raw = text_field(ctx, name, required=True, limit=40).strip()
-    if not re.fullmatch(r"-?\d{1,18}", raw):
+    if not re.fullmatch(r"-?[0-9]{1,18}", raw):
         raise bad_request(f"{name} は整数 (UnixTime ミリ秒) でなければなりません", field=name)
     return int(raw)
 

@@ -32,12 +32,18 @@ def _period_argument(fields: Fields) -> str | None:
     return None
 
 
+FIRST_YEAR = 1974
+"""Periods start here: from/to are Unix ms, and below 1e11 (March 1973) readers take a number for seconds."""
+
+
 def period_bounds(period: str) -> tuple[datetime, datetime]:
     """`201908` → that month, `20190801` → that day, in Asia/Tokyo: [start, end)."""
-    if not re.fullmatch(r"\d{6}|\d{8}", period):
+    if not re.fullmatch(r"[0-9]{6}|[0-9]{8}", period):
         raise bad_request(f"yyyyMMdd は 201908 か 20190801 の形式です: {period[:20]}", field="yyyyMMdd")
+    year, month = int(period[:4]), int(period[4:6])
+    if year < FIRST_YEAR:  # its Unix ms would be small enough for a reader to take them for seconds
+        raise bad_request(f"yyyyMMdd は {FIRST_YEAR} 年以降です: {period}", field="yyyyMMdd")
     try:
-        year, month = int(period[:4]), int(period[4:6])
         if len(period) == 6:
             start = datetime(year, month, 1, tzinfo=TOKYO)
             end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=TOKYO)

@@ -34,7 +34,7 @@ CHAT_ROOM_ARG = {**s.CHAT_ROOM, "required": [], "description": "no `id`: a new r
 ROOMS = {"conferenceRooms": {"type": "array", "items": s.ref("ConferenceRoom")}}
 PERIOD = {
     "type": "string",
-    "pattern": r"^\d{6}(\d{2})?$",
+    "pattern": r"^[0-9]{6}([0-9]{2})?$",
     "description": "a month (201908) or a day (20190801)",
 }
 
@@ -73,7 +73,9 @@ METHODS: dict[str, Method] = {
         summary="Create a quick web conference URL",
         args=(
             Arg(
-                "expiredDate", {"type": "string", "pattern": r"^-?\d{1,18}$", "description": "Unix ms"}, True
+                "expiredDate",
+                {"type": "string", "pattern": r"^-?[0-9]{1,18}$", "description": "Unix ms"},
+                True,
             ),
             Arg("title", {"type": "string", "maxLength": MAX_TITLE}),
             Arg("password", {"type": "string", "maxLength": MAX_PASSWORD}),
