@@ -145,8 +145,11 @@ def run_session(args: argparse.Namespace) -> int:
 def _run_demo_session(args: argparse.Namespace, *, read_only: bool, store_path: str | None) -> int:
     """A tab of `camtui demo --web`: the demo's sandbox (URL and admin token from the server's environment,
     never from the page), the demo's display settings, and the calls its simulation starts followed."""
+    from camtui.cli.demo import demo_display_settings
     from camtui.config.settings import ENV_API_TOKEN, ENV_SERVER_URL
-    from camtui.tui.launch import DemoServer, _demo_display_settings, follow_demo_calls, run_app
+    from camtui.sandbox.child import DemoServer
+    from camtui.tui.calls.demo_follow import follow_demo_calls
+    from camtui.tui.launch import run_app
 
     sandbox = DemoServer(None, Path(os.devnull))
     sandbox.url = os.environ.get(ENV_SERVER_URL, "")
@@ -155,7 +158,7 @@ def _run_demo_session(args: argparse.Namespace, *, read_only: bool, store_path: 
         watch = tuple(str(call["sid"]) for call in sandbox.calls() if call.get("sid"))
     except Exception:  # the tab still opens; the pane shows what it can reach
         watch = ()
-    settings = _demo_display_settings(getattr(args, "config", None))
+    settings = demo_display_settings(getattr(args, "config", None))
     settings = settings.with_changes(
         server_url=sandbox.url,
         api_token=sandbox.admin_token,
@@ -185,7 +188,7 @@ def run_demo_web(args: argparse.Namespace) -> int:
     import tempfile
 
     from camtui.config.settings import ENV_API_TOKEN, ENV_SERVER_URL
-    from camtui.tui.launch import DemoServer
+    from camtui.sandbox.child import DemoServer
     from camtui.web.run import ENV_STORE, serve
 
     with tempfile.TemporaryDirectory(prefix="camtui-demo-web-") as tmp:

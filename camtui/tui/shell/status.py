@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from textual.app import ComposeResult
@@ -110,3 +111,10 @@ class StatusLine(Horizontal):
             else:
                 parts.append(f"{name} {when} stale: {entry.reason or 'no data'}")
         return "   ".join(parts)
+
+
+def server_host(url: str | None) -> str:
+    if not url:
+        return "(no server)"
+    parts = urlsplit(url)
+    return parts.netloc or url
