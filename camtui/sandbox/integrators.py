@@ -1,7 +1,9 @@
-"""What the sandbox serves to integrators without a token: the JavaScript client and the OpenAPI document.
+"""What the sandbox offers integrators: the JavaScript client and the OpenAPI document (no token), and CORS.
 
-Neither holds anything secret, and a `<script src>` or a code generator cannot send the admin token, so these
-two paths come before the token-guarded `/_sandbox/{name}` endpoints.
+Neither file holds anything secret, and a `<script src>` or a code generator cannot send the admin token, so
+these two paths come before the token-guarded `/_sandbox/{name}` endpoints. CORS lets a page on another origin
+(an integrator's dev server) call the API with the `x-cam-apiToken` header: every call still needs the token,
+and no cookies are involved, so allowing any origin gives a page nothing it could not do without a browser.
 """
 
 from __future__ import annotations
@@ -9,9 +11,11 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import ASGIApp
 
 from camtui.sandbox import openapi
 from camtui.sandbox.responses import json_response
@@ -36,3 +40,15 @@ ROUTES = [
     Route("/_sandbox/cam-api-client.js", client_script, methods=["GET", "HEAD"]),
     Route("/_sandbox/openapi.json", openapi_document, methods=["GET", "HEAD"]),
 ]
+
+
+def with_cors(app: ASGIApp) -> ASGIApp:
+    """The outermost layer, so that fault-plan answers (503, garbage) reach a page's script too."""
+    return CORSMiddleware(
+        app,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "POST"],
+        allow_headers=["x-cam-apiToken", "content-type"],
+        expose_headers=["Retry-After", "Content-Disposition"],
+        max_age=600,
+    )
