@@ -18,6 +18,7 @@ import json
 import logging
 import ssl
 import warnings
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -31,6 +32,7 @@ import httpx
 from camtui.api import codes, wire
 from camtui.api.errors import CAMAPIError, MalformedResponse, OutcomeUnknown, TransportError
 from camtui.api.http1 import ReadPool, request_prefix, serialise_request
+from camtui.api.limits import AnswerTooLarge, cap_for, decode_capped
 from camtui.api.models import (
     BatchItem,
     BatchSendResult,
@@ -360,19 +362,63 @@ class CAMClient:
         files: Mapping[str, Any] | None,
         remaining: float,
     ) -> _Answer:
+        cap = cap_for(spec.name)
         if spec.write:
             # A write is never cut short by the budget: that would only turn an answer into "outcome unknown".
-            return _answer(await self._http.post(url, data=data, files=files))
+            return await self._post_capped(spec, url, data, files, cap, None)
         limit = max(0.05, remaining)
         if files is None and not self._http.cookies:
             route = self._routes.get(spec.name, False)
             if route is False:
                 route = self._routes[spec.name] = self._direct_route(spec.name, url)
             if route is not None:
-                return await self._send_direct(route, data, min(self._timeout, limit), limit)
-        timeout = httpx.Timeout(min(self._timeout, limit))
+                return await self._send_direct(spec, route, data, min(self._timeout, limit), limit, cap)
         async with asyncio.timeout(limit):
-            return _answer(await self._http.post(url, data=data, files=files, timeout=timeout))
+            return await self._post_capped(
+                spec, url, data, files, cap, httpx.Timeout(min(self._timeout, limit))
+            )
+
+    async def _post_capped(
+        self,
+        spec: MethodSpec,
+        url: str,
+        data: Mapping[str, str] | None,
+        files: Mapping[str, Any] | None,
+        cap: int,
+        timeout: httpx.Timeout | None,
+    ) -> _Answer:
+        """httpx's full path, reading the answer a piece at a time and never past `cap` (decompressed)."""
+        options: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
+        request = self._http.build_request("POST", url, data=data, files=files, **options)
+        response = await self._http.send(request, stream=True)
+        try:
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > cap and not response.headers.get("content-encoding"):
+                raise AnswerTooLarge(cap)
+            parts: list[bytes] = []
+            size = 0
+            async for part in response.aiter_bytes():
+                size += len(part)
+                if size > cap:
+                    raise AnswerTooLarge(cap)
+                parts.append(part)
+        except AnswerTooLarge as exc:
+            raise self._too_large(spec, exc) from None
+        finally:
+            await response.aclose()
+        return _Answer(
+            response.status_code,
+            b"".join(parts),
+            response.headers.get("content-type", ""),
+            response.headers.get("retry-after"),
+            response.reason_phrase,
+        )
+
+    def _too_large(self, spec: MethodSpec, exc: AnswerTooLarge) -> Exception:
+        """The typed error for an answer past its cap (a write went out: its outcome is unknown)."""
+        if spec.write:
+            return OutcomeUnknown(spec.name, f"the server answered, but the {exc}")
+        return MalformedResponse(f"the server's {exc}; not read further", method=spec.name)
 
     def _direct_route(self, method: str, url: str) -> bytes | None:
         """The request line and headers a read sends, built once: the same URL and headers httpx would send,
@@ -400,14 +446,23 @@ class CAMClient:
         return request_prefix(b"POST", request.url.raw_path, headers)
 
     async def _send_direct(
-        self, prefix: bytes, data: Mapping[str, str] | None, timeout: float, budget: float
+        self,
+        spec: MethodSpec,
+        prefix: bytes,
+        data: Mapping[str, str] | None,
+        timeout: float,
+        budget: float,
+        cap: int,
     ) -> _Answer:
         """A read on the client's own keep-alive connections (`http1.ReadPool`): same headers, limits and
         exception types as `httpx.AsyncClient.post`, a fraction of its CPU — a poll of 2,000 calls every
         10 s spends most of its CPU in the HTTP layer."""
         body = urlencode(data).encode() if data else b""
         assert self._reads is not None
-        response = await self._reads.request(serialise_request(prefix, body), timeout, budget)
+        try:
+            response = await self._reads.request(serialise_request(prefix, body), timeout, budget, cap)
+        except AnswerTooLarge as exc:
+            raise self._too_large(spec, exc) from None
         content_type = ""
         retry_after = None
         encoding = None
@@ -421,10 +476,11 @@ class CAMClient:
                 encoding = value
         raw = response.body
         if encoding is not None and encoding.strip().lower() not in (b"", b"identity"):
-            decoded = httpx.Response(response.status, headers=response.headers, stream=httpx.ByteStream(raw))
             try:
-                raw = decoded.read()  # gzip/deflate, exactly as httpx decodes them
-            except httpx.DecodingError as exc:
+                raw = decode_capped(raw, encoding, cap)  # gzip/deflate, never expanded past the cap
+            except AnswerTooLarge as exc:
+                raise self._too_large(spec, exc) from None
+            except (ValueError, zlib.error) as exc:
                 raise httpx.RemoteProtocolError(f"the answer could not be decoded ({exc})") from None
         reason = response.reason
         return _Answer(
@@ -452,6 +508,10 @@ class CAMClient:
             body: Any = json.loads(text) if text.strip() else None
         except ValueError:
             body = None
+        except RecursionError:  # 200,000 nested "[": a typed error, never a traceback
+            raise MalformedResponse(
+                "the server's answer is JSON nested too deeply to read", http_status=status, method=spec.name
+            ) from None
         if isinstance(body, dict) and (body.get("errors") or _status_of(body) not in (None, 200)):
             raise self._envelope_error(spec.name, body, status, retry_after)
         if status != 200:
