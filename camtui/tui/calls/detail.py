@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, ClassVar
+from typing import Any, ClassVar, Protocol
 from zoneinfo import ZoneInfo
 
 from textual import events, on
@@ -28,8 +28,23 @@ from camtui.tui.calls.model import (
 )
 from camtui.tui.calls.sparkline import DEFAULT_MAX_GAP, plot, resample
 
-if TYPE_CHECKING:
-    from camtui.tui.calls.pane import CallsPane
+
+class WatchedCalls(Protocol):
+    """What the detail screen reads from the calls pane (a Protocol, so detail and pane import one way only)."""
+
+    call_store: Any
+    tz: ZoneInfo
+    pane_reason: str | None
+
+    @property
+    def interval(self) -> float: ...
+
+    def row(self, sid: str) -> CallRow | None: ...
+
+    def now(self) -> datetime: ...
+
+    def create_successor(self, sid: str, *, confirm: bool = True) -> None: ...
+
 
 PLOT_HEIGHT = 6
 
@@ -78,7 +93,7 @@ class CallDetailScreen(ModalScreen[None]):
         Binding("N", "successor", "Successor call"),
     ]
 
-    def __init__(self, pane: CallsPane, sid: str, *, share_url: Callable[[CallRow], str]) -> None:
+    def __init__(self, pane: WatchedCalls, sid: str, *, share_url: Callable[[CallRow], str]) -> None:
         super().__init__(classes="calls-dialog")
         self._pane = pane
         self.sid = sid
