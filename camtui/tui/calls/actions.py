@@ -9,6 +9,7 @@ from typing import Any
 from textual import work
 from textual.actions import SkipAction
 
+from camtui.tui.calls.add import AddCallDialog, CallToAdd
 from camtui.tui.calls.create import QuickCallDialog, QuickCallRequest, successor_request
 from camtui.tui.calls.detail import CallDetailScreen
 from camtui.tui.calls.dialogs import CallsConfirm, CallsPrompt, CallsQuestion
@@ -16,8 +17,9 @@ from camtui.tui.calls.model import (
     CallRow,
     fmt_time,
     is_expired,
-    parse_call_ref,
 )
+from camtui.tui.shell.clipboard import send_to_clipboard
+from camtui.tui.shell.durations import interval_text, step_interval
 
 
 def _parse_interval(text: str) -> float:
@@ -40,21 +42,22 @@ class CallsActions:
         return self.table.cursor_row if self._rows else None
 
     def action_add(self) -> None:
-        self.app.push_screen(
-            CallsPrompt(
-                "Watch a call",
-                "Paste the call's share URL or type its ID (the sid from createQuickCall).",
-                parse_call_ref,
-                placeholder="https://…/share/{ID}  or  ID",
-            ),
-            self._added,
-        )
+        self.app.push_screen(AddCallDialog(self._fetch, lambda sid: sid in self._rows), self._added)
 
-    def _added(self, ref: tuple[str, str] | None) -> None:
+    def _added(self, ref: CallToAdd | None) -> None:
         if ref is None:
             return
-        sid, url = ref
-        self.watch_call(sid, url=url, origin="added")
+        if ref.sid in self._rows:
+            self.watch_call(ref.sid)  # selects it, says "Already watching"
+            return
+        self.watch_call(ref.sid, url=ref.url, origin="added", title=ref.title, unchecked=ref.unchecked)
+        if ref.unchecked:
+            self.notify(
+                f"Added {ref.sid} unchecked: the server could not be asked ({ref.unchecked}). "
+                "Its first good poll confirms it.",
+                severity="warning",
+                markup=False,
+            )
 
     def watch_call(self, sid: str, *, origin: str = "added", **fields: Any) -> CallRow:
         """Add a call to the watch list (or select it if already there) and poll it at once."""
@@ -153,13 +156,19 @@ class CallsActions:
             raise SkipAction()
         self.app.push_screen(CallDetailScreen(self, row.sid, share_url=self.share_url))
 
+    def action_copy(self, what: str = "share") -> None:
+        """The shared copy key (`shell.keys.COPY_SHARE`): the selected call's share URL."""
+        self.action_copy_url()
+
     def action_copy_url(self) -> None:
         row = self._selected()
         if row is None:
             return
-        url = self.share_url(row)
-        self.app.copy_to_clipboard(url)
-        self.notify(url, title="Copied to the clipboard", markup=False)
+        send_to_clipboard(self.app, self.share_url(row))
+
+    def action_interval(self, direction: int) -> None:
+        """+ / - (the keys rooms uses too): the next step of `POLL_STEPS` up or down."""
+        self.set_poll_interval(step_interval(self.backoff.interval, direction))
 
     def action_toggle_pause(self) -> None:
         self.paused = not self.paused
@@ -205,7 +214,7 @@ class CallsActions:
     def set_poll_interval(self, seconds: float) -> None:
         """Change the interval live; the next round starts now with the new spacing."""
         self.backoff.interval = float(seconds)
-        self.notify(f"Polling each call every {seconds:g}s.", timeout=3, markup=False)
+        self.notify(f"Polling each call every {interval_text(seconds)}.", timeout=3, markup=False)
         self._update_status()
         if not self.paused:
             self.start_round()

@@ -17,6 +17,7 @@ from camtui.tui.calls.model import (
     is_stale,
 )
 from camtui.tui.calls.polling import FLUSH_SECONDS
+from camtui.tui.shell.durations import interval_text
 
 
 class CallsClock:
@@ -91,7 +92,7 @@ class CallsClock:
             if self.paused:
                 parts.append("⏸ paused (p resumes)")
             else:
-                parts.append(f"every {self.backoff.interval:g}s")
+                parts.append(f"every {interval_text(self.backoff.interval)}")
             if self.pane_reason and self.pane_reason != "paused":
                 parts.append(f"⚠ {self.pane_reason}")
             if self.last_good is not None:

@@ -36,7 +36,7 @@ class Column:
     key: str
     label: str
     width: int
-    priority: int
+    priority: float
     """Lower is more important; the least important columns are hidden first when the pane is narrow."""
     align: str = "left"
 

@@ -58,6 +58,17 @@ def auto_login_url(share_url: str, user_name: str, password: str = "") -> str:
     return f"{share_url}{sep}{query}"
 
 
+PASSWORD_MASK = "••••••"
+"""How a hidden password is shown (the same dots as a masked field), whatever its length."""
+
+
+def login_url_preview(share_url: str, user_name: str, password: str, *, reveal: bool) -> str:
+    """The auto-login URL as shown under a masked password field: the password stays dots until revealed."""
+    if reveal or not password:
+        return auto_login_url(share_url, user_name, password)
+    return f"{auto_login_url(share_url, user_name)}&password={PASSWORD_MASK}"
+
+
 def short_id(sid: str, width: int = 8) -> str:
     return sid if len(sid) <= width else sid[: width - 1] + "…"
 
@@ -116,6 +127,8 @@ class CallRow:
     warned_expiry: bool = False
     last_sample_at: datetime | None = None
     last_sample_value: tuple[int, bool] | None = None
+    unchecked: str | None = None
+    """Added while the server could not confirm the call (why); cleared by the first good poll."""
     history: list[tuple[datetime, int]] = field(default_factory=list)
     """Sparkline points (time, participants) in time order; None-value gaps are decided by the renderer."""
 
@@ -140,6 +153,8 @@ def state_text(row: CallRow, now: datetime) -> str:
     state = state_of(row, now)
     if state is CallState.ERROR:
         return f"error: {row.error}"
+    if state is CallState.PENDING and row.unchecked:
+        return f"pending · unchecked ({row.unchecked})"
     return state.value
 
 
@@ -170,14 +185,17 @@ def stale_reason(row: CallRow, now: datetime, interval: float, default: str | No
 
 
 def fmt_duration(seconds: float) -> str:
-    """Compact h:mm:ss (or `Nd hh h` past a day) for countdowns; never negative."""
+    """A countdown in one unambiguous form (`53s`, `10m53s`, `2h29m`, `2d03h`): `10:53` would read as a clock
+    time. Never negative; the two largest units only."""
     s = max(0, int(seconds))
     if s >= 86400:
         days, rest = divmod(s, 86400)
-        return f"{days}d {rest // 3600:02d}h"
+        return f"{days}d{rest // 3600:02d}h"
     h, rest = divmod(s, 3600)
     m, sec = divmod(rest, 60)
-    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+    if h:
+        return f"{h}h{m:02d}m"
+    return f"{m}m{sec:02d}s" if m else f"{sec}s"
 
 
 def countdown_text(row: CallRow, now: datetime) -> str:
@@ -300,6 +318,7 @@ def apply_stats(
     row.in_progress = in_progress
     row.last_ok = now
     row.last_attempt = now
+    row.unchecked = None  # the server knows it
     row.error = None
     row.error_code = None
     row.error_streak = 0

@@ -13,6 +13,7 @@ import itertools
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -28,6 +29,7 @@ from textual.worker import Worker
 
 from camtui.tui.calls.actions import CallsActions, _parse_interval  # noqa: F401  (re-exported)
 from camtui.tui.calls.clock import CallsClock
+from camtui.tui.calls.create import QuickCallDialog
 from camtui.tui.calls.detail import CallDetailScreen
 from camtui.tui.calls.model import (
     CallEvent,
@@ -41,6 +43,7 @@ from camtui.tui.calls.poller import (
 )
 from camtui.tui.calls.polling import CallsPolling, _status_reason  # noqa: F401  (re-exported)
 from camtui.tui.calls.table import SPARK_WINDOW, CallsTable
+from camtui.tui.shell.keys import COPY_SHARE, POLL_FASTER, POLL_SLOWER, SUCCESSOR
 
 HISTORY_DAYS = 14
 """Participant history older than this is pruned on start."""
@@ -73,6 +76,12 @@ class CallsPane(CallsPolling, CallsClock, CallsActions, Widget):
     MIN_POLL_TIMEOUT: ClassVar[float] = 10.0
     """One poll gives up after this long (or one interval, if longer): the client may be retrying a busy server."""
 
+    HELP_DIALOGS: ClassVar[tuple[tuple[str, type], ...]] = (
+        ("Call detail", CallDetailScreen),
+        ("New call", QuickCallDialog),
+    )
+    """The pane's screens whose keys the help lists too."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add", "Add"),
         Binding("n", "new_call", "New call"),
@@ -82,11 +91,13 @@ class CallsPane(CallsPolling, CallsClock, CallsActions, Widget):
         Binding("p", "toggle_pause", "Pause"),
         Binding("slash", "filter", "Filter", key_display="/"),
         Binding("r", "refresh", "Refresh now", show=False),
-        Binding("c", "copy_url", "Copy share URL", show=False),
+        replace(COPY_SHARE, show=False),
         Binding("s", "sort", "Sort by next column", show=False),
         Binding("S", "reverse_sort", "Reverse sort", show=False),
-        Binding("i", "set_interval", "Poll interval…", show=False),
-        Binding("N", "successor", "Successor call", show=False),
+        Binding("i", "set_interval", "Poll interval…", show=False, id="poll-interval"),
+        POLL_SLOWER,
+        POLL_FASTER,
+        SUCCESSOR,
         Binding(
             "escape", "close_filter", "", show=False
         ),  # only while the filter is open (else: the shell's)
@@ -329,7 +340,7 @@ class CallsPane(CallsPolling, CallsClock, CallsActions, Widget):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in CREATING_ACTIONS and getattr(self.app, "read_only", False):
             return False  # a wall display creates nothing: the keys are gone from the footer and help
-        if action in ("remove", "remove_expired", "detail", "copy_url") and not self._rows:
+        if action in ("remove", "remove_expired", "detail", "copy") and not self._rows:
             return None
         return True
 

@@ -35,6 +35,7 @@ from camtui.tui.calls.poller import (
     run_round,
 )
 from camtui.tui.calls.table import SPARK_WINDOW
+from camtui.tui.shell.durations import interval_text
 from camtui.tui.shell.events import PaneStatus
 
 REPORT_EVERY = 60.0
@@ -146,7 +147,7 @@ class CallsPolling:
             failure = trouble[-1][0]
             reason = failure.reason
             if self.backoff.slowed:
-                reason += f"; polling every {self.backoff.effective:g}s"
+                reason += f"; polling every {interval_text(self.backoff.effective)}"
             self._set_pane_reason(reason, status=_status_reason(failure))
         else:
             self._forget_pane_wide_reports()

@@ -124,6 +124,8 @@ class CallsTable(TablePainting, ScrollView, can_focus=True):
         and reading a reactive costs more than the rest of the check."""
         self._layout: list[tuple[Column, int]] = []
         self._layout_width = -1
+        self.titles_repeat = False
+        """Two watched calls share a title: the ID column is then kept (see `_columns_for`)."""
         self._base_style: Style | None = None
         self._height = 0
         self._scroll_state: tuple[Size, Size, Size] | None = None
@@ -153,6 +155,7 @@ class CallsTable(TablePainting, ScrollView, can_focus=True):
         """Replace all rows (keeps the cursor on the same call when it is still there)."""
         keep = self.cursor_row.sid if self.cursor_row else None
         self._all = list(rows)
+        self._check_titles()
         self._rebuild(keep)
 
     def row_changed(self, sid: str) -> None:
@@ -308,6 +311,8 @@ class CallsTable(TablePainting, ScrollView, can_focus=True):
     def tick(self, now: datetime | None = None) -> int:
         """Re-sort if polls changed the order, then redraw visible rows whose text changed. Returns lines redrawn."""
         now = now or self._clock()
+        if self._check_titles():  # a poll gave two calls the same title: the ID column comes in
+            return -1
         if self._dirty_rows:
             self._redraw_queued()
         if self._dirty_order:

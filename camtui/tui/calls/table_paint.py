@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from rich.segment import Segment
@@ -36,6 +37,9 @@ from camtui.tui.calls.model import (
     state_of,
 )
 from camtui.tui.calls.sparkline import resample, sparkline
+
+ID_PRIORITY_WHEN_TITLES_REPEAT = 0.5
+"""Two calls with one title are told apart by their ID: it then goes only after Now and State."""
 
 
 class TablePainting:
@@ -111,11 +115,32 @@ class TablePainting:
         self._scroll_state = state
         return super()._size_updated(size, virtual_size, container_size, layout)
 
+    def _check_titles(self) -> bool:
+        """Whether titles repeat changed (polls fill titles in): then the columns are laid out again."""
+        seen: set[str] = set()
+        repeat = False
+        for row in self._all:
+            if row.title in seen:
+                repeat = True
+                break
+            if row.title:
+                seen.add(row.title)
+        if repeat == self.titles_repeat:
+            return False
+        self.titles_repeat = repeat
+        self._layout_width = -1
+        self._cells.clear()
+        self.refresh()
+        return True
+
     def _columns_for(self, width: int) -> list[tuple[Column, int]]:
         """Visible columns and their widths: the title takes the slack; low-priority columns go first."""
         if width == self._layout_width:
             return self._layout
-        shown = list(COLUMNS)
+        shown = [
+            replace(c, priority=ID_PRIORITY_WHEN_TITLES_REPEAT) if c.key == "id" and self.titles_repeat else c
+            for c in COLUMNS
+        ]
         title_min = COLUMNS[0].width
 
         def needed(cols: list[Column]) -> int:
@@ -137,7 +162,10 @@ class TablePainting:
     def _cell_texts(self, row: CallRow, now: datetime) -> tuple[str, ...]:
         interval = self._interval()
         state = state_of(row, now)
-        state_cell = f"{_STATE_MARK[state]} {error_label(row) if state is CallState.ERROR else state.value}"
+        label = error_label(row) if state is CallState.ERROR else state.value
+        if state is CallState.PENDING and row.unchecked:
+            label = "unchecked"  # added while the server could not be asked (calls/add.py)
+        state_cell = f"{_STATE_MARK[state]} {label}"
         return (
             row.title or "(untitled)",
             short_id(row.sid),
