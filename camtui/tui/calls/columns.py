@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 
 from camtui.tui.calls.model import (
     CallState,
 )
+from camtui.tui.shell.cells import fit
 
 SPARK_WINDOW = timedelta(minutes=30)
 """How much history the table's sparkline shows (the detail view shows all of it)."""
@@ -65,15 +66,9 @@ _STATE_CLASS = {
 
 
 def _fit(text: str, width: int, align: str = "left") -> str:
-    """Pad or truncate to exactly `width` cells (double-width characters count two), with an ellipsis."""
-    if width <= 0:
-        return ""
-    length = cell_len(text)
-    if length > width:
-        return set_cell_size(text, width - 1) + "…"
-    if align == "right":
-        return " " * (width - length) + text
-    return text + " " * (width - length)
+    """Pad or truncate to exactly `width` cells (double-width characters count two), with an ellipsis: the
+    whole UI's one helper (`shell.cells.fit`), so a cut never splits a character."""
+    return fit(text, width, align)
 
 
 def header_label(label: str, arrow: str | None, width: int, align: str = "left") -> str:

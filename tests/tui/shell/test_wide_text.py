@@ -133,3 +133,86 @@ async def test_composer_recipient_dropdown(sandbox, tmp_path: Path) -> None:
                 departments += all(sample[:2] in "\n".join(lines) for sample in SAMPLES)
             assert found == []
             assert departments  # the check saw the departments, not just names cut short before them
+
+
+def test_styled_text_is_cut_like_plain_text() -> None:
+    from rich.cells import cell_len
+    from textual.content import Content
+
+    from camtui.tui.shell.cells import cut_content
+
+    for sample in SAMPLES:
+        styled = Content.assemble((sample, "bold"), ("  tail", "italic"))
+        for width in range(1, 20):
+            short = cut_content(styled, width)
+            assert short.plain == cut(styled.plain, width)
+            assert cell_len(short.plain) <= width
+
+
+async def sweep(pilot: Pilot[Any], check: Any = None, widths: range = range(80, 201, 3)) -> list[str]:
+    """Garbled runs at each terminal width (`check()` must still hold at each, e.g. a list still open)."""
+    found: list[str] = []
+    for width in widths:
+        await pilot.resize_terminal(width, 40)
+        await pilot.pause()
+        if check is not None:
+            assert check(), f"at width {width}"
+        found.extend(f"width {width}, line {bad}" for bad in garbled(screen_lines(pilot)))
+    return found
+
+
+async def test_calls_table_titles(sandbox_factory, tmp_path: Path) -> None:
+    """Call titles in the calls table (its Title column is cut to the slack), maximised and not."""
+    from datetime import timedelta
+
+    from camtui.config.settings import Settings
+    from camtui.store import Store
+    from camtui.tui.app import CamApp
+    from camtui.tui.calls.pane import CallsPane
+
+    sb = sandbox_factory(now=lambda: NOW)
+    client = CAMClient(sb.url, sb.admin_token)
+    settings = Settings.defaults().with_changes(server_url=sb.url, api_token=sb.admin_token)
+    app = CamApp(
+        client,
+        Store.open(tmp_path / "s.db"),
+        settings,
+        clock=lambda: NOW,
+        server_label="sandbox",
+        close_on_exit=True,
+    )
+    async with app.run_test(size=(160, 40)) as pilot:
+        pane = app.query_one("#calls", CallsPane)
+        for sample in SAMPLES:
+            pane._created(await client.create_quick_call(NOW + timedelta(hours=2), "", sample * 2))
+        await wait(pilot, lambda: all(r.last_ok for r in pane.watched), "the calls polled")
+        await pilot.press("2")
+        assert await sweep(pilot) == []
+        await pilot.press("z")
+        assert await sweep(pilot) == []
+        shown = "\n".join(screen_lines(pilot))
+        assert all(sample[:2] in shown for sample in SAMPLES)
+
+
+async def test_composer_outbox_and_sent_lists(sandbox, tmp_path: Path) -> None:
+    """What the Outbox and Sent tabs cut: destinations, recipients and message previews."""
+    from camtui.store import Store
+    from camtui.tui.composer.form import TAB_OUTBOX, TAB_SENT
+    from camtui.tui.composer.pane import ComposerPane
+
+    store_path = tmp_path / "c.db"
+    store = Store.open(store_path)
+    for i, sample in enumerate(SAMPLES):
+        store.outbox.add(sample, f"{sample}の件 " * 6, False, [f"{sample}@example.co.jp"])
+        store.sent_log.add(sample, f"{sample}のお知らせ " * 6, True, [f"wide{i}@example.co.jp"], f"m{i}")
+    store.close()
+    async with CAMClient(sandbox.url, sandbox.admin_token) as client:
+        app = composer_app(client, store_path)
+        async with app.run_test(size=(160, 40)) as pilot:
+            pane = app.query_one("#composer", ComposerPane)
+            await wait(pilot, lambda: pane.directory_state == "fresh", "the directory")
+            await pilot.press("3")
+            pane.show_tab(TAB_OUTBOX)
+            assert await sweep(pilot, widths=range(80, 201, 5)) == []
+            pane.show_tab(TAB_SENT)
+            assert await sweep(pilot, widths=range(80, 201, 5)) == []
