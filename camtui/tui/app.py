@@ -375,10 +375,8 @@ class CamApp(App[None]):
                     _title, found = describe_bindings(widget, key_display)
                     rows.extend(r for r in found if r not in rows)
             sections.append((getattr(pane, "PANE_TITLE", title), rows))
-            for dialog_title, dialog in getattr(
-                pane, "HELP_DIALOGS", ()
-            ):  # the pane's screens: their keys too
-                sections.append(bindings_section(dialog_title, dialog, key_display))
+            dialogs = getattr(pane, "HELP_DIALOGS", ())  # the pane's screens: their keys are listed too
+            sections.extend(bindings_section(name, dialog, key_display) for name, dialog in dialogs)
         return sections
 
     def action_show_errors(self) -> None:

@@ -47,6 +47,31 @@ class TablePainting:
 
     # -- geometry -------------------------------------------------------------------------------------------
 
+    def _column_span(self, columns: set[int]) -> tuple[int, int] | None:
+        """The x range (start, end) covering these columns (indexes into `COLUMN_KEYS`) as laid out now."""
+        x = 0
+        start, end = -1, -1
+        for i, (column, w) in enumerate(self._columns_for(self.size.width)):
+            if i:
+                x += 1
+            if _KEY_INDEX[column.key] in columns:
+                start = x if start < 0 else start
+                end = x + w
+            x += w
+        return (start, end) if start >= 0 else None
+
+    def _refresh_runs(self, indexes: list[int], span: tuple[int, int] | None = None) -> None:
+        """Refresh these rows (ascending) as one region per run of adjacent rows, and only the columns in
+        `span` if given: every visible countdown and poll age changes each second, and one narrow region costs
+        Textual far less than forty whole lines."""
+        i = 0
+        while i < len(indexes):
+            j = i
+            while j + 1 < len(indexes) and indexes[j + 1] == indexes[j] + 1:
+                j += 1
+            self._refresh_row(indexes[i], indexes[j] - indexes[i] + 1, span)
+            i = j + 1
+
     def _visible_range(self) -> tuple[int, int]:
         top = self._top
         height = max(0, self._height - 1)

@@ -22,9 +22,7 @@ INTRO = (
     "camtui watches meeting rooms and web calls and sends messages through the Chat&Messenger API. "
     "Keys below work where the pane has focus; app keys work everywhere except while typing in a text field "
     "(press esc first, or use alt+1/2/3 there). Everything is also in the command palette (ctrl+p).\n"
-    "Copy keys send the text to the terminal's clipboard with OSC 52 and show it to select; under tmux it "
-    "arrives only with `set -g set-clipboard on`. The keys shared by several panes can be changed in "
-    f"{KEYMAP_FILE} beside config.toml."
+    f"Copying uses OSC 52 (tmux: set -g set-clipboard on). Rebind shared keys in {KEYMAP_FILE}."
 )
 
 _KEY = re.compile(r"((?:[a-z]+\+)*)(.+)")

@@ -5,6 +5,7 @@ The real app against the real sandbox (and, for "unreachable", a client pointed 
 
 from __future__ import annotations
 
+import os
 import socket
 import time
 from collections.abc import Callable
@@ -27,7 +28,15 @@ from camtui.tui.calls.model import CallRow, CallState, fmt_duration, login_url_p
 from camtui.tui.calls.pane import CallsPane
 from camtui.tui.calls.table import CallsTable
 from camtui.tui.shell import keys
-from camtui.tui.shell.clipboard import SENT_TITLE, clipboard_note
+from camtui.tui.shell.clipboard import (
+    DROPPED_TITLE,
+    SENT_TITLE,
+    ClipboardScreen,
+    clipboard_note,
+    send_to_clipboard,
+    tmux_drops_osc52,
+    tmux_set_clipboard,
+)
 from camtui.tui.shell.help import readable_keys
 
 T0 = datetime(2026, 12, 3, 1, 0, tzinfo=UTC)  # 10:00 in Tokyo
@@ -275,3 +284,56 @@ def test_unchecked_state_reads_as_such() -> None:
         in_progress=False,
     )
     assert row.unchecked is None
+
+
+@pytest.fixture
+def tmux_env(tmp_path: Path) -> Any:
+    """A real tmux server of the test's own (its socket under tmp_path), and the env a program in it would see."""
+    import shutil
+    import subprocess
+
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    socket_path = tmp_path / "tmux.sock"
+    subprocess.run(["tmux", "-S", str(socket_path), "-f", "/dev/null", "new-session", "-d"], check=True)
+    env = {"TMUX": f"{socket_path},0,0", "PATH": os.environ.get("PATH", "")}
+    try:
+        yield env, socket_path
+    finally:
+        subprocess.run(["tmux", "-S", str(socket_path), "kill-server"], check=False)
+
+
+def test_tmux_is_asked_for_its_set_clipboard(tmux_env) -> None:
+    import subprocess
+
+    env, socket_path = tmux_env
+    assert tmux_set_clipboard(env) == "external"  # tmux's default: programs in a pane cannot set it
+    assert tmux_drops_osc52("external") and tmux_drops_osc52("off") and not tmux_drops_osc52("on")
+    subprocess.run(["tmux", "-S", str(socket_path), "set", "-g", "set-clipboard", "on"], check=True)
+    assert tmux_set_clipboard(env) == "on"
+    assert tmux_set_clipboard({}) is None  # not under tmux: nothing to ask
+
+
+async def test_under_a_dropping_tmux_the_text_is_shown_to_select(sb, tmp_path, clock, tmux_env) -> None:
+    import subprocess
+
+    env, socket_path = tmux_env
+    live = sb.calls()[0]
+    app = build(sb.url, sb.admin_token, tmp_path / "s.db", clock, watch_calls=(live["sid"],))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        said = send_to_clipboard(app, live["url"], env=env)
+        await pilot.pause()
+        assert said == DROPPED_TITLE and isinstance(app.screen, ClipboardScreen)
+        assert str(app.screen.query_one("#clipboard-text").render()) == live["url"]
+        assert "set -g set-clipboard on" in str(app.screen.query_one("#clipboard-why").render())
+        lines = [strip.text for strip in app.screen._compositor.render_strips()]
+        assert any(
+            line.strip() == live["url"] for line in lines
+        )  # on a line of its own, whole, at 80 columns
+        await pilot.press("enter")
+        assert not isinstance(app.screen, ClipboardScreen)
+        subprocess.run(["tmux", "-S", str(socket_path), "set", "-g", "set-clipboard", "on"], check=True)
+        send_to_clipboard(app, live["url"], env=env)
+        await pilot.pause()
+        assert not isinstance(app.screen, ClipboardScreen)  # it may arrive: a toast says it was sent
+        assert any(n.title == SENT_TITLE for n in app._notifications)
