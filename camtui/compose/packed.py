@@ -90,7 +90,9 @@ class Pooled(Sequence[str]):
             if code is None:
                 code = pool[item] = len(pool)
             codes.append(code)
-        self._values = list(pool)
+        self._values: Sequence[str] = PackedStrings(pool)
+        """One joined string, not a string object per value: long-lived small objects made during a build
+        would pin the memory of everything freed around them."""
         self._codes = codes
 
     def __len__(self) -> int:
@@ -110,20 +112,86 @@ class Pooled(Sequence[str]):
         return self._codes[i]
 
 
+class _PoolBuilder:
+    """Collects a pooled column one value at a time."""
+
+    __slots__ = ("codes", "pool")
+
+    def __init__(self) -> None:
+        self.pool: dict[str, int] = {}
+        self.codes = array("I")
+
+    def add(self, value: str) -> None:
+        code = self.pool.get(value)
+        if code is None:
+            code = self.pool[value] = len(self.pool)
+        self.codes.append(code)
+
+    def finish(self) -> Pooled:
+        column = Pooled(())
+        column._values = PackedStrings(self.pool)
+        column._codes = self.codes
+        return column
+
+
 class UserTable(Sequence[Any]):
-    """The directory's people by column; `table[i]` builds the `camtui.api.User` (only for what is shown)."""
+    """The directory's people by column; `table[i]` builds the `camtui.api.User` (only for what is shown).
 
-    __slots__ = ("_admin", "_cls", "_department", "_email", "_name", "_position", "_romaji", "_uid")
+    Filled one person at a time (`add`, in index order, then `finish`), so a directory can be streamed from the
+    store into it without ever holding 100,000 `User` objects."""
 
-    def __init__(self, users: Sequence[Any], user_class: type) -> None:
+    __slots__ = (
+        "_admin",
+        "_builders",
+        "_cls",
+        "_department",
+        "_email",
+        "_name",
+        "_position",
+        "_romaji",
+        "_uid",
+    )
+
+    def __init__(self, user_class: type) -> None:
         self._cls = user_class
-        self._uid = PackedStrings(u.uid or "" for u in users)
-        self._email = PackedStrings(u.email or "" for u in users)
-        self._name = Pooled(u.name or "" for u in users)
-        self._romaji = Pooled(u.romaji or "" for u in users)
-        self._department = Pooled(u.department or "" for u in users)
-        self._position = Pooled(u.position or "" for u in users)
-        self._admin = bytearray(1 if u.admin else 0 for u in users)
+        self._builders: (
+            tuple[list[str], list[str], _PoolBuilder, _PoolBuilder, _PoolBuilder, _PoolBuilder] | None
+        ) = (
+            [],
+            [],
+            _PoolBuilder(),
+            _PoolBuilder(),
+            _PoolBuilder(),
+            _PoolBuilder(),
+        )
+        self._admin = bytearray()
+
+    def add(
+        self, uid: str, email: str, name: str, romaji: str, department: str, position: str, admin: bool
+    ) -> None:
+        assert self._builders is not None, "finished"
+        uids, emails, names, romajis, departments, positions = self._builders
+        uids.append(uid)
+        emails.append(email)
+        names.add(name)
+        romajis.add(romaji)
+        departments.add(department)
+        positions.add(position)
+        self._admin.append(1 if admin else 0)
+
+    def finish(self) -> UserTable:
+        assert self._builders is not None, "finished"
+        uids, emails, names, romajis, departments, positions = self._builders
+        self._builders = None
+        self._uid = PackedStrings(uids)
+        uids.clear()
+        self._email = PackedStrings(emails)
+        emails.clear()
+        self._name = names.finish()
+        self._romaji = romajis.finish()
+        self._department = departments.finish()
+        self._position = positions.finish()
+        return self
 
     def __len__(self) -> int:
         return len(self._admin)
@@ -144,6 +212,3 @@ class UserTable(Sequence[Any]):
             self._position[i],
             bool(self._admin[i]),
         )
-
-    def email(self, i: int) -> str:
-        return self._email[i]

@@ -34,6 +34,7 @@ from camtui.tui.shell.help import HelpScreen, HelpSection, bindings_section
 from camtui.tui.shell.keys import apply_keymap_file, keymapped_display
 from camtui.tui.shell.palette import pane_commands
 from camtui.tui.shell.panes import PANE_IDS, PANES
+from camtui.tui.shell.quit_guard import QuitGuard
 from camtui.tui.shell.screens import MainScreen, TokenScreen
 from camtui.tui.shell.status import StatusLine, server_host
 
@@ -124,6 +125,8 @@ class CamApp(App[None]):
         self._lower_requested = False
         self.startup_marks: dict[str, float] = {}
         """Wall-clock milestones of the start (mounted, first rooms data), for benchmarks/startup.py."""
+        self.quit_guard = QuitGuard(self)
+        """`q` while a send is in flight finishes it first (`camtui.tui.shell.quit_guard`)."""
 
     # ----- layout -------------------------------------------------------------------------------------------
 
@@ -206,6 +209,17 @@ class CamApp(App[None]):
                 self.store.ui_state.set("theme", theme)
             except Exception as exc:
                 self.report_error(exc, "store")
+
+    async def action_quit(self) -> None:
+        """q / ctrl+q: a send in flight is answered first; asked again (or ctrl+c meanwhile), quit at once."""
+        if self.quit_guard.may_quit():
+            self.exit()
+
+    def action_help_quit(self) -> None:
+        if self.quit_guard.pending:
+            self.exit()
+        else:
+            super().action_help_quit()
 
     # ----- status and errors --------------------------------------------------------------------------------
 

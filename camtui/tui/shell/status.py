@@ -48,6 +48,7 @@ class StatusLine(Horizontal):
         self._state = "connecting"
         self._detail = ""
         self._panes: dict[str, PaneFreshness] = {}
+        self._notice = ""
 
     def compose(self) -> ComposeResult:
         yield Label("camtui", id="status-app")
@@ -92,6 +93,12 @@ class StatusLine(Horizontal):
         if self.is_mounted:
             self.query_one("#status-panes", Label).update(self._panes_text())
 
+    def set_notice(self, text: str) -> None:
+        """A word from the shell that outranks the panes' freshness (quitting: a send is being finished)."""
+        self._notice = text
+        if self.is_mounted:
+            self.query_one("#status-panes", Label).update(self._panes_text())
+
     def last_good(self, source: str) -> datetime | None:
         entry = self._panes.get(source)
         return entry.when if entry else None
@@ -101,6 +108,8 @@ class StatusLine(Horizontal):
         return f"{text} ({self._detail})" if self._detail else text
 
     def _panes_text(self) -> str:
+        if self._notice:
+            return self._notice
         parts = []
         names = [n for n in PANE_ORDER if n in self._panes] + sorted(set(self._panes) - set(PANE_ORDER))
         for name in names:
