@@ -8,6 +8,7 @@ marked unchecked; its first good poll clears the mark.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +18,10 @@ from textual.widgets import Static
 
 from camtui.tui.calls.dialogs import CallsPrompt
 from camtui.tui.calls.model import parse_call_ref
-from camtui.tui.calls.poller import FailureKind, classify
+from camtui.tui.calls.poller import FailureKind, PollTimeout, classify
+
+CHECK_SECONDS = 10.0
+"""The dialog waits this long for the server's answer, then adds the call unchecked (escape cancels sooner)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +74,12 @@ class AddCallDialog(CallsPrompt[CallToAdd]):
     @work(exclusive=True, group="calls-add-check", exit_on_error=False)
     async def _run_check(self, sid: str, url: str) -> None:
         try:
-            stats = await self._check(sid)
+            async with asyncio.timeout(CHECK_SECONDS):
+                stats = await self._check(sid)
+        except TimeoutError:
+            self.checking = False
+            self.dismiss(CallToAdd(sid, url, unchecked=PollTimeout(CHECK_SECONDS).reason))
+            return
         except Exception as exc:
             refusal, unchecked = judge_check(exc)
             self.checking = False

@@ -188,6 +188,10 @@ async def test_keymap_file_changes_the_key_and_the_hint(sb, tmp_path, clock) -> 
         assert isinstance(app.screen, CallDetailScreen)
         hint = str(app.screen.query_one(".calls-dialog-hint").render())
         assert "ctrl+k copy share URL" in hint and "ctrl+y" not in hint
+        sections = {t: [(readable_keys(k), d) for k, d in rows] for t, rows in app.help_sections()}
+        assert ("ctrl+k", "Copy share URL") in sections["Calls"]  # the help reads the keymap too
+        assert ("ctrl+k", "Copy share URL") in sections["Call detail"]
+        assert not any(k == "ctrl+y" for k, _ in sections["Calls"] + sections["Call detail"])
 
 
 async def test_the_add_dialog_checks_the_id_first(sb, tmp_path, clock) -> None:
@@ -337,3 +341,21 @@ async def test_under_a_dropping_tmux_the_text_is_shown_to_select(sb, tmp_path, c
         await pilot.pause()
         assert not isinstance(app.screen, ClipboardScreen)  # it may arrive: a toast says it was sent
         assert any(n.title == SENT_TITLE for n in app._notifications)
+
+
+async def test_a_slow_server_adds_the_call_unchecked_after_the_wait(sb, tmp_path, clock, monkeypatch) -> None:
+    """The dialog does not hang on a server that does not answer: after CHECK_SECONDS the call is added unchecked."""
+    from camtui.tui.calls import add
+
+    monkeypatch.setattr(add, "CHECK_SECONDS", 0.5)
+    live = sb.calls()[0]
+    app = build(sb.url, sb.admin_token, tmp_path / "s.db", clock)
+    async with app.run_test(size=(170, 50)) as pilot:
+        pane = app.query_one("#calls", CallsPane)
+        await pilot.press("2", "a")
+        sb.set_faults({"latency_ms": 5000, "methods": ["getCallStats"]})
+        await pilot.press(*live["sid"], "enter")
+        await until(pilot, lambda: pane.row(live["sid"]) is not None, "added after the wait", timeout=5)
+        row = pane.row(live["sid"])
+        assert row is not None and row.unchecked == "no answer within 0.5 s"
+        sb.set_faults({})
