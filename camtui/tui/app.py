@@ -31,6 +31,7 @@ from camtui.tui.shell.error_log import ErrorLog, ErrorLogScreen
 from camtui.tui.shell.error_report import describe_error
 from camtui.tui.shell.events import AuthStateChanged, PaneStatus
 from camtui.tui.shell.help import HelpScreen, HelpSection, bindings_section
+from camtui.tui.shell.keys import apply_keymap_file, keymapped_display
 from camtui.tui.shell.palette import pane_commands
 from camtui.tui.shell.panes import PANE_IDS, PANES
 from camtui.tui.shell.quit_guard import QuitGuard
@@ -191,6 +192,8 @@ class CamApp(App[None]):
         for problem in problems:
             self.notify(problem, title="display.theme", severity="warning", markup=False)
         self._theme_ready = True
+        for problem in apply_keymap_file(self, self.settings.config_path):
+            self.notify(problem, title="keymap", severity="warning", markup=False)
 
     async def on_unmount(self) -> None:
         if not self._close_on_exit:
@@ -371,7 +374,8 @@ class CamApp(App[None]):
         self.push_screen(HelpScreen(self.help_sections()))
 
     def help_sections(self) -> list[HelpSection]:
-        _title, app_rows = bindings_section("Everywhere", type(self), self.get_key_display)
+        key_display = keymapped_display(self)
+        _title, app_rows = bindings_section("Everywhere", type(self), key_display)
         sections: list[HelpSection] = [
             ("Everywhere", [*app_rows, ("ctrl+p", "Command palette: every command, searchable")])
         ]
@@ -382,9 +386,11 @@ class CamApp(App[None]):
             rows: list[tuple[str, str]] = []
             for widget in (pane, *pane.query("*")):
                 if isinstance(widget, Widget):
-                    _title, found = describe_bindings(widget, self.get_key_display)
+                    _title, found = describe_bindings(widget, key_display)
                     rows.extend(r for r in found if r not in rows)
             sections.append((getattr(pane, "PANE_TITLE", title), rows))
+            dialogs = getattr(pane, "HELP_DIALOGS", ())  # the pane's screens: their keys are listed too
+            sections.extend(bindings_section(name, dialog, key_display) for name, dialog in dialogs)
         return sections
 
     def action_show_errors(self) -> None:
