@@ -9,8 +9,8 @@ import json
 import pytest
 
 from camtui.api import CAMClient, MalformedResponse, OutcomeUnknown
-from camtui.api.limits import ANSWER_CAPS, MB, decode_capped
 from camtui.api.http1_parse import AnswerTooLarge
+from camtui.api.limits import ANSWER_CAPS, MB, decode_capped
 from tests.api.hostile import declared_huge, endless_chunks, fixed, hostile_server
 
 TOKEN = "hostile-test-token"
@@ -53,7 +53,9 @@ async def test_a_gzip_bomb_is_capped_after_decompression() -> None:
 
 async def test_deeply_nested_json_is_a_typed_error_not_a_recursion_error() -> None:
     body = b"[" * 200_000 + b"]" * 200_000
-    raw = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body
+    raw = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body
+    )
     async with hostile_server(fixed(raw)) as server, _client(server.url) as client:
         with pytest.raises(MalformedResponse, match="nested too deeply"):
             await client.get_conference_rooms()
