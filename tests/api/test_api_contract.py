@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from camtui.api import CAMClient, client, models, wire
+from camtui.api.answers import interpret as interpret_answer
 from camtui.api.errors import CAMAPIError
 from camtui.sandbox.methods import METHODS
 from camtui.sandbox.openapi import document
@@ -219,7 +220,8 @@ def test_every_documented_error_envelope_is_a_cam_api_error(data):
     api = CAMClient("http://127.0.0.1:9", "token-for-the-contract")
     try:
         with pytest.raises(CAMAPIError) as caught:
-            api._interpret(client.METHODS[name], httpx.Response(200, json=body))
+            spec = client.METHODS[name]
+            interpret_answer(spec.name, spec.csv, httpx.Response(200, json=body), api._redact)
     finally:
         asyncio.run(api.aclose())
     assert caught.value.code == body["errors"][0]["code"]
