@@ -3,6 +3,7 @@ the way; one TLS context shared with httpx; never httpx's private attributes."""
 
 from __future__ import annotations
 
+import contextlib
 import ssl
 import warnings
 
@@ -94,10 +95,8 @@ async def test_a_silent_first_address_falls_back_to_the_next_one(sandbox) -> Non
     for _ in range(4):  # fill the accept queue: a further connect waits for ever, like a dropped SYN
         filler = socket.socket()
         filler.setblocking(False)
-        try:
+        with contextlib.suppress(BlockingIOError):
             filler.connect(silent.getsockname())
-        except BlockingIOError:
-            pass
         fillers.append(filler)
     await asyncio.sleep(0.05)
     port = urlsplit(sandbox.url).port
