@@ -11,6 +11,7 @@ over every candidate's value, keeping score > 0, sorting by score. We run exactl
 the stock figure is a lower bound. At 100k candidates it takes seconds per keystroke, so it is measured on a
 random sample of the keystrokes (`--stock-sample`); ours is measured on the same sample and on all keystrokes.
 
+    pip install -e ".[bench]"    # textual-autocomplete, which only this benchmark uses
     .venv/bin/python benchmarks/autocomplete.py [--users 100000] [--people 300] [--stock-sample 25]
 """
 

@@ -15,6 +15,7 @@ Targets (`--targets`, comma-separated; default all):
 
     .venv/bin/python benchmarks/startup.py [--runs 5] [--rooms 24] [--users 2000] [--settle 5] [--cpu-window 10]
                                            [--targets floor,demo,server] [--in-process]
+                                           [--worlds fresh|shared]
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ def one_run(
     env = dict(os.environ, CAMTUI_STARTUP_PROBE=str(probe), TERM="xterm-256color", COLUMNS="160", LINES="48")
     env.pop("CAMTUI_CONFIG", None)
     env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / "config"), XDG_DATA_HOME=str(home / "data"))
+    env["CAMTUI_SANDBOX_WORLDS"] = worlds_setting(args, workdir)
     if target == "server":
         env.update(server_env)
     if args.settle > 0:
@@ -132,6 +134,12 @@ def one_run(
         os.close(master)
 
 
+def worlds_setting(args: argparse.Namespace, workdir: Path) -> str:
+    """`fresh`: every sandbox generates its world (a new user's first start); `shared`: the runs share one
+    world cache (camtui.sandbox.world_cache), filled by the warm-up run: every later start of the same size."""
+    return str(workdir / "worlds") if args.worlds == "shared" else "off"
+
+
 def start_server(
     args: argparse.Namespace, workdir: Path
 ) -> tuple[subprocess.Popen[str], dict[str, str], float]:
@@ -139,8 +147,22 @@ def start_server(
     cmd += ["--rooms", str(args.rooms), "--users", str(args.users), "--admin-token", "bench-admin-token-000"]
     if not args.simulation:
         cmd.append("--no-simulation")
+    env = dict(os.environ, CAMTUI_SANDBOX_WORLDS=worlds_setting(args, workdir))
+    if args.worlds == "shared":  # fill the cache first, so "ready" is a start with the world cached
+        warm = subprocess.Popen(
+            [*cmd[:7], str(workdir / "warm.db"), *cmd[8:]],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT, env=env,
+        )  # fmt: skip
+        assert warm.stdout is not None
+        for line in warm.stdout:
+            if line.startswith("Ctrl+C stops"):
+                break
+        warm.terminate()
+        warm.wait(timeout=15)
     t0 = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT, env=env
+    )
     url = ""
     assert proc.stdout is not None
     for line in proc.stdout:
@@ -169,6 +191,12 @@ def main() -> int:
     )
     parser.add_argument("--in-process", action="store_true", help="demo: sandbox in a thread, not a process")
     parser.add_argument("--timeout", type=float, default=60.0)
+    parser.add_argument(
+        "--worlds",
+        choices=("fresh", "shared"),
+        default="fresh",
+        help="sandbox worlds generated each start (fresh) or cached across starts (shared)",
+    )
     args = parser.parse_args()
     targets = [t.strip() for t in args.targets.split(",") if t.strip()]
 
@@ -205,7 +233,10 @@ def main() -> int:
                 server.wait(timeout=15)
 
     floor = statistics.median(results["floor"].to_data) if "floor" in results else None
-    print(f"\n{args.rooms} rooms, {args.users} users, 160×48, fresh HOME per run, median of {args.runs}:")
+    print(
+        f"\n{args.rooms} rooms, {args.users} users, 160×48, fresh HOME per run, worlds {args.worlds}, "
+        f"median of {args.runs}:"
+    )
     print(f"{'target':<8} {'start → data':>14} {'× floor':>8} {'RSS settled':>12} {'CPU settled':>12}")
     for target, fig in results.items():
         med = statistics.median(fig.to_data)

@@ -8,10 +8,25 @@ from typing import Any
 
 import pytest
 
+from camtui.sandbox import world_cache
 from camtui.sandbox.runner import RunningSandbox, start_sandbox
 
 SMALL = {"seed": 7, "rooms": 12, "users": 300, "simulation": False}
 """The size every test sandbox has unless a test asks for more: fast to start, still realistic."""
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _sandbox_worlds_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Large demo worlds are cached (camtui.sandbox.world_cache): in tests, never in the user's data dir."""
+    import os
+
+    before = os.environ.get(world_cache.ENV)
+    os.environ[world_cache.ENV] = str(tmp_path_factory.mktemp("sandbox-worlds"))
+    yield
+    if before is None:
+        os.environ.pop(world_cache.ENV, None)
+    else:
+        os.environ[world_cache.ENV] = before
 
 
 @pytest.fixture

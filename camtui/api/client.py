@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import json
 import logging
 import ssl
 import warnings
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,12 +25,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-import httpcore
 import httpx
 
-from camtui.api import codes, wire
+from camtui.api import wire
+from camtui.api.answers import Answer, interpret, snippet
 from camtui.api.errors import CAMAPIError, MalformedResponse, OutcomeUnknown, TransportError
 from camtui.api.http1 import ReadPool, request_prefix, serialise_request
+from camtui.api.limits import AnswerTooLarge, cap_for, decode_capped
 from camtui.api.models import (
     BatchItem,
     BatchSendResult,
@@ -43,7 +44,8 @@ from camtui.api.models import (
     UsersExport,
     UsersUpdateResult,
 )
-from camtui.api.retry import RetryPolicy, parse_retry_after
+from camtui.api.retry import RetryPolicy
+from camtui.api.route import goes_through_proxy, tls_context
 
 log = logging.getLogger("camtui.api")
 
@@ -85,27 +87,6 @@ METHODS: dict[str, MethodSpec] = {
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # Gateway answers that say nothing about whether the upstream server processed the request.
 _GATEWAY_STATUSES = (502, 504)
-
-
-@dataclass(slots=True)
-class _Answer:
-    """What `_interpret` needs of an HTTP answer, from either request path."""
-
-    status_code: int
-    content: bytes
-    content_type: str
-    retry_after: str | None
-    reason_phrase: str
-
-
-def _answer(response: httpx.Response) -> _Answer:
-    return _Answer(
-        response.status_code,
-        response.content,
-        response.headers.get("content-type", ""),
-        response.headers.get("retry-after"),
-        response.reason_phrase,
-    )
 
 
 class _Secret:
@@ -182,14 +163,15 @@ class CAMClient:
             max_keepalive_connections=max_connections,
             keepalive_expiry=KEEPALIVE_EXPIRY,
         )
-        ssl_verify = _ssl_verify(verify, ca_bundle)
-        transport = httpx.AsyncHTTPTransport(verify=ssl_verify, limits=limits, trust_env=not loopback)
+        self._trust_env = not loopback  # proxies from the environment, but never for this machine
+        self._tls = tls_context(self._server_url, verify, ca_bundle, self._trust_env)
+        transport = httpx.AsyncHTTPTransport(verify=self._tls, limits=limits, trust_env=self._trust_env)
         self._http = httpx.AsyncClient(
             headers={TOKEN_HEADER: self._token.get(), "User-Agent": "camtui"},
             timeout=httpx.Timeout(self._timeout),
             limits=limits,
-            verify=ssl_verify,
-            trust_env=not loopback,  # proxies from the environment, but never for this machine
+            verify=self._tls,
+            trust_env=self._trust_env,
             follow_redirects=False,
             transport=transport,
         )
@@ -325,7 +307,7 @@ class CAMClient:
                 failure = TransportError(_describe(exc), method=method, url=url)
             else:
                 try:
-                    return self._interpret(spec, response)
+                    return interpret(spec.name, spec.csv, response, self._redact)
                 except MalformedResponse as err:
                     if spec.write:
                         raise OutcomeUnknown(
@@ -359,34 +341,75 @@ class CAMClient:
         data: Mapping[str, str] | None,
         files: Mapping[str, Any] | None,
         remaining: float,
-    ) -> _Answer:
+    ) -> Answer:
+        cap = cap_for(spec.name)
         if spec.write:
             # A write is never cut short by the budget: that would only turn an answer into "outcome unknown".
-            return _answer(await self._http.post(url, data=data, files=files))
+            return await self._post_capped(spec, url, data, files, cap, None)
         limit = max(0.05, remaining)
         if files is None and not self._http.cookies:
             route = self._routes.get(spec.name, False)
             if route is False:
                 route = self._routes[spec.name] = self._direct_route(spec.name, url)
             if route is not None:
-                return await self._send_direct(route, data, min(self._timeout, limit), limit)
-        timeout = httpx.Timeout(min(self._timeout, limit))
+                return await self._send_direct(spec, route, data, min(self._timeout, limit), limit, cap)
         async with asyncio.timeout(limit):
-            return _answer(await self._http.post(url, data=data, files=files, timeout=timeout))
+            return await self._post_capped(
+                spec, url, data, files, cap, httpx.Timeout(min(self._timeout, limit))
+            )
+
+    async def _post_capped(
+        self,
+        spec: MethodSpec,
+        url: str,
+        data: Mapping[str, str] | None,
+        files: Mapping[str, Any] | None,
+        cap: int,
+        timeout: httpx.Timeout | None,
+    ) -> Answer:
+        """httpx's full path, reading the answer a piece at a time and never past `cap` (decompressed)."""
+        options: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
+        request = self._http.build_request("POST", url, data=data, files=files, **options)
+        response = await self._http.send(request, stream=True)
+        try:
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > cap and not response.headers.get("content-encoding"):
+                raise AnswerTooLarge(cap)
+            parts: list[bytes] = []
+            size = 0
+            async for part in response.aiter_bytes():
+                size += len(part)
+                if size > cap:
+                    raise AnswerTooLarge(cap)
+                parts.append(part)
+        except AnswerTooLarge as exc:
+            raise self._too_large(spec, exc) from None
+        finally:
+            await response.aclose()
+        return Answer(
+            response.status_code,
+            b"".join(parts),
+            response.headers.get("content-type", ""),
+            response.headers.get("retry-after"),
+            response.reason_phrase,
+        )
+
+    def _too_large(self, spec: MethodSpec, exc: AnswerTooLarge) -> Exception:
+        """The typed error for an answer past its cap (a write went out: its outcome is unknown)."""
+        if spec.write:
+            return OutcomeUnknown(spec.name, f"the server answered, but the {exc}")
+        return MalformedResponse(f"the server's {exc}; not read further", method=spec.name)
 
     def _direct_route(self, method: str, url: str) -> bytes | None:
         """The request line and headers a read sends, built once: the same URL and headers httpx would send,
-        minus the body's length. None (take httpx's full path) when the URL goes through a proxy or httpx's
-        internals differ from what this was written for."""
+        minus the body's length. None (take httpx's full path) when the URL goes through a proxy."""
         request = self._http.build_request("POST", url, data={"x": "y"})
-        transport = self._http._transport_for_url(request.url)
-        pool = getattr(transport, "_pool", None)
-        if transport is not self._http._transport or not isinstance(pool, httpcore.AsyncConnectionPool):
+        if goes_through_proxy(request.url, self._trust_env):
             return None
         if self._reads is None:
             secure = request.url.scheme == "https"
-            ssl_context = getattr(pool, "_ssl_context", None) if secure else None
-            if secure and not isinstance(ssl_context, ssl.SSLContext):
+            ssl_context = self._tls if secure and isinstance(self._tls, ssl.SSLContext) else None
+            if secure and ssl_context is None:
                 return None
             self._reads = ReadPool(
                 request.url.host,
@@ -400,14 +423,23 @@ class CAMClient:
         return request_prefix(b"POST", request.url.raw_path, headers)
 
     async def _send_direct(
-        self, prefix: bytes, data: Mapping[str, str] | None, timeout: float, budget: float
-    ) -> _Answer:
+        self,
+        spec: MethodSpec,
+        prefix: bytes,
+        data: Mapping[str, str] | None,
+        timeout: float,
+        budget: float,
+        cap: int,
+    ) -> Answer:
         """A read on the client's own keep-alive connections (`http1.ReadPool`): same headers, limits and
         exception types as `httpx.AsyncClient.post`, a fraction of its CPU — a poll of 2,000 calls every
         10 s spends most of its CPU in the HTTP layer."""
         body = urlencode(data).encode() if data else b""
         assert self._reads is not None
-        response = await self._reads.request(serialise_request(prefix, body), timeout, budget)
+        try:
+            response = await self._reads.request(serialise_request(prefix, body), timeout, budget, cap)
+        except AnswerTooLarge as exc:
+            raise self._too_large(spec, exc) from None
         content_type = ""
         retry_after = None
         encoding = None
@@ -421,13 +453,14 @@ class CAMClient:
                 encoding = value
         raw = response.body
         if encoding is not None and encoding.strip().lower() not in (b"", b"identity"):
-            decoded = httpx.Response(response.status, headers=response.headers, stream=httpx.ByteStream(raw))
             try:
-                raw = decoded.read()  # gzip/deflate, exactly as httpx decodes them
-            except httpx.DecodingError as exc:
+                raw = decode_capped(raw, encoding, cap)  # gzip/deflate, never expanded past the cap
+            except AnswerTooLarge as exc:
+                raise self._too_large(spec, exc) from None
+            except (ValueError, zlib.error) as exc:
                 raise httpx.RemoteProtocolError(f"the answer could not be decoded ({exc})") from None
         reason = response.reason
-        return _Answer(
+        return Answer(
             response.status,
             raw,
             content_type,
@@ -437,104 +470,9 @@ class CAMClient:
             else httpx.codes.get_reason_phrase(response.status),
         )
 
-    def _interpret(self, spec: MethodSpec, response: _Answer | httpx.Response) -> Any:
-        """The decoded body of a successful answer, or the `CAMAPIError` the answer describes."""
-        if isinstance(response, httpx.Response):
-            response = _answer(response)
-        status = response.status_code
-        raw = response.content
-        text = raw.decode("utf-8", errors="replace")
-        content_type = response.content_type
-        retry_after = parse_retry_after(response.retry_after)
-        if spec.csv and status == 200 and "json" not in content_type and not text.lstrip().startswith("{"):
-            return text
-        try:
-            body: Any = json.loads(text) if text.strip() else None
-        except ValueError:
-            body = None
-        if isinstance(body, dict) and (body.get("errors") or _status_of(body) not in (None, 200)):
-            raise self._envelope_error(spec.name, body, status, retry_after)
-        if status != 200:
-            known = codes.ERROR_CODES.get(str(status))
-            meaning = known.meaning if known else f"HTTP {status} {response.reason_phrase}".strip()
-            raise CAMAPIError(
-                str(status),
-                self._redact(_snippet(text)),
-                http_status=status,
-                meaning=meaning,
-                method=spec.name,
-                retry_after=retry_after,
-            )
-        if not isinstance(body, dict):
-            what = (
-                "empty"
-                if not text.strip()
-                else f"not a JSON object ({content_type or 'no type'}, {len(raw)} bytes"
-            )
-            what += "" if not text.strip() else f": {_snippet(text)!r})"
-            raise MalformedResponse(
-                self._redact(f"the server's answer is {what}"), http_status=status, method=spec.name
-            )
-        return body
-
-    def _envelope_error(
-        self, method: str, body: dict[str, Any], http_status: int, retry_after: float | None
-    ) -> CAMAPIError:
-        errors = body.get("errors")
-        if isinstance(errors, dict):
-            errors = [errors]
-        entries = [
-            {k: self._redact(v) if isinstance(v, str) else v for k, v in e.items()}
-            for e in (errors if isinstance(errors, list) else [])
-            if isinstance(e, dict)
-        ]
-        first = entries[0] if entries else {}
-        code = str(first.get("code") or _status_of(body) or http_status).strip()
-
-        return CAMAPIError(
-            code,
-            self._redact(str(first.get("message") or "")),
-            http_status=http_status,
-            method=method,
-            index=_int_or_none(first.get("index")),
-            line=_int_or_none(first.get("line")),
-            field=str(first["field"]) if first.get("field") not in (None, "") else None,
-            errors=entries,
-            retry_after=retry_after,
-        )
-
     def _redact(self, text: str) -> str:
         token = self._token.get()
         return text.replace(token, "***") if len(token) >= 4 else text
-
-
-def _ssl_verify(verify: bool, ca_bundle: str | None) -> ssl.SSLContext | bool:
-    if not verify:
-        return False
-    if ca_bundle:
-        path = Path(ca_bundle).expanduser()
-        if not path.is_file():
-            raise ValueError(f"CA bundle not found: {path}")
-        return ssl.create_default_context(cafile=str(path))
-    return True
-
-
-def _status_of(body: dict[str, Any]) -> int | None:
-    return _int_or_none(body.get("status"))
-
-
-def _int_or_none(value: Any) -> int | None:
-    """An envelope number (int or numeric string), or None when absent or unreadable: error details are
-    best effort, never a reason to lose the error itself."""
-    try:
-        return wire.as_int(value, None)
-    except wire.MalformedBody:
-        return None
-
-
-def _snippet(text: str, limit: int = 80) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _describe(exc: BaseException) -> str:
@@ -544,8 +482,8 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, TimeoutError) and not detail:
         detail = "time budget exhausted"
     if _is_tls_failure(exc):
-        return f"TLS certificate verification failed ({_snippet(detail)}); set ca_bundle for a private CA"
-    return f"{name}: {_snippet(detail)}" if detail else name
+        return f"TLS certificate verification failed ({snippet(detail)}); set ca_bundle for a private CA"
+    return f"{name}: {snippet(detail)}" if detail else name
 
 
 def _is_tls_failure(exc: BaseException) -> bool:
@@ -553,4 +491,4 @@ def _is_tls_failure(exc: BaseException) -> bool:
 
 
 def _short(err: BaseException) -> str:
-    return _snippet(str(err), 120)
+    return snippet(str(err), 120)

@@ -18,215 +18,23 @@ from __future__ import annotations
 import asyncio
 import ssl
 from collections import deque
-from dataclasses import dataclass
 
 import httpx
 
-MAX_HEAD = 64 * 1024
-"""Largest status line + headers accepted: a bigger head is not an answer from an API server."""
-MAX_CHUNK_LINE = 4096
+from camtui.api.http1_parse import AnswerTooLarge, ProtocolError, RawResponse, ResponseParser
 
+HAPPY_EYEBALLS_DELAY = 0.25
+"""Seconds before the next address of the host is tried alongside (RFC 8305): a host whose IPv6 silently drops
+packets still connects over IPv4 within the timeout, as httpx's writes do."""
 
-class ProtocolError(Exception):
-    """The bytes received are not an HTTP/1.1 answer this client can read."""
-
-
-@dataclass(slots=True)
-class RawResponse:
-    """One answer: status, reason phrase, headers as received (names as sent), the whole body."""
-
-    status: int
-    reason: bytes
-    headers: list[tuple[bytes, bytes]]
-    body: bytes
-
-
-class ResponseParser:
-    """Incremental parser of one HTTP/1.1 response: `feed` bytes as they arrive, `feed_eof` when the peer closed.
-
-    Interim answers (100 Continue) are skipped. The body is framed by chunked transfer coding, Content-Length,
-    or — when neither is given — by the connection closing. `keep_alive` tells whether the connection can carry
-    another request afterwards.
-    """
-
-    __slots__ = (
-        "_buf",
-        "_chunk_left",
-        "_length",
-        "_parts",
-        "_scan",
-        "_state",
-        "keep_alive",
-        "received",
-        "response",
-    )
-
-    # states
-    _HEAD, _LENGTH, _CHUNK_SIZE, _CHUNK_DATA, _TRAILERS, _UNTIL_CLOSE, _DONE = range(7)
-
-    def __init__(self) -> None:
-        self._buf = bytearray()
-        self._state = self._HEAD
-        self._scan = 0
-        self._length = 0
-        self._chunk_left = 0
-        self._parts: list[bytes] = []
-        self.received = 0
-        """Bytes received so far: 0 after a close means the server never started an answer."""
-        self.keep_alive = False
-        self.response: RawResponse | None = None
-
-    @property
-    def done(self) -> bool:
-        return self._state == self._DONE
-
-    def feed(self, data: bytes) -> bool:
-        """Take more bytes; True once the whole response has arrived. Raises ProtocolError on nonsense."""
-        self.received += len(data)
-        if self._state == self._DONE:
-            self.keep_alive = False  # bytes after the answer: the connection is out of step, do not reuse
-            return True
-        buf = self._buf
-        buf += data
-        while True:
-            state = self._state
-            if state == self._HEAD:
-                end = buf.find(b"\r\n\r\n", self._scan)
-                if end < 0:
-                    if len(buf) > MAX_HEAD:
-                        raise ProtocolError(f"the answer's headers exceed {MAX_HEAD // 1024} KB")
-                    self._scan = max(0, len(buf) - 3)
-                    return False
-                head = bytes(buf[:end])
-                del buf[: end + 4]
-                self._scan = 0
-                self._start(head)
-            elif state == self._LENGTH:
-                if len(buf) < self._length:
-                    return False
-                if len(buf) > self._length:
-                    self.keep_alive = False
-                self._finish(bytes(buf[: self._length]))
-                del buf[:]
-                return True
-            elif state == self._CHUNK_SIZE or state == self._TRAILERS:
-                end = buf.find(b"\r\n")
-                if end < 0:
-                    if len(buf) > MAX_CHUNK_LINE:
-                        raise ProtocolError("a chunk header line is too long")
-                    return False
-                line = bytes(buf[:end])
-                del buf[: end + 2]
-                if state == self._TRAILERS:
-                    if not line:
-                        if buf:
-                            self.keep_alive = False
-                        self._finish(b"".join(self._parts))
-                        del buf[:]
-                        return True
-                    continue  # a trailer field: not needed
-                size_text = line.split(b";", 1)[0].strip()
-                try:
-                    if not size_text or size_text[:1] in b"+-":
-                        raise ValueError
-                    size = int(size_text, 16)
-                except ValueError:
-                    raise ProtocolError(f"bad chunk size {size_text[:20]!r}") from None
-                if size == 0:
-                    self._state = self._TRAILERS
-                else:
-                    self._chunk_left = size
-                    self._state = self._CHUNK_DATA
-            elif state == self._CHUNK_DATA:
-                need = self._chunk_left
-                if len(buf) < need + 2:
-                    return False
-                if buf[need : need + 2] != b"\r\n":
-                    raise ProtocolError("a chunk is not followed by CRLF")
-                self._parts.append(bytes(buf[:need]))
-                del buf[: need + 2]
-                self._state = self._CHUNK_SIZE
-            elif state == self._UNTIL_CLOSE:
-                if buf:
-                    self._parts.append(bytes(buf))
-                    del buf[:]
-                return False
-            else:  # pragma: no cover - _DONE is handled above
-                return True
-
-    def feed_eof(self) -> bool:
-        """The peer closed. True when that completes the response (body read until close); else ProtocolError."""
-        if self._state == self._DONE:
-            return True
-        if self._state == self._UNTIL_CLOSE:
-            self._finish(b"".join(self._parts))
-            return True
-        if self._state == self._HEAD and not self.received:
-            raise ProtocolError("Server disconnected without sending a response.")
-        raise ProtocolError("Server disconnected before the whole response arrived.")
-
-    def _start(self, head: bytes) -> None:
-        lines = head.split(b"\r\n")
-        status_line = lines[0]
-        parts = status_line.split(b" ", 2)
-        version = parts[0]
-        if len(parts) < 2 or version[:7] != b"HTTP/1." or len(version) != 8:
-            raise ProtocolError(f"not an HTTP/1.x status line: {status_line[:40]!r}")
-        code = parts[1]
-        if len(code) != 3 or not code.isdigit():
-            raise ProtocolError(f"bad status code {code[:10]!r}")
-        status = int(code)
-        reason = parts[2] if len(parts) == 3 else b""
-        headers: list[tuple[bytes, bytes]] = []
-        length: bytes | None = None
-        chunked = False
-        coded = False
-        close = False
-        for line in lines[1:]:
-            name, sep, value = line.partition(b":")
-            if not sep or not name or name != name.strip() or line[:1] in b" \t":
-                raise ProtocolError(f"bad header line {line[:40]!r}")
-            value = value.strip(b" \t")
-            headers.append((name, value))
-            low = name.lower()
-            if low == b"content-length":
-                if length is not None and value != length:
-                    raise ProtocolError("conflicting Content-Length headers")
-                length = value
-            elif low == b"transfer-encoding":
-                coded = True
-                chunked = value.rsplit(b",", 1)[-1].strip().lower() == b"chunked"
-            elif low == b"connection":
-                close = close or b"close" in value.lower()
-        if 100 <= status < 200:
-            if status == 101:
-                raise ProtocolError("the server switched protocols")
-            return  # an interim answer: the real one follows
-        self.keep_alive = version == b"HTTP/1.1" and not close
-        self.response = RawResponse(status, reason, headers, b"")
-        if status in (204, 304):
-            self._finish(b"")
-        elif coded:
-            if chunked:
-                self._state = self._CHUNK_SIZE
-            else:
-                self.keep_alive = False
-                self._state = self._UNTIL_CLOSE
-        elif length is not None:
-            if not length.isdigit():
-                raise ProtocolError(f"bad Content-Length {length[:20]!r}")
-            self._length = int(length)
-            self._state = self._LENGTH
-            if self._length == 0:
-                self._finish(b"")
-        else:
-            self.keep_alive = False
-            self._state = self._UNTIL_CLOSE
-
-    def _finish(self, body: bytes) -> None:
-        assert self.response is not None
-        self.response.body = body
-        self._state = self._DONE
+__all__ = [
+    "AnswerTooLarge",
+    "ProtocolError",
+    "RawResponse",
+    "ReadPool",
+    "request_prefix",
+    "serialise_request",
+]
 
 
 class _StaleConnection(Exception):
@@ -261,6 +69,10 @@ class _Connection(asyncio.Protocol):
         self.last_data = self.pool.loop_time()
         try:
             done = parser.feed(data)
+        except AnswerTooLarge as exc:
+            self._fail(exc)  # not a transport failure: the client says so once, never retries it
+            self.close()
+            return
         except ProtocolError as exc:
             self._fail(httpx.RemoteProtocolError(str(exc)))
             self.close()
@@ -291,11 +103,11 @@ class _Connection(asyncio.Protocol):
         self.pool._forget(self)
 
     # the pool's side
-    def send(self, data: bytes, waiter: asyncio.Future[RawResponse]) -> None:
+    def send(self, data: bytes, waiter: asyncio.Future[RawResponse], limit: int | None = None) -> None:
         transport = self.transport
         if self.closed or transport is None or transport.is_closing():
             raise _StaleConnection
-        self.parser = ResponseParser()
+        self.parser = ResponseParser(limit)
         self.waiter = waiter
         self.last_data = self.pool.loop_time()
         transport.write(data)
@@ -359,11 +171,14 @@ class ReadPool:
         """Connections open or opening now."""
         return self._busy + len(self._idle)
 
-    async def request(self, data: bytes, timeout: float, budget: float | None = None) -> RawResponse:
+    async def request(
+        self, data: bytes, timeout: float, budget: float | None = None, limit: int | None = None
+    ) -> RawResponse:
         """Send one serialised request and return the answer.
 
         `timeout`: longest wait for a free connection, for connecting, and between bytes of the answer;
-        `budget`: the longest the whole request may take (default: no limit beyond `timeout`).
+        `budget`: the longest the whole request may take (default: no limit beyond `timeout`);
+        `limit`: the largest body accepted (`AnswerTooLarge` past it, and the connection is closed).
         """
         loop = asyncio.get_running_loop()
         if loop is not self._loop:
@@ -379,13 +194,13 @@ class ReadPool:
             if conn is None:
                 conn = await self._connect(loop, min(deadline, loop.time() + timeout))
             try:
-                response = await self._exchange(loop, conn, data, timeout, deadline)
+                response = await self._exchange(loop, conn, data, timeout, deadline, limit)
             except _StaleConnection:
                 conn.close()
                 conn = None
                 conn = await self._connect(loop, min(deadline, loop.time() + timeout))
                 try:
-                    response = await self._exchange(loop, conn, data, timeout, deadline)
+                    response = await self._exchange(loop, conn, data, timeout, deadline, limit)
                 except _StaleConnection:
                     raise httpx.RemoteProtocolError(
                         "Server disconnected without sending a response."
@@ -497,6 +312,7 @@ class ReadPool:
                     self._port,
                     ssl=self._ssl,
                     server_hostname=self._host if self._ssl is not None else None,
+                    happy_eyeballs_delay=HAPPY_EYEBALLS_DELAY,
                 )
         except TimeoutError:
             raise httpx.ConnectTimeout(f"no connection to {self._host}:{self._port} in time") from None
@@ -506,10 +322,16 @@ class ReadPool:
         return conn
 
     async def _exchange(
-        self, loop: asyncio.AbstractEventLoop, conn: _Connection, data: bytes, timeout: float, deadline: float
+        self,
+        loop: asyncio.AbstractEventLoop,
+        conn: _Connection,
+        data: bytes,
+        timeout: float,
+        deadline: float,
+        limit: int | None = None,
     ) -> RawResponse:
         waiter: asyncio.Future[RawResponse] = loop.create_future()
-        conn.send(data, waiter)
+        conn.send(data, waiter, limit)
         conn.timer = loop.call_at(
             min(deadline, loop.time() + timeout), self._check_time, conn, waiter, timeout, deadline
         )

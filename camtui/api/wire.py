@@ -383,8 +383,14 @@ def parse_chat_room(value: Any) -> ChatRoom:
 
 
 def parse_update_chat_room(body: Any) -> ChatRoom:
+    """The room under `chatRoom` (the spec's sample reads it there), or the room's fields at the top level."""
     body = _obj(body, "updateChatRoom")
-    return parse_chat_room(_required(body, "chatRoom", "updateChatRoom"))
+    room = body.get("chatRoom")
+    if room is None and body.get("id") not in (None, "") and "name" in body:
+        room = body
+    if room is None:
+        raise MalformedBody("updateChatRoom: missing 'chatRoom'")
+    return parse_chat_room(room)
 
 
 def parse_reservation(value: Any, room_id: str, tz: str | None = None) -> Reservation:
@@ -424,23 +430,33 @@ def parse_rooms(body: Any) -> list[ConferenceRoom]:
 
 
 def parse_room_status(body: Any) -> RoomStatus:
+    """Rooms and period from either placement a server may use: inside `conferenceRoomStatus` (where the spec's
+    sample prints them: `{conferenceRooms, period, from, to, timeZone}`, or a bare list of rooms) or at the top
+    level (`conferenceRooms` beside a `conferenceRoomStatus` holding only the period). Inside wins when both."""
     body = _obj(body, "getConferenceRoomStatus")
     status = body.get("conferenceRoomStatus")
     if status is None:
         status = {}
+    elif isinstance(status, list | tuple):
+        status = {"conferenceRooms": status}
     status = _obj(status, "conferenceRoomStatus")
-    tz = as_str(status.get("timeZone")) or None
+
+    def pick(key: str) -> Any:
+        value = status.get(key)
+        return body.get(key) if value is None else value
+
+    tz = as_str(pick("timeZone")) or None
     try:
         if tz:
             ZoneInfo(tz)
     except (ValueError, KeyError, OSError):
         tz = None
-    rooms = tuple(parse_room(r, tz) for r in _list(body.get("conferenceRooms"), "conferenceRooms"))
-    period = status.get("period")
+    rooms = tuple(parse_room(r, tz) for r in _list(pick("conferenceRooms"), "conferenceRooms"))
+    period = pick("period")
     return RoomStatus(
         rooms=rooms,
         period=as_str(period) if period not in (None, "") else None,
-        start=as_time(status.get("from"), what="from", tz=tz),
-        end=as_time(status.get("to"), what="to", tz=tz),
+        start=as_time(pick("from"), what="from", tz=tz),
+        end=as_time(pick("to"), what="to", tz=tz),
         time_zone=tz,
     )

@@ -3,7 +3,9 @@
 Exit codes: 0 everything sent (or, with --dry-run, the plan is clean); 1 the server refused items or the run;
 2 usage or bad input, nothing sent (bad file, items refused by the local checks, bad options, nothing configured,
 a started run without --resume); 3 network failure, or items of this file whose outcome is unknown (they may or
-may not have been delivered: never resent blindly; check, then --force-unknown).
+may not have been delivered: never resent blindly; they are listed in FILE.unknown.json: check them, then send
+that file with --force-unknown); 130 interrupted (^C: the request in flight was finished and journalled; a
+second ^C aborts it, its items then outcome unknown).
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ import argparse
 import asyncio
 import sys
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+from camtui.cli.batch_report import network_stop, plan_json, plan_lines, summary_json
 from camtui.cli.support import (
     ENV_SERVER,
     ENV_TOKEN,
@@ -29,6 +33,8 @@ from camtui.cli.support import (
     print_json,
 )
 
+EXIT_INTERRUPTED = 130
+"""^C: 128 + SIGINT, as shells report it."""
 DIRECTORY_MAX_AGE = timedelta(minutes=10)
 """A cached directory younger than this is used as is; older, it is refreshed with exportUsers first."""
 
@@ -50,7 +56,9 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--force-unknown",
         action="store_true",
-        help="also resend items whose outcome is unknown (they may have been delivered already)",
+        help="also resend items whose outcome is unknown (they may have been delivered already); given "
+        "FILE.unknown.json (written after such a run, edited down to the items that did not arrive), resend "
+        "just the items it lists",
     )
     p.add_argument("--skip-invalid", action="store_true", help="send the valid items, skip the invalid ones")
     p.add_argument("--allow-duplicates", action="store_true", help="send identical items more than once")
@@ -63,48 +71,96 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from camtui.compose.batch import BatchLoadError, load_batch_file
+    from camtui.compose.batch import BatchLoadError, is_unknown_list, load_batch_file, original_path
 
     as_json = bool(args.json)
     if args.chunk_size is not None and not 1 <= args.chunk_size <= 1000:
         return _fail("--chunk-size must be between 1 and 1000", EXIT_USAGE, as_json)
+    listed = None
     try:
         _check_encoding(args.file)
         bf = load_batch_file(args.file)
+        if is_unknown_list(bf):  # FILE.unknown.json: a chosen subset of FILE's unknown items
+            listed, source = bf, original_path(bf.path)
+            assert source is not None
+            if not args.force_unknown:
+                raise UsageProblem(
+                    f"{args.file} lists items of {source.name} whose outcome is unknown (they may have been "
+                    "delivered): check each one, delete from the file the ones that arrived, then send the "
+                    f"rest with: camtui send-batch {args.file} --force-unknown"
+                )
+            _check_encoding(str(source))
+            bf = load_batch_file(source)
     except UsageProblem as exc:
         return _fail(str(exc), EXIT_USAGE, as_json)
     except BatchLoadError as exc:
+        if listed is not None:
+            return _fail(
+                f"{args.file} lists items of another file, which cannot be read: {exc}", EXIT_USAGE, as_json
+            )
         return _fail(str(exc), EXIT_USAGE, as_json)
     try:
         conn = load_connection(getattr(args, "config", None))
     except UsageProblem as exc:
         return _fail(str(exc), EXIT_USAGE, as_json)
+    from camtui.compose.batch import StopRequest
     from camtui.store import Store
 
     store = Store.open(args.store or conn.store_path)
+    stop = StopRequest()
     try:
-        return asyncio.run(_main(args, bf, conn, store))
-    except KeyboardInterrupt:
+        return asyncio.run(_main(args, bf, conn, store, stop, listed))
+    except (KeyboardInterrupt, asyncio.CancelledError):
         counts = store.batch_journal.counts(bf.fingerprint)
+        unknown = counts["unknown"] + counts["sending"]
         _err(
-            f"interrupted: {counts['sent']} sent so far, {counts['unknown']} outcome unknown; "
+            f"interrupted: {counts['sent']} sent so far, {unknown} outcome unknown; "
             "run the same command with --resume to continue (nothing is sent twice)"
         )
-        return 130
+        _note_unknown_file(bf, store, listed)
+        return EXIT_INTERRUPTED
     finally:
         store.close()
 
 
-async def _main(args: argparse.Namespace, bf: Any, conn: Connection, store: Any) -> int:
-    from camtui.compose.batch import RATE_KEY, BatchRefused, apply_batch, plan_batch
+async def _main(
+    args: argparse.Namespace,
+    bf: Any,
+    conn: Connection,
+    store: Any,
+    stop: Any,
+    listed: Any = None,
+) -> int:
+    from camtui.cli.batch_interrupt import InterruptGuard
+
+    with InterruptGuard(stop, bound=conn.timeout, say=_say):
+        return await _send(args, bf, conn, store, stop, listed)
+
+
+async def _send(
+    args: argparse.Namespace, bf: Any, conn: Connection, store: Any, stop: Any, listed: Any
+) -> int:
+    from camtui.compose.batch import RATE_KEY, BatchRefused, apply_batch, match_unknown_subset, plan_batch
     from camtui.store import BatchBusyError
 
     as_json = bool(args.json)
     journal = store.batch_journal
+    only = None
+    if listed is not None:
+        subset = match_unknown_subset(listed, bf, journal.outcomes(bf.fingerprint))
+        if subset.problems:
+            for problem in subset.problems:
+                _err(f"{args.file}: {problem}")
+            return _fail(
+                f"{args.file}: nothing was sent: it no longer matches {bf.path}", EXIT_USAGE, as_json
+            )
+        for index, why in subset.settled:
+            _err(f"{args.file}: index {index}: {why}: not sent")
+        only = subset.chosen
     previous = journal.run(bf.fingerprint)
     counts = journal.counts(bf.fingerprint)
     started = previous is not None and previous.finished_at is None and any(counts.values())
-    if started and not args.resume and not args.dry_run:
+    if started and not args.resume and not args.dry_run and listed is None:
         return _fail(
             f"{bf.path} was already started ({counts['sent']} sent, {counts['failed']} failed, "
             f"{counts['unknown'] + counts['sending']} outcome unknown): use --resume to continue it "
@@ -132,13 +188,14 @@ async def _main(args: argparse.Namespace, bf: Any, conn: Connection, store: Any)
             skip_invalid=args.skip_invalid,
             allow_duplicates=args.allow_duplicates,
             items_per_second=store.ui_state.get(RATE_KEY),
+            only=only,
         )
         if not as_json:
             for line in plan_lines(plan):
                 print(line)
         if not plan.ok:
             if as_json:
-                print_json({"ok": False, "plan": _plan_json(plan), "summary": None})
+                print_json({"ok": False, "plan": plan_json(plan), "summary": None})
             _err(
                 "nothing was sent: fix the errors above (or use --skip-invalid to send only the valid items)"
             )
@@ -146,10 +203,12 @@ async def _main(args: argparse.Namespace, bf: Any, conn: Connection, store: Any)
         if args.dry_run or not plan.to_send:
             if as_json:
                 print_json(
-                    {"ok": True, "dry_run": bool(args.dry_run), "plan": _plan_json(plan), "summary": None}
+                    {"ok": True, "dry_run": bool(args.dry_run), "plan": plan_json(plan), "summary": None}
                 )
             elif not plan.to_send:
                 print("nothing to send")
+            if not args.dry_run:
+                _note_unknown_file(bf, store, listed)
             return EXIT_OK if args.dry_run or not plan.counts["unknown_before"] else EXIT_NETWORK
         show_progress = not as_json and sys.stderr.isatty()
 
@@ -164,7 +223,13 @@ async def _main(args: argparse.Namespace, bf: Any, conn: Connection, store: Any)
 
         try:
             summary = await apply_batch(
-                client, store, plan, on_progress=progress, failed_path=args.failed_out
+                client,
+                store,
+                plan,
+                on_progress=progress,
+                failed_path=args.failed_out,
+                stop=stop,
+                stop_reason=STOPPED_BY_CTRL_C,
             )
         except BatchRefused as exc:  # pragma: no cover - plan.ok was checked
             return _fail(str(exc), EXIT_API, as_json)
@@ -172,17 +237,61 @@ async def _main(args: argparse.Namespace, bf: Any, conn: Connection, store: Any)
             return _fail(str(exc), EXIT_USAGE, as_json)
         if show_progress:
             print(file=sys.stderr)
+    unknown_file = _note_unknown_file(bf, store, listed, quiet=True)
     if as_json:
-        print_json({"ok": summary.ok, "plan": _plan_json(plan), "summary": _summary_json(summary)})
+        data = summary_json(summary) | {"unknown_file": str(unknown_file) if unknown_file else None}
+        print_json({"ok": summary.ok, "plan": plan_json(plan), "summary": data})
     else:
         for line in summary.lines():
             print(line)
-    unconfirmed = store.batch_journal.counts(bf.fingerprint)["unknown"]
-    if unconfirmed or (summary.stopped and _network_stop(summary.stopped)):
+        if unknown_file is not None:
+            print(_unknown_file_line(unknown_file))
+    if stop.requested:
+        return EXIT_INTERRUPTED
+    outcomes = store.batch_journal.outcomes(bf.fingerprint)
+    mine = set(only) if only is not None else set(outcomes)  # a chosen subset answers for its items only
+    unconfirmed = sum(1 for i in mine if i in outcomes and outcomes[i].state in ("unknown", "sending"))
+    if unconfirmed or (summary.stopped and network_stop(summary.stopped)):
         return EXIT_NETWORK
     if summary.failed or summary.stopped:
         return EXIT_API
     return EXIT_OK
+
+
+STOPPED_BY_CTRL_C = "interrupted (^C): the request in flight was answered and journalled, no new one was sent"
+
+
+def _note_unknown_file(bf: Any, store: Any, listed: Any, *, quiet: bool = False) -> Path | None:
+    """Write FILE.unknown.json when the journal holds items of FILE whose outcome is unknown. Sending a subset
+    (`listed`: the unknown-items file itself) rewrites that file only with its items still unknown."""
+    from camtui.compose.batch import write_unknown_items
+
+    outcomes = store.batch_journal.outcomes(bf.fingerprint)
+    path = None
+    if listed is not None:
+        mine = {e.raw["index"] for e in listed.items}
+        outcomes = {i: o for i, o in outcomes.items() if i in mine}
+        path = listed.path
+    try:
+        written = write_unknown_items(bf, outcomes, path)
+    except OSError as exc:
+        _err(f"cannot write the unknown items beside {bf.path}: {exc.strerror or exc}")
+        return None
+    if written is not None and not quiet:
+        _err(_unknown_file_line(written))
+    return written
+
+
+def _unknown_file_line(path: Path) -> str:
+    return (
+        f"outcome unknown items written to {path} (with their index): check them, delete the ones that "
+        f"arrived, then: camtui send-batch {path} --force-unknown"
+    )
+
+
+def _say(text: str) -> None:
+    """A line on stderr that does not share the line with the progress counter."""
+    print(("\n" if sys.stderr.isatty() else "") + text, file=sys.stderr, flush=True)
 
 
 def _check_encoding(path: str) -> None:
@@ -194,51 +303,6 @@ def _check_encoding(path: str) -> None:
     except OSError:
         return  # the engine's loader says what is wrong with the path
     decode_utf8_input(data, path)
-
-
-def refused_items(plan: Any) -> list[int]:
-    """Items the plan would send but that its checks refused (errors): the run cannot start with them."""
-    sending = set(plan.to_send)
-    return sorted({p.index for p in plan.errors if p.index is not None and p.index in sending})
-
-
-def headline(plan: Any) -> str:
-    """`5 items in f.json: 1 to send, 4 refused (1 recipient), about 1 s`: refused items are not "to send"."""
-    from pathlib import Path
-
-    c = plan.counts
-    refused = set(refused_items(plan))
-    sendable = [i for i in plan.to_send if i not in refused]
-    recipients = sum(len({u.lower() for u in plan.file.items[i].users}) for i in sendable)
-    parts = [f"{len(sendable)} to send"]
-    if refused:
-        parts.append(f"{len(refused)} refused")
-    else:
-        parts[0] += f" in {_plural(c.get('chunks', len(plan.chunks)), 'request')}"
-    tail = f"({_plural(recipients, 'recipient')})"
-    if not refused:
-        tail += f", about {_seconds(plan.estimate_seconds)}"
-    return f"{_plural(c['items'], 'item')} in {Path(plan.file.path).name}: {', '.join(parts)} {tail}"
-
-
-def plan_lines(plan: Any) -> list[str]:
-    """The engine's plan text with this CLI's headline (the engine's first line counts refused items as
-    "to send")."""
-    return [headline(plan), *plan.lines()[1:]]
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def _seconds(seconds: float) -> str:
-    if seconds < 1:
-        return "1 s"
-    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
-
-
-def _network_stop(reason: str) -> bool:
-    return reason.startswith("network error")
 
 
 async def _directory(client: Any, store: Any) -> tuple[Any, str | None]:
@@ -265,40 +329,6 @@ async def _directory(client: Any, store: Any) -> tuple[Any, str | None]:
         return None, f"note: recipients not checked: {exc}"
     directory.replace(export.users)
     return RecipientMatcher(export.users), None
-
-
-def _plan_json(plan: Any) -> dict[str, Any]:
-    return {
-        "file": plan.file.path,
-        "fingerprint": plan.file.fingerprint,
-        "counts": {**plan.counts, "to_send": len(plan.to_send) - len(refused_items(plan))}
-        | {"refused": len(refused_items(plan))},
-        "estimate_seconds": round(plan.estimate_seconds, 1),
-        "problems": [
-            {
-                "item": None if p.index is None else p.index + 1,
-                "severity": p.severity,
-                "code": p.code,
-                "text": p.text,
-            }
-            for p in plan.problems
-        ],
-    }
-
-
-def _summary_json(summary: Any) -> dict[str, Any]:
-    return {
-        "sent": summary.sent,
-        "failed": summary.failed,
-        "unknown": summary.unknown,
-        "skipped": summary.skipped,
-        "not_attempted": summary.not_attempted,
-        "elapsed_seconds": round(summary.elapsed, 2),
-        "stopped": summary.stopped,
-        "failures": [{"item": i + 1, "reason": r} for i, r in summary.failures],
-        "unknown_items": [i + 1 for i in summary.unknowns],
-        "failed_file": str(summary.failed_path) if summary.failed_path else None,
-    }
 
 
 def _fail(message: str, code: int, as_json: bool) -> int:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 # Modules that contribute subcommands. Each has `register(subparsers) -> None`; every parser it adds sets
 # `func=<callable(args) -> int>` via `set_defaults`. Registering must stay cheap: heavy imports go inside `func`.
 COMMAND_MODULES = (
-    "camtui.tui.launch",  # demo (and the default: open the dashboard)
+    "camtui.cli.demo",  # demo (no subcommand opens the dashboard: camtui.tui.launch)
     "camtui.cli.config_cmd",  # init, config
     "camtui.cli.serve",  # serve
     "camtui.cli.scripting",  # send, rooms, call, users, chatroom

@@ -74,9 +74,10 @@ def add_web_arguments(parser: argparse.ArgumentParser, *, prefix: str = "") -> N
     parser.add_argument(
         "--idle-timeout",
         type=float,
-        default=1800.0,
+        default=None,
         metavar="S",
-        help="close a tab's session after S seconds without input (default 1800; 0 = never)",
+        help="close a tab's session after S seconds without input "
+        "(default: config web.idle_timeout_seconds, else 1800; 0 = never)",
     )
 
 
@@ -87,8 +88,13 @@ def _positive(text: str) -> int:
     return value
 
 
-def plan_from_args(args: argparse.Namespace, **extra: Any) -> Any:
+def plan_from_args(args: argparse.Namespace, settings: Any = None, **extra: Any) -> Any:
+    """The web plan: command-line options win, then the config's `[web]` keys, then the defaults."""
+    from camtui.config.settings import Settings
     from camtui.web.run import WebPlan
+
+    settings = settings if settings is not None else Settings.defaults()
+    idle = args.idle_timeout if args.idle_timeout is not None else settings.web_idle_timeout_seconds
 
     return WebPlan(
         host=args.web_host,
@@ -96,8 +102,8 @@ def plan_from_args(args: argparse.Namespace, **extra: Any) -> Any:
         read_only=args.read_only or args.kiosk,
         kiosk=args.kiosk,
         secret_file=args.secret_file,
-        max_sessions=args.max_sessions or 8,
-        idle_timeout=max(0.0, args.idle_timeout),
+        max_sessions=args.max_sessions or settings.web_max_sessions,
+        idle_timeout=max(0.0, idle),
         config_path=getattr(args, "config", None),
         **extra,
     )
@@ -118,7 +124,7 @@ def run_web(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    return serve(plan_from_args(args))
+    return serve(plan_from_args(args, settings))
 
 
 ENV_DEMO = "CAMTUI_WEB_DEMO"
@@ -139,8 +145,11 @@ def run_session(args: argparse.Namespace) -> int:
 def _run_demo_session(args: argparse.Namespace, *, read_only: bool, store_path: str | None) -> int:
     """A tab of `camtui demo --web`: the demo's sandbox (URL and admin token from the server's environment,
     never from the page), the demo's display settings, and the calls its simulation starts followed."""
+    from camtui.cli.demo import demo_display_settings
     from camtui.config.settings import ENV_API_TOKEN, ENV_SERVER_URL
-    from camtui.tui.launch import DemoServer, _demo_display_settings, follow_demo_calls, run_app
+    from camtui.sandbox.child import DemoServer
+    from camtui.tui.calls.demo_follow import follow_demo_calls
+    from camtui.tui.launch import run_app
 
     sandbox = DemoServer(None, Path(os.devnull))
     sandbox.url = os.environ.get(ENV_SERVER_URL, "")
@@ -149,7 +158,7 @@ def _run_demo_session(args: argparse.Namespace, *, read_only: bool, store_path: 
         watch = tuple(str(call["sid"]) for call in sandbox.calls() if call.get("sid"))
     except Exception:  # the tab still opens; the pane shows what it can reach
         watch = ()
-    settings = _demo_display_settings(getattr(args, "config", None))
+    settings = demo_display_settings(getattr(args, "config", None))
     settings = settings.with_changes(
         server_url=sandbox.url,
         api_token=sandbox.admin_token,
@@ -164,12 +173,22 @@ def _run_demo_session(args: argparse.Namespace, *, read_only: bool, store_path: 
     )
 
 
+def _demo_settings(args: argparse.Namespace) -> Any:
+    """The config's `[web]` keys apply to the demo too; a broken config is the demo's own business (defaults)."""
+    from camtui.config.settings import ConfigError, Settings, load_settings
+
+    try:
+        return load_settings(getattr(args, "config", None), resolve_token=False)
+    except ConfigError:
+        return Settings.defaults()
+
+
 def run_demo_web(args: argparse.Namespace) -> int:
     """`camtui demo --web`: one demo sandbox for every tab, then the web server in the foreground."""
     import tempfile
 
     from camtui.config.settings import ENV_API_TOKEN, ENV_SERVER_URL
-    from camtui.tui.launch import DemoServer
+    from camtui.sandbox.child import DemoServer
     from camtui.web.run import ENV_STORE, serve
 
     with tempfile.TemporaryDirectory(prefix="camtui-demo-web-") as tmp:
@@ -184,6 +203,7 @@ def run_demo_web(args: argparse.Namespace) -> int:
         try:
             plan = plan_from_args(
                 args,
+                _demo_settings(args),
                 title="camtui demo",
                 extra_env={
                     ENV_SERVER_URL: sandbox.url,

@@ -19,7 +19,9 @@ Measured (benchmarks/autocomplete.py): p99 ≈ 0.2 ms per keystroke at 100,000 u
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import heapq
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from dataclasses import replace as with_changes
 from typing import Any, Literal
@@ -33,6 +35,7 @@ from camtui.compose.matcher_index import WORD_SPLIT as _WORD_SPLIT
 from camtui.compose.matcher_index import Field, normalize
 from camtui.compose.matcher_index import Haystack as _Haystack
 from camtui.compose.matcher_index import SortedKeys as _SortedKeys
+from camtui.compose.packed import PackedStrings, UserTable
 from camtui.compose.recipient_text import (
     EMAIL_RE,
     iter_tokens,
@@ -94,10 +97,24 @@ class RecipientEntry:
     """For "unknown": the error the server will answer ("451" if the domain is the organisation's, else "452")."""
 
 
-def _fallback_user(email: str) -> Any:
+def _user_class() -> type:
     from camtui.store.directory import user_class
 
-    return user_class()("", email, "", "", "", "", False)
+    return user_class()
+
+
+Row = tuple[str, str, str, str, str, str, bool]
+"""(uid, email, name, romaji, department, position, admin), as the store's directory holds a person."""
+
+
+def sort_key(email_lower: str) -> str:
+    """The people's order: by e-mail, "@" sorting first so `taro.yamada@…` comes before `taro.yamada2@…`."""
+    return email_lower.replace("@", _AT)
+
+
+def _fallback_row(email: str) -> Row:
+    """A configured contact or an address used before: only the e-mail is known."""
+    return ("", email, "", "", "", "", False)
 
 
 class RecipientMatcher:
@@ -106,31 +123,65 @@ class RecipientMatcher:
     def __init__(
         self, users: Iterable[Any], *, extra_emails: Iterable[str] = (), authoritative: bool = True
     ) -> None:
-        by_email: dict[str, Any] = {}
+        by_email: dict[str, Row] = {}
         for u in users:
             email = (u.email or "").strip()
             if email:
-                by_email.setdefault(email.lower(), u)
+                by_email.setdefault(
+                    email.lower(),
+                    (
+                        u.uid or "",
+                        email,
+                        u.name or "",
+                        u.romaji or "",
+                        u.department or "",
+                        u.position or "",
+                        bool(u.admin),
+                    ),
+                )
         for raw in extra_emails:
             email = raw.strip()
             if email and email.lower() not in by_email:
-                by_email[email.lower()] = _fallback_user(email)
-        self.authoritative = authoritative
-        ordered = sorted(by_email.items(), key=lambda kv: kv[0].replace("@", _AT))
-        self._users: list[Any] = [u for _, u in ordered]
-        self._emails: list[str] = [k for k, _ in ordered]
-        self._email_index: dict[str, int] = {k: i for i, (k, _) in enumerate(ordered)}
-        self.domains: frozenset[str] = frozenset(e.rpartition("@")[2] for e in self._emails if "@" in e)
-        """The organisation's domains (predicts 451 vs 452 for unknown addresses)."""
+                by_email[email.lower()] = _fallback_row(email)
+        ordered = sorted(by_email, key=sort_key)
+        self._build([by_email.pop(k) for k in ordered], authoritative)
 
-        self._names: list[str] = []
-        self._romaji: list[str] = []
-        self._depts: list[str] = []
+    @classmethod
+    def from_sorted_rows(
+        cls, rows: Iterable[Row], *, extra_emails: Iterable[str] = (), authoritative: bool = True
+    ) -> RecipientMatcher:
+        """The index over rows `(uid, email, name, romaji, department, position, admin)` already in `sort_key`
+        order of their e-mail and unique (the store's directory query): streamed, so a 100,000-person
+        directory is never held as objects. Out-of-order rows are a bug in the caller: ValueError."""
+        extra = sorted(
+            {e.strip().lower(): _fallback_row(e.strip()) for e in extra_emails if e.strip()}.items()
+        )
+        fallback = [row for _key, row in sorted(extra, key=lambda kv: sort_key(kv[0]))]
+        merged = heapq.merge(rows, fallback, key=lambda row: sort_key(row[1].lower()))
+
+        def unique() -> Iterator[Row]:
+            previous = None
+            for row in merged:
+                key = sort_key(row[1].lower())
+                if previous is not None and key <= previous:
+                    if key == previous:
+                        continue  # a configured contact already in the directory
+                    raise ValueError("directory rows are not in e-mail order")
+                previous = key
+                yield row
+
+        matcher = cls.__new__(cls)
+        matcher._build(unique(), authoritative)
+        return matcher
+
+    def _build(self, rows: Iterable[Row], authoritative: bool) -> None:
+        self.authoritative = authoritative
         exact: dict[str, list[int]] = {}
         full: dict[str, dict[str, list[int]]] = {f: {} for f in _FIELD_RANK}
         words: dict[str, dict[str, list[int]]] = {f: {} for f in _FIELD_RANK}
         typo: dict[str, list[int]] = {}
-        bags: list[str] = []
+        ascii_bags: list[str] = []
+        other_bags: list[str] = []
         shapes: dict[str, tuple[str, list[str], list[str]]] = {}  # raw text → (normalised, words, variants)
 
         def shape(raw: str) -> tuple[str, list[str], list[str]]:
@@ -155,15 +206,16 @@ class RecipientMatcher:
 
         full_email, words_email = full["email"], words["email"]
         full_dept, words_dept = full["department"], words["department"]
-        for i, u in enumerate(self._users):
-            email = self._emails[i]
+        table = UserTable(_user_class())
+        emails: list[str] = []
+        for i, row in enumerate(rows):
+            table.add(*row)
+            email = row[1].lower()
+            emails.append(email)
             local, _, domain = email.partition("@")
-            name, name_words, name_variants = shape(u.name or "")
-            romaji, romaji_words, romaji_variants = shape(u.romaji or "")
-            dept, dept_words, _ = shape(u.department or "")
-            self._names.append(name)
-            self._romaji.append(romaji)
-            self._depts.append(dept)
+            _name, name_words, name_variants = shape(row[2])
+            _romaji, romaji_words, romaji_variants = shape(row[3])
+            dept, dept_words, _ = shape(row[4])
             add(full_email, email.replace("@", _AT), i)
             add(typo, local, i)
             for w in _LOCAL_SPLIT.split(local):
@@ -187,15 +239,28 @@ class RecipientMatcher:
                 add(full_dept, dept, i)
                 for w in dept_words:
                     add(words_dept, w, i)
-            bags.append(
-                " " + " ".join([*_LOCAL_SPLIT.split(local), domain, *name_words, *romaji_words, *dept_words])
-            )
-        self._exact = exact
-        self._full = [_SortedKeys(f, full[f]) for f in _FIELD_RANK]  # type: ignore[arg-type]
-        self._words = [_SortedKeys(f, words[f]) for f in _FIELD_RANK]  # type: ignore[arg-type]
+            bag_words = [*_LOCAL_SPLIT.split(local), domain, *name_words, *romaji_words, *dept_words]
+            ascii_bags.append(" " + " ".join([w for w in bag_words if w.isascii()]))
+            other_bags.append(" " + " ".join([w for w in bag_words if not w.isascii()]))
+        self._users = table.finish()
+        """Everyone, packed by column; `self._users[i]` builds the User of index i."""
+        self.domains: frozenset[str] = frozenset(e.rpartition("@")[2] for e in emails if "@" in e)
+        """The organisation's domains (predicts 451 vs 452 for unknown addresses)."""
+        self._emails = PackedStrings(emails)
+        del emails
+        self._exact = _SortedKeys("name", exact)
+        del exact
+        self._full = [_SortedKeys(f, full.pop(f)) for f in _FIELD_RANK]  # type: ignore[arg-type]
+        self._email_keys = self._full[0].keys
+        """E-mail keys ("@" as AT), one per person, in the people's order: `get` bisects here."""
+        self._words = [_SortedKeys(f, words.pop(f)) for f in _FIELD_RANK]  # type: ignore[arg-type]
         self._typo = _SortedKeys("romaji", typo)
-        self._bags = bags
-        """Per user: " word word …" (every word of every field), for multi-word queries."""
+        del typo
+        self._ascii_bags = PackedStrings(ascii_bags)
+        self._other_bags = PackedStrings(other_bags)
+        """Per user: " word word …" (every word of every field; ASCII words and the others apart, so the ASCII
+        text takes one byte a character), for multi-word queries."""
+        del ascii_bags, other_bags
         distinct: dict[str, tuple[Field, list[int]]] = {}
         for keys in (*self._full[2:], *self._words):  # name and department full texts, then every word
             for key, ids in zip(keys.keys, keys.ids, strict=True):
@@ -210,8 +275,14 @@ class RecipientMatcher:
     def __len__(self) -> int:
         return len(self._users)
 
+    def _index_of(self, email: str) -> int | None:
+        key = email.replace("@", _AT)
+        keys = self._email_keys
+        i = bisect_left(keys, key)
+        return i if i < len(keys) and keys[i] == key else None
+
     def get(self, email: str) -> Any | None:
-        i = self._email_index.get(email.strip().lower())
+        i = self._index_of(email.strip().lower())
         return None if i is None else self._users[i]
 
     # -- per keystroke ----------------------------------------------------------------------------------------
@@ -250,10 +321,10 @@ class RecipientMatcher:
         return [self._candidate(i, kind, fld) for i, (kind, fld) in found.items()]
 
     def _tier_exact(self, q: str, found: dict[int, tuple[Kind, Field]], limit: int) -> None:
-        i = self._email_index.get(q)
+        i = self._index_of(q)
         if i is not None and len(found) < limit:
             found.setdefault(i, ("exact", "email"))
-        for i in self._exact.get(q.replace(" ", ""), ()):
+        for i in self._exact.exact(q.replace(" ", "")):
             if len(found) >= limit:
                 return
             fld: Field = "romaji" if q.isascii() else "name"
@@ -283,14 +354,18 @@ class RecipientMatcher:
         if not all(sizes.values()):
             return  # some word starts no word at all (a typo): cheap to rule out, costly to scan for
         tokens = sorted(sizes, key=sizes.__getitem__)  # scan for the rarest word, check the others
-        head, rest = tokens[0], [" " + t for t in tokens[1:]]
-        bags = self._bags
+        head = tokens[0]
+        rest_ascii = [" " + t for t in tokens[1:] if t.isascii()]
+        rest_other = [" " + t for t in tokens[1:] if not t.isascii()]
+        ascii_bags, other_bags = self._ascii_bags, self._other_bags
         budget = _SCAN_CAP
         for keys in self._words:
             for _, uid in keys.scan(head, budget, found):
                 budget -= 1
-                bag = bags[uid]
-                if all(t in bag for t in rest):
+                bag = ascii_bags[uid]
+                other = other_bags[uid]
+                # An ASCII word may also start a non-ASCII word ("it" → "IT推進部"); the reverse cannot be.
+                if all(t in bag or t in other for t in rest_ascii) and all(t in other for t in rest_other):
                     found.setdefault(uid, ("word", keys.field))
                     if len(found) >= limit:
                         return
@@ -347,12 +422,12 @@ class RecipientMatcher:
     def exact_people(self, token: str) -> list[Any]:
         """Users whose e-mail, name or romaji (either word order, spaces ignored) equals `token`."""
         q = normalize(token)
-        i = self._email_index.get(q)
+        i = self._index_of(q)
         if i is not None:
             return [self._users[i]]
-        ids = list(dict.fromkeys(self._exact.get(q.replace(" ", ""), [])))
+        ids = list(dict.fromkeys(self._exact.exact(q.replace(" ", ""))))
         if not ids and has_kana(q):
-            ids = list(dict.fromkeys(self._exact.get(to_romaji(q).replace(" ", ""), [])))
+            ids = list(dict.fromkeys(self._exact.exact(to_romaji(q).replace(" ", ""))))
         return [self._users[j] for j in ids]
 
     def resolve(self, text: str) -> list[RecipientEntry]:

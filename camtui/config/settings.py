@@ -71,6 +71,10 @@ class Settings:
     """Ask before sending one message to more recipients than this."""
     composer_confirm_chars: int = 2000
     """Ask before sending a message longer than this many characters."""
+    web_max_sessions: int = 8
+    """`camtui web`: browser tabs served at once (each is an app process)."""
+    web_idle_timeout_seconds: float = 1800.0
+    """`camtui web`: close a tab's session after this long without input (0: never)."""
     store_path: str | None = None
     """SQLite file for drafts, outbox, call history, UI state (None: platform data dir)."""
 
@@ -146,6 +150,10 @@ _SCHEMA: dict[str, dict[str, tuple[str, str]]] = {
         "confirm_recipients": ("composer_confirm_recipients", "int"),
         "confirm_chars": ("composer_confirm_chars", "int"),
     },
+    "web": {
+        "max_sessions": ("web_max_sessions", "int"),
+        "idle_timeout_seconds": ("web_idle_timeout_seconds", "float"),
+    },
     "store": {
         "path": ("store_path", "str"),
     },
@@ -168,6 +176,8 @@ _RANGES: dict[str, tuple[float, float]] = {
     "calls_expiry_warning_minutes": (0, 1440),
     "composer_confirm_recipients": (1, 100_000),
     "composer_confirm_chars": (1, 10_000_000),
+    "web_max_sessions": (1, 256),
+    "web_idle_timeout_seconds": (0, 7 * 86400),
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import socket
 import struct
@@ -22,7 +23,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from camtui.api import codes
-from camtui.sandbox import admin, body, simulation
+from camtui.sandbox import admin, body, integrators, simulation
 from camtui.sandbox.errors import ApiError, bad_request
 from camtui.sandbox.faults import NO_FAULT
 from camtui.sandbox.guards import retry_after_header
@@ -189,7 +190,10 @@ async def server_error(request: Request, exc: Exception) -> Response:
 
 
 async def drop_connection(send: Send) -> None:
-    """Reset the TCP connection (RST, no response). Reaches uvicorn's transport through its bound `send`."""
+    """Reset the TCP connection (RST, no response). Reaches uvicorn's transport through its bound `send`
+    (under the CORS layer's wrapper, for a request with an Origin)."""
+    while isinstance(send, functools.partial):
+        send = send.keywords.get("send", send.func)
     cycle = getattr(send, "__self__", None)
     transport = getattr(cycle, "transport", None)
     if transport is None:
@@ -286,6 +290,7 @@ def build_app(state: SandboxState) -> ASGIApp:
     app = Starlette(
         routes=[
             Route("/", index, methods=["GET", "HEAD"]),
+            *integrators.ROUTES,
             Route("/_sandbox/{name}", admin.endpoint, methods=ALL_METHODS),
             Route("/share/{sid}", share_page, methods=["GET", "HEAD"]),
             Route("/{method}", api_endpoint, methods=ALL_METHODS),
@@ -294,4 +299,4 @@ def build_app(state: SandboxState) -> ASGIApp:
         lifespan=lifespan,
     )
     app.state.sandbox = state
-    return FaultLayer(app, state)
+    return integrators.with_cors(FaultLayer(app, state))

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from camtui.sandbox import names, reservations
+from camtui.sandbox import names, reservations, world_cache
 from camtui.sandbox.db import DATA_TABLES, SCHEMA_VERSION, get_meta, set_meta, transaction
 from camtui.sandbox.shapes import TIME_ZONE
 
@@ -58,7 +58,17 @@ def ensure(conn: sqlite3.Connection, *, seed: int, rooms: int, users: int, now: 
     wanted = {"schema": SCHEMA_VERSION, "seed": str(seed), "rooms": str(rooms), "users": str(users)}
     generated = not all(meta.get(k) == v for k, v in wanted.items())
     if generated:
-        generate(conn, seed=seed, rooms=rooms, users=users, now=now)
+        key = {**wanted, "reservations": reservations.SCHEME}
+        cacheable = world_cache.worth_caching(rooms, users)
+        if cacheable and world_cache.restore(conn, key):
+            with transaction(conn):  # what depends on the clock, as at a restart
+                conn.execute("DELETE FROM calls")
+                _insert_calls(conn, seed, now)
+        else:
+            generate(conn, seed=seed, rooms=rooms, users=users, now=now)
+            if cacheable:
+                reservations.ensure_current_month(conn, seed, now)
+                world_cache.save(conn, key)
     else:
         reservations.migrate(conn)
     reservations.ensure_current_month(conn, seed, now)

@@ -26,8 +26,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, ParamSpec
 
-import httpx
-
 from camtui.common.clock import system_clock
 from camtui.sandbox import db, demo
 from camtui.sandbox.app import build_app
@@ -61,7 +59,8 @@ class RunningSandbox:
         self.admin_token = admin_token
         self.user_token = user_token
         self._stopper: Callable[[], None] | None = stopper
-        self._client: httpx.Client | None = None
+        self._client: Any = None
+        """An `httpx.Client` for tests' helper calls, made on first use (the server itself never needs httpx)."""
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -90,6 +89,8 @@ class RunningSandbox:
     def _admin(self, method: str, path: str, payload: Any = None) -> dict[str, Any]:
         with self._lock:
             if self._client is None:
+                import httpx
+
                 self._client = httpx.Client(base_url=self.url, timeout=30.0, trust_env=False)
             client = self._client
         response = client.request(

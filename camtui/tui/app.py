@@ -2,7 +2,7 @@
 
 Panes do their own API work; the shell owns what they share: the client, the store, the settings, the clock, the
 connection state shown in the status line, and the toasts for failures (one per distinct error, not one per poll).
-See /work/team/SHELL_API.md (and the README) for the conventions panes follow.
+The README's "For developers" section has the conventions panes follow.
 """
 
 from __future__ import annotations
@@ -12,30 +12,31 @@ import gc
 import importlib
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
-from urllib.parse import urlsplit
 
-from textual import on, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual import work
+from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
-from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from camtui.common.clock import Clock, system_clock
+from camtui.tui.shell.bindings import describe_bindings
 from camtui.tui.shell.error_log import ErrorLog, ErrorLogScreen
-from camtui.tui.shell.events import PaneStatus
+from camtui.tui.shell.error_report import describe_error
+from camtui.tui.shell.events import AuthStateChanged, PaneStatus
 from camtui.tui.shell.help import HelpScreen, HelpSection, bindings_section
-from camtui.tui.shell.status import StatusLine
-from camtui.tui.shell.user_facing import UserFacingError
+from camtui.tui.shell.keys import apply_keymap_file, keymapped_display
+from camtui.tui.shell.palette import pane_commands
+from camtui.tui.shell.panes import PANE_IDS, PANES
+from camtui.tui.shell.quit_guard import QuitGuard
+from camtui.tui.shell.screens import MainScreen, TokenScreen
+from camtui.tui.shell.status import StatusLine, server_host
 
 if TYPE_CHECKING:
     from camtui.api import CAMClient
@@ -44,179 +45,9 @@ if TYPE_CHECKING:
 
 STYLES = Path(__file__).parent / "styles"
 
-PANES: tuple[tuple[str, str, str, str], ...] = (
-    # (id, module, class, title)
-    ("rooms", "camtui.tui.rooms.pane", "RoomsPane", "Rooms"),
-    ("calls", "camtui.tui.calls.pane", "CallsPane", "Calls"),
-    ("composer", "camtui.tui.composer.pane", "ComposerPane", "Composer"),
-)
-PANE_IDS = tuple(p[0] for p in PANES)
 
-AUTH_CODES = frozenset({"805", "490"})
 LOWER_PANES_DEADLINE = 1.5
 """Seconds after start when the calls and composer panes are mounted even if rooms has not answered yet."""
-BACKOFF_CODES = frozenset({"491", "503"})
-
-
-class AuthStateChanged(Message):
-    """Posted to each pane when auth fails (stop polling) or is fixed / retried (poll now)."""
-
-    def __init__(self, failed: bool) -> None:
-        super().__init__()
-        self.failed = failed
-
-
-@dataclass(frozen=True, slots=True)
-class ErrorReport:
-    """What one failure looks like to the user, and what it does to the connection state."""
-
-    source: str
-    title: str
-    message: str
-    severity: str
-    state: str | None
-    """New connection state ("offline", "retrying", "auth failed") or None (no change)."""
-    key: tuple[str, ...]
-    """Identity for de-duplication."""
-
-
-def describe_error(exc: BaseException, source: str) -> ErrorReport:
-    """Turn any exception into a toast (code, English meaning, server message) and a connection state."""
-    from camtui.api.errors import CAMAPIError, OutcomeUnknown, TransportError
-
-    if isinstance(exc, CAMAPIError):
-        state = "auth failed" if exc.code in AUTH_CODES else "retrying" if exc.code in BACKOFF_CODES else None
-        lines = [exc.message or "(the server sent no message)"]
-        if exc.hint:
-            lines.append(exc.hint)
-        if exc.code in AUTH_CODES:
-            lines.append("Polling stopped: fix the token (ctrl+p → Set API token…) or press ctrl+r to retry.")
-        severity = "warning" if state == "retrying" else "error"
-        return ErrorReport(
-            source,
-            f"{source}: {exc.code} {exc.meaning}",
-            "\n".join(lines),
-            severity,
-            state,
-            (source, "api", exc.code, exc.message),
-        )
-    if isinstance(exc, TransportError):
-        return ErrorReport(
-            source,
-            f"{source}: server not reachable",
-            f"{exc.detail}\ncamtui keeps retrying; data shown is stale until it answers.",
-            "error",
-            "offline",
-            (source, "transport"),
-        )
-    if isinstance(exc, OutcomeUnknown):
-        return ErrorReport(
-            source,
-            f"{source}: outcome unknown ({exc.method})",
-            f"{exc.detail}\nThe request may or may not have reached the server; it was not resent.",
-            "warning",
-            "offline",
-            (source, "unknown", exc.method, exc.detail),
-        )
-    if isinstance(exc, UserFacingError):
-        return ErrorReport(
-            source, f"{source}: {exc.title}", exc.text, exc.severity, exc.state, (source, "said", exc.title)
-        )
-    text = str(exc) or type(exc).__name__
-    return ErrorReport(
-        source,
-        f"{source}: {type(exc).__name__}",
-        text,
-        "error",
-        None,
-        (source, "bug", type(exc).__name__, text),
-    )
-
-
-def server_host(url: str | None) -> str:
-    if not url:
-        return "(no server)"
-    parts = urlsplit(url)
-    return parts.netloc or url
-
-
-def camtui_bindings(widget: Widget | type[Widget]) -> list[Binding]:
-    """Bindings declared by our classes in the MRO (not Textual's stock scroll/cursor/input keys)."""
-    cls = widget if isinstance(widget, type) else type(widget)
-    found: list[Binding] = []
-    for klass in cls.__mro__:
-        if klass.__module__.split(".")[0] in ("textual", "textual_autocomplete", "builtins"):
-            continue
-        for raw in klass.__dict__.get("BINDINGS", ()):
-            found.extend(Binding.make_bindings([raw]))
-    return found
-
-
-_NAVIGATION_KEYS = frozenset(
-    {"up", "down", "left", "right", "pageup", "pagedown", "home", "end", "ctrl+home", "ctrl+end"}
-)
-_NAVIGATION_NAMES = ("cursor", "scroll", "page", "jump", "move", "first", "last")
-
-
-def navigation_actions(bindings: Iterable[Binding]) -> set[str]:
-    """Cursor/scroll actions (by key or by name): shown in help, but not commands worth a palette entry."""
-    found = set()
-    for binding in bindings:
-        name = binding.action.split("(", 1)[0].rsplit(".", 1)[-1]
-        if binding.key in _NAVIGATION_KEYS or name.startswith(_NAVIGATION_NAMES):
-            found.add(binding.action)
-    return found
-
-
-class TokenScreen(ModalScreen[str | None]):
-    """Ask for a new API token (kept in memory only; `camtui init --force` saves it)."""
-
-    BINDINGS: ClassVar = [Binding("escape", "cancel", "Cancel")]
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="token-box"):
-            yield Label("New API token (kept for this session only)")
-            yield Input(password=True, placeholder="API token", id="token-input")
-            yield Label("enter to use it, escape to cancel", classes="hint")
-
-    @on(Input.Submitted, "#token-input")
-    def _submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class MainScreen(Screen[None]):
-    """The one main screen: rooms on top, calls and composer side by side below."""
-
-    ALLOW_IN_MAXIMIZED_VIEW = "Footer, StatusLine"
-
-    def __init__(self, app: CamApp) -> None:
-        super().__init__(id="main")
-        self._cam = app
-
-    def compose(self) -> ComposeResult:
-        cam = self._cam
-        yield StatusLine(cam.server_label, cam.settings.time_zone, id="status")
-        with Vertical(id="panes"):
-            yield cam.build_pane("rooms")
-            with Horizontal(id="lower"):
-                if cam.defer_lower_panes:
-                    yield Static("", classes="pane-loading")
-                else:
-                    for pane_id in cam.lower_pane_ids:
-                        yield cam.build_pane(pane_id)
-        yield Footer()
-
-    async def mount_lower_panes(self) -> None:
-        """Replace the loading slot with the calls and composer panes (once; see CamApp.defer_lower_panes)."""
-        lower = self.query_one("#lower", Horizontal)
-        if lower.query("#calls, #composer"):
-            return
-        await lower.remove_children()
-        await lower.mount(*(self._cam.build_pane(pane_id) for pane_id in self._cam.lower_pane_ids))
-        self._cam.startup_marks["lower_panes_mounted"] = time.time()
 
 
 class CamApp(App[None]):
@@ -294,8 +125,14 @@ class CamApp(App[None]):
         self._lower_requested = False
         self.startup_marks: dict[str, float] = {}
         """Wall-clock milestones of the start (mounted, first rooms data), for benchmarks/startup.py."""
+        self.quit_guard = QuitGuard(self)
+        """`q` while a send is in flight finishes it first (`camtui.tui.shell.quit_guard`)."""
 
     # ----- layout -------------------------------------------------------------------------------------------
+
+    @property
+    def time_zone(self) -> str:
+        return self.settings.time_zone
 
     def get_default_screen(self) -> Screen[Any]:
         return MainScreen(self)
@@ -355,6 +192,8 @@ class CamApp(App[None]):
         for problem in problems:
             self.notify(problem, title="display.theme", severity="warning", markup=False)
         self._theme_ready = True
+        for problem in apply_keymap_file(self, self.settings.config_path):
+            self.notify(problem, title="keymap", severity="warning", markup=False)
 
     async def on_unmount(self) -> None:
         if not self._close_on_exit:
@@ -370,6 +209,17 @@ class CamApp(App[None]):
                 self.store.ui_state.set("theme", theme)
             except Exception as exc:
                 self.report_error(exc, "store")
+
+    async def action_quit(self) -> None:
+        """q / ctrl+q: a send in flight is answered first; asked again (or ctrl+c meanwhile), quit at once."""
+        if self.quit_guard.may_quit():
+            self.exit()
+
+    def action_help_quit(self) -> None:
+        if self.quit_guard.pending:
+            self.exit()
+        else:
+            super().action_help_quit()
 
     # ----- status and errors --------------------------------------------------------------------------------
 
@@ -524,7 +374,8 @@ class CamApp(App[None]):
         self.push_screen(HelpScreen(self.help_sections()))
 
     def help_sections(self) -> list[HelpSection]:
-        _title, app_rows = bindings_section("Everywhere", type(self), self.get_key_display)
+        key_display = keymapped_display(self)
+        _title, app_rows = bindings_section("Everywhere", type(self), key_display)
         sections: list[HelpSection] = [
             ("Everywhere", [*app_rows, ("ctrl+p", "Command palette: every command, searchable")])
         ]
@@ -535,9 +386,11 @@ class CamApp(App[None]):
             rows: list[tuple[str, str]] = []
             for widget in (pane, *pane.query("*")):
                 if isinstance(widget, Widget):
-                    _title, found = _describe(widget, self.get_key_display)
+                    _title, found = describe_bindings(widget, key_display)
                     rows.extend(r for r in found if r not in rows)
             sections.append((getattr(pane, "PANE_TITLE", title), rows))
+            dialogs = getattr(pane, "HELP_DIALOGS", ())  # the pane's screens: their keys are listed too
+            sections.extend(bindings_section(name, dialog, key_display) for name, dialog in dialogs)
         return sections
 
     def action_show_errors(self) -> None:
@@ -617,71 +470,7 @@ class CamApp(App[None]):
                 "Toggle the focused pane full screen (z)",
                 self.action_toggle_maximize,
             )
-        yield from self.pane_commands(screen)
-
-    def pane_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """Each widget's `palette_commands()`, then its described bindings (run on that widget) not already
-        covered by one of those (same action method, or same title). One command per title: widgets in the
-        focused pane win, so a title shared by several widgets runs where the user is."""
-        focused_pane = self.focused_pane(screen)
-        widgets = [w for w in screen.query("*") if isinstance(w, Widget)]
-        if focused_pane is not None:
-            widgets.sort(key=lambda w: not (w is focused_pane or focused_pane in w.ancestors))
-        offered: set[str] = set()
-        for command in self._widget_commands(widgets):
-            if command.title not in offered:
-                offered.add(command.title)
-                yield command
-
-    def _widget_commands(self, widgets: Iterable[Widget]) -> Iterable[SystemCommand]:
-        for widget in widgets:
-            prefix = self._pane_title_for(widget)
-            explicit: list[SystemCommand] = []
-            extra = getattr(widget, "palette_commands", None)
-            if callable(extra):
-                try:
-                    explicit = list(extra())
-                except Exception as exc:
-                    self.report_error(exc, prefix or "palette")
-            yield from explicit
-            titles = {command.title for command in explicit}
-            covered = {
-                command.callback.__name__.removeprefix("action_")
-                for command in explicit
-                if getattr(command.callback, "__self__", None) is widget
-            }
-            bindings = camtui_bindings(widget)
-            navigation = navigation_actions(bindings)
-            seen: set[str] = set()
-            for binding in bindings:
-                action = binding.action
-                if not binding.description or action in seen or action in navigation or action in covered:
-                    continue
-                seen.add(action)
-                title = f"{prefix}: {binding.description}" if prefix else binding.description
-                if title in titles:
-                    continue
-                help_text = binding.tooltip or f"key: {self.get_key_display(binding)}"
-                yield SystemCommand(title, help_text, partial(self.run_action, action, widget))
-
-    def _pane_title_for(self, widget: Widget) -> str:
-        for node in (widget, *widget.ancestors):
-            if isinstance(node, Widget) and node.id in PANE_IDS:
-                title = next(p[3] for p in PANES if p[0] == node.id)
-                return str(getattr(node, "PANE_TITLE", title))
-        return ""
-
-
-def _describe(widget: Widget, key_display: Callable[[Binding], str]) -> tuple[str, list[tuple[str, str]]]:
-    rows: dict[tuple[str, str], list[str]] = {}
-    for binding in camtui_bindings(widget):
-        if not binding.description:
-            continue
-        keys = rows.setdefault((binding.action, binding.description), [])
-        shown = key_display(binding)
-        if shown not in keys:
-            keys.append(shown)
-    return "", [(", ".join(keys), desc) for (_action, desc), keys in rows.items()]
+        yield from pane_commands(self, screen)
 
 
 def make_app(

@@ -26,6 +26,7 @@ from camtui.api import (
     OutcomeUnknown,
     RetryPolicy,
     TransportError,
+    answers,
 )
 from camtui.api.retry import parse_retry_after
 
@@ -36,7 +37,8 @@ def interpret(method: str, status: int, body: bytes | str, headers: dict[str, st
     client = CAMClient("http://127.0.0.1:9", TOKEN)
     content = body.encode() if isinstance(body, str) else body
     response = httpx.Response(status, content=content, headers=headers or {})
-    return client._interpret(METHODS[method], response)
+    spec = METHODS[method]
+    return answers.interpret(spec.name, spec.csv, response, client._redact)
 
 
 def api_error(

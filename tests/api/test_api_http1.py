@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from camtui.api import CAMClient, TransportError
-from camtui.api.http1 import ProtocolError, ReadPool, ResponseParser, request_prefix, serialise_request
+from camtui.api.http1 import ReadPool, request_prefix, serialise_request
+from camtui.api.http1_parse import ProtocolError, ResponseParser
 
 # ------------------------------------------------------------------------------------------- the parser
 
@@ -111,7 +112,7 @@ def test_parser_fails_only_with_protocol_error_on_any_bytes(data, cuts):
         b"HTTP/1.1 200 OK\r\nContent-Length: ten\r\n\r\n",
         b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
         b"HTTP/1.1 200 OK\r\nno colon here\r\n\r\n",
-        b"HTTP/1.1 200 OK\r\nX: 1\r\n folded\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\n folded first\r\n\r\n",  # a continuation line before any header
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-1\r\n",
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabXX",
@@ -122,6 +123,42 @@ def test_parser_fails_only_with_protocol_error_on_any_bytes(data, cuts):
 def test_parser_rejects_nonsense(wire):
     with pytest.raises(ProtocolError):
         ResponseParser().feed(wire)
+
+
+CHUNKED = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+
+
+@pytest.mark.parametrize(
+    "wire",
+    [
+        CHUNKED + b"0x5\r\nhello\r\n0\r\n\r\n",  # int(x, 16) takes these three; h11 does not
+        CHUNKED + b"0_5\r\nhello\r\n0\r\n\r\n",
+        CHUNKED + b" 5\r\nhello\r\n0\r\n\r\n",
+        CHUNKED + b"+5\r\nhello\r\n0\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nX: a\x00b\r\nContent-Length: 0\r\n\r\n",  # NUL in a value
+        b"HTTP/1.1 200 OK\r\nX: a\rb\r\nContent-Length: 0\r\n\r\n",  # a bare CR in a value
+        b"HTTP/1.1 099 Odd\r\nContent-Length: 0\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nX: " + b"a" * 70_000 + b"\r\nContent-Length: 0\r\n\r\n",  # complete, too big
+    ],
+)
+def test_parser_is_as_strict_as_h11(wire):
+    with pytest.raises(ProtocolError):
+        ResponseParser().feed(wire)
+
+
+def test_parser_reads_what_h11_reads_the_same_way():
+    folded = ResponseParser()
+    assert folded.feed(b"HTTP/1.1 200 OK\r\nX: 1\r\n  two\r\nContent-Length: 2\r\n\r\nok")
+    assert folded.response is not None and (b"X", b"1 two") in folded.response.headers
+    bare_lf = ResponseParser()
+    assert bare_lf.feed(b"HTTP/1.1 200 OK\nContent-Length: 2\n\nok")  # parsed at once, not a timeout
+    assert bare_lf.response is not None and bare_lf.response.body == b"ok" and bare_lf.keep_alive
+    both = ResponseParser()
+    assert both.feed(CHUNKED[:-2] + b"Content-Length: 99\r\n\r\n2\r\nok\r\n0\r\n\r\n")
+    assert both.response is not None and both.response.body == b"ok"  # Transfer-Encoding wins
+    assert not both.keep_alive  # and the connection is never reused
 
 
 def test_parser_at_close_tells_never_started_from_cut_short():

@@ -194,3 +194,51 @@ def test_deeply_nested_file_is_exit_2_with_one_line(
     assert "deep.json: not valid JSON: nested deeper than 64 levels (line 1, column 74)" in err
     assert run(env, str(path), "--dry-run", "--json") == 2
     assert "nested deeper than 64 levels" in json.loads(capsys.readouterr().out)["error"]
+
+
+def test_unknown_items_file_resends_only_the_chosen_subset(
+    env: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    sb: RunningSandbox = env["sandbox"]
+    path = env["dir"] / "notices.json"
+    items = [{"message": f"こんにちは {i}", "property": {"users": "user1@test.com"}} for i in range(25)]
+    path.write_text("messages=" + json.dumps(items, ensure_ascii=False), encoding="utf-8")
+    sb.set_faults({"reset_before": 1.0, "methods": ["sendMessages"], "times": 1})
+    assert run(env, str(path), "--chunk-size", "10") == 3  # the first chunk: outcome unknown
+    captured = capsys.readouterr()
+    unknown_file = env["dir"] / "notices.unknown.json"
+    assert f"written to {unknown_file}" in captured.out
+    lines = unknown_file.read_text(encoding="utf-8").splitlines()
+    listed = [json.loads(line.rstrip(",")) for line in lines[1:-1]]
+    assert [item["index"] for item in listed] == list(range(10))
+    assert all(item["outcome"].startswith("unknown: ") for item in listed)
+
+    # Sending the list as it is needs the explicit --force-unknown.
+    assert run(env, str(unknown_file)) == 2
+    assert "--force-unknown" in capsys.readouterr().err
+    # An item edited in the list is not "the same item": nothing is sent.
+    edited = [dict(listed[0], message="こんにちは changed"), *listed[1:]]
+    unknown_file.write_text("messages=" + json.dumps(edited, ensure_ascii=False), encoding="utf-8")
+    assert run(env, str(unknown_file), "--force-unknown") == 2
+    assert "differs from item 1" in capsys.readouterr().err
+    assert len(hello_counts(sb)) == 15
+
+    # The user checked: items 0-2 arrived (say), 3-9 did not: keep only those and send them.
+    unknown_file.write_text("messages=" + json.dumps(listed[3:], ensure_ascii=False), encoding="utf-8")
+    assert run(env, str(unknown_file), "--force-unknown") == 0
+    assert "7 to send" in capsys.readouterr().out
+    counts = hello_counts(sb)
+    assert set(counts.values()) == {1} and len(counts) == 22
+    assert {f"こんにちは {i}" for i in range(3)}.isdisjoint(counts)
+    # Sending the same list again: its items are sent now, nothing goes out twice.
+    assert run(env, str(unknown_file), "--force-unknown") == 0
+    captured = capsys.readouterr()
+    assert captured.err.count("not unknown any more (sent)") == 7 and "nothing to send" in captured.out
+    # The original file's journal knows: a resume sends nothing, the three unchecked stay unknown and are
+    # listed again.
+    assert run(env, str(path), "--resume") == 3
+    out = capsys.readouterr().out
+    assert "nothing to send" in out and "3 outcome unknown earlier" in out
+    lines = unknown_file.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line.rstrip(","))["index"] for line in lines[1:-1]] == [0, 1, 2]
+    assert set(hello_counts(sb).values()) == {1} and len(hello_counts(sb)) == 22

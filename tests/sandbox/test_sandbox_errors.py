@@ -216,7 +216,21 @@ def test_get_call_stats_unknown_or_missing_is_400(api):
     api.error("getCallStats", "400", data={})
 
 
-@pytest.mark.parametrize("period", ["2019", "2019080", "abcdef", "201913", "20190230", "2019-08", "000000"])
+@pytest.mark.parametrize(
+    "period",
+    [
+        "2019",
+        "2019080",
+        "abcdef",
+        "201913",
+        "20190230",
+        "2019-08",
+        "000000",
+        "000511",
+        "19730301",
+        "２０１９０８",
+    ],
+)
 def test_room_status_bad_period_is_400(api, period):
     api.error("getConferenceRoomStatus", "400", data={"yyyyMMdd": period})
 

@@ -251,6 +251,8 @@ def test_room_status_for_the_month(api):
     assert status["from"] == int(first_day.timestamp() * 1000)
     reservations = [r for room in body["conferenceRooms"] for r in room["reservedSchedules"]]
     assert len(reservations) > 100
+    # where the spec's sample prints them (response["conferenceRoomStatus"]), and the top-level copy
+    assert status["conferenceRooms"] == body["conferenceRooms"]
     for room in body["conferenceRooms"]:
         for r in room["reservedSchedules"]:
             assert r["roomId"] == room["id"]

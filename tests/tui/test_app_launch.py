@@ -20,7 +20,9 @@ from typing import Any
 import pytest
 
 from camtui.cli.main import main
-from camtui.tui.launch import DemoServer, follow_demo_calls, open_dashboard
+from camtui.sandbox.child import DemoServer
+from camtui.tui.calls.demo_follow import follow_demo_calls
+from camtui.tui.launch import open_dashboard
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,8 +8,9 @@ it in chunks with a journal so that no item is ever sent twice.
   will be sent, what is skipped because the journal already has it, the problems, and a time estimate.
 - Apply: chunks via `sendMessages`. Each chunk is journalled `sending` before its request and `sent` / `failed`
   / `unknown` after. The server refuses a chunk as a whole when an item is bad: those items are marked failed
-  and the rest of the chunk is sent again without them. `OutcomeUnknown` or ^C marks the chunk `unknown`;
-  unknown items are only sent again when the plan was made with `force_unknown=True`.
+  and the rest of the chunk is sent again without them. `OutcomeUnknown` or an abort (second ^C) marks the chunk
+  `unknown`; a `StopRequest` (first ^C, `q`) lets the chunk in flight finish and sends no new one. Unknown items
+  are listed in `FILE.unknown.json` and only sent again when the plan was made with `force_unknown=True`.
 """
 
 from camtui.compose.batch.apply import (
@@ -41,9 +42,19 @@ from camtui.compose.batch.plan import (
     plan_batch,
     plan_for_store,
 )
+from camtui.compose.batch.stop import IN_FLIGHT_NOTICE, StopRequest
+from camtui.compose.batch.unknown import (
+    UnknownSubset,
+    is_unknown_list,
+    match_unknown_subset,
+    original_path,
+    unknown_path,
+    write_unknown_items,
+)
 
 __all__ = [
     "DEFAULT_CHUNK",
+    "IN_FLIGHT_NOTICE",
     "KNOWN_KEYS",
     "MAX_CHUNK_BYTES",
     "RATE_KEY",
@@ -58,12 +69,19 @@ __all__ = [
     "Problem",
     "ProgressCallback",
     "Severity",
+    "StopRequest",
+    "UnknownSubset",
     "apply_batch",
     "decode_utf8",
+    "is_unknown_list",
     "known_rooms_for",
     "load_batch_file",
+    "match_unknown_subset",
+    "original_path",
     "parse_batch_text",
     "plan_batch",
     "plan_for_store",
+    "unknown_path",
     "write_failed_items",
+    "write_unknown_items",
 ]

@@ -1,7 +1,8 @@
 """Applying a plan: chunks via `sendMessages`. Each chunk is journalled `sending` before its request and `sent`
 / `failed` / `unknown` after. The server refuses a chunk as a whole when an item is bad: those items are marked
-failed and the rest of the chunk is sent again without them. `OutcomeUnknown` or ^C marks the chunk `unknown`;
-unknown items are only sent again when the plan was made with `force_unknown=True`."""
+failed and the rest of the chunk is sent again without them. `OutcomeUnknown` or a cancellation (a second ^C)
+marks the chunk `unknown`; a `StopRequest` (the first ^C) lets the chunk in flight finish and takes no new one.
+Unknown items are only sent again when the plan was made with `force_unknown=True`."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from camtui.api.errors import CAMAPIError, OutcomeUnknown, TransportError
 from camtui.api.models import MESSENGER
 from camtui.compose.batch.parse import BatchEntry, BatchFile
 from camtui.compose.batch.plan import RATE_KEY, BatchPlan
+from camtui.compose.batch.stop import StopRequest
 from camtui.store import ItemOutcome, SentInput, Store
 from camtui.store.db import transaction
 
@@ -95,10 +97,13 @@ async def apply_batch(
     on_progress: ProgressCallback | None = None,
     failed_path: str | Path | None = None,
     write_failed: bool = True,
+    stop: StopRequest | None = None,
+    stop_reason: str = "stopped on request: the request in flight was answered and journalled",
 ) -> BatchSummary:
     """Send what the plan says, chunk by chunk, journalling every item. Raises BatchRefused if the plan has
-    errors; BatchBusyError if another process is sending the same file. Cancellation (^C) re-raises after
-    the in-flight chunk is journalled as unknown."""
+    errors; BatchBusyError if another process is sending the same file. `stop.request()` ends the run after
+    the chunk in flight has its answer (summary `stopped` = `stop_reason`); cancellation re-raises after the
+    in-flight chunk is journalled as unknown."""
     if not plan.ok:
         raise BatchRefused(f"the batch has {len(plan.errors)} error(s); nothing was sent")
     bf = plan.file
@@ -124,11 +129,18 @@ async def apply_batch(
     done_chunks = 0
     attempted: set[int] = set()
     finished_cleanly = False
+    if stop is not None:
+        stop.running = True
     try:
         while queue:
+            if stop is not None and stop.requested:
+                stopped = stop_reason
+                break
             chunk = queue.pop(0)
             attempted.update(chunk)
             journal.mark_sending(bf.fingerprint, [(i, entries[i].item_hash) for i in chunk])
+            if stop is not None:
+                stop.in_flight = len(chunk)
             try:
                 result = await client.send_messages([entries[i].to_batch_item() for i in chunk])
             except (CAMAPIError, TransportError) as exc:
@@ -165,6 +177,9 @@ async def apply_batch(
                 ids += [None] * (len(chunk) - len(ids))
                 _record_sent(store, bf.fingerprint, [entries[i] for i in chunk], ids)
                 sent += len(chunk)
+            finally:
+                if stop is not None:
+                    stop.in_flight = 0
             done_chunks += 1
             if on_progress is not None:
                 progress = BatchProgress(
@@ -185,6 +200,9 @@ async def apply_batch(
         journal.settle_in_flight(bf.fingerprint, "interrupted while its chunk was being sent")
         journal.release(bf.fingerprint)
         raise
+    finally:
+        if stop is not None:
+            stop.running, stop.in_flight = False, 0
     elapsed = time.monotonic() - started
     if sent and elapsed > 0:
         store.ui_state.set(RATE_KEY, round(sent / elapsed, 1))

@@ -15,8 +15,9 @@ from camtui.api.models import MESSENGER
 from camtui.common import safe_json
 from camtui.common.legacy_encoding import guess_japanese_encoding
 
-KNOWN_KEYS = frozenset({"send", "message", "property", "error"})
-"""`error` is the reason camtui writes into a failed-items file; loading that file again ignores it."""
+KNOWN_KEYS = frozenset({"send", "message", "property", "error", "index", "outcome"})
+"""`error` is the reason camtui writes into a failed-items file, `index` and `outcome` what it writes into an
+unknown-items file; loading those files again ignores them (they are never sent)."""
 
 
 class BatchLoadError(Exception):

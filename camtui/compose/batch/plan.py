@@ -102,6 +102,7 @@ class BatchPlan:
                 ("unknown_before", "outcome unknown earlier (not resent)"),
                 ("failed_before", "failed before"),
                 ("invalid", "invalid"),
+                ("not_chosen", "not chosen"),
             )
             if c.get(key)
         ]
@@ -132,8 +133,10 @@ def plan_batch(
     allow_duplicates: bool = False,
     carry_over: bool = True,
     items_per_second: float | None = None,
+    only: Collection[int] | None = None,
 ) -> BatchPlan:
-    """Check every item and decide what will be sent. Nothing is sent and nothing is written."""
+    """Check every item and decide what will be sent. Nothing is sent and nothing is written. `only`: send
+    just these indices (a chosen subset, e.g. from an unknown-items file); the others are "not chosen"."""
     chunk_size = max(1, min(chunk_size, SERVER_MAX_ITEMS))
     matcher = _matcher(users)
     domains = set(org_domains or ()) | (set(matcher.domains) if matcher is not None else set())
@@ -200,13 +203,18 @@ def plan_batch(
                 )
 
     skipped: dict[int, str] = {}
-    counts = dict.fromkeys(("already_sent", "unknown_before", "failed_before", "invalid"), 0)
+    counts = dict.fromkeys(("already_sent", "unknown_before", "failed_before", "invalid", "not_chosen"), 0)
+    chosen = set(only) if only is not None else None
     done = journal.outcomes(bf.fingerprint) if journal is not None else {}
     elsewhere = (
         journal.delivered_elsewhere(bf.path, bf.fingerprint) if journal is not None and carry_over else {}
     )
     to_send: list[int] = []
     for e in bf.items:
+        if chosen is not None and e.index not in chosen:
+            skipped[e.index] = "not chosen"
+            counts["not_chosen"] += 1
+            continue
         prior = done.get(e.index)
         if prior is None and elsewhere and not e.problems:
             carried = elsewhere.get(e.item_hash)
@@ -243,6 +251,8 @@ def plan_batch(
     sending = set(to_send)
     kept: list[Problem] = []
     for p in problems:
+        if chosen is not None and p.index is not None and p.index not in chosen:
+            continue  # a subset is about its items only
         if p.index is None or p.index in sending or p.severity == "warning":
             kept.append(p)
         elif skipped.get(p.index) == "invalid":

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import ClassVar
 from zoneinfo import ZoneInfo
@@ -23,6 +23,8 @@ from textual.widgets import Button, Input, Label, Static
 
 from camtui.api.models import QuickCall
 from camtui.tui.calls.model import CallRow, auto_login_url, fmt_duration
+from camtui.tui.shell import keys
+from camtui.tui.shell.clipboard import send_to_clipboard
 
 MAX_TITLE = 100
 MAX_PASSWORD = 64
@@ -109,10 +111,10 @@ class QuickCallDialog(ModalScreen[QuickCall | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", show=False),
         Binding("ctrl+g", "generate", "Generate password", show=False),
-        Binding("ctrl+o", "toggle_reveal", "Show/hide password", show=False),
+        replace(keys.REVEAL, show=False),
         Binding("ctrl+s", "create", "Create", show=False),
-        Binding("ctrl+y", "copy('url')", "Copy URL", show=False),
-        Binding("ctrl+l", "copy('login')", "Copy auto-login URL", show=False),
+        replace(keys.COPY_SHARE, show=False),
+        replace(keys.COPY_LOGIN, show=False),
     ]
 
     def __init__(
@@ -164,8 +166,10 @@ class QuickCallDialog(ModalScreen[QuickCall | None]):
                     yield Button("Create", variant="primary", id="calls-create-submit", compact=True)
                     yield Button("Cancel", id="calls-create-cancel", compact=True)
                 yield Static(
-                    "ctrl+s create · ctrl+g generate password · ctrl+o show/hide · escape cancel",
+                    "ctrl+s create · ctrl+g generate password · "
+                    + keys.hint(self.app, [(keys.REVEAL, "show/hide")], "escape cancel"),
                     classes="calls-dialog-hint",
+                    markup=False,
                 )
             with VerticalScroll(id="calls-create-result", classes="calls-dialog-body"):
                 yield Static("", id="calls-create-summary", markup=False)
@@ -178,7 +182,13 @@ class QuickCallDialog(ModalScreen[QuickCall | None]):
                     yield Button("Copy auto-login URL", id="calls-create-copy-login", compact=True)
                     yield Button("Close", id="calls-create-close", compact=True)
                 yield Static(
-                    "ctrl+y copy URL · ctrl+l copy auto-login URL · escape close", classes="calls-dialog-hint"
+                    keys.hint(
+                        self.app,
+                        [(keys.COPY_SHARE, "copy URL"), (keys.COPY_LOGIN, "copy auto-login URL")],
+                        "escape close",
+                    ),
+                    classes="calls-dialog-hint",
+                    markup=False,
                 )
 
     def on_mount(self) -> None:
@@ -371,7 +381,7 @@ class QuickCallDialog(ModalScreen[QuickCall | None]):
     @on(Button.Pressed, "#calls-create-copy-url")
     def _copy_url_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.action_copy("url")
+        self.action_copy("share")
 
     @on(Button.Pressed, "#calls-create-copy-login")
     def _copy_login_pressed(self, event: Button.Pressed) -> None:
@@ -381,12 +391,11 @@ class QuickCallDialog(ModalScreen[QuickCall | None]):
     def action_copy(self, what: str) -> None:
         if self.result is None:
             return
-        text = self.result.url if what == "url" else self.login_url()
+        text = self.result.url if what == "share" else self.login_url()
         if not text:
             self.notify("Type a user name first.", markup=False, severity="warning")
             return
-        self.app.copy_to_clipboard(text)
-        self.notify(text, title="Copied to the clipboard", markup=False)
+        send_to_clipboard(self.app, text, shown_in="this dialog")
 
     def action_close(self) -> None:
         self.dismiss(self.result)

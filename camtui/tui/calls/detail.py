@@ -8,8 +8,9 @@ terminals that do not support OSC 52.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, ClassVar
+from typing import Any, ClassVar, Protocol
 from zoneinfo import ZoneInfo
 
 from textual import events, on
@@ -23,13 +24,31 @@ from camtui.tui.calls.model import (
     CallRow,
     auto_login_url,
     countdown_text,
+    login_url_preview,
     polled_text,
     state_text,
 )
 from camtui.tui.calls.sparkline import DEFAULT_MAX_GAP, plot, resample
+from camtui.tui.shell import keys
+from camtui.tui.shell.clipboard import send_to_clipboard
 
-if TYPE_CHECKING:
-    from camtui.tui.calls.pane import CallsPane
+
+class WatchedCalls(Protocol):
+    """What the detail screen reads from the calls pane (a Protocol, so detail and pane import one way only)."""
+
+    call_store: Any
+    tz: ZoneInfo
+    pane_reason: str | None
+
+    @property
+    def interval(self) -> float: ...
+
+    def row(self, sid: str) -> CallRow | None: ...
+
+    def now(self) -> datetime: ...
+
+    def create_successor(self, sid: str, *, confirm: bool = True) -> None: ...
+
 
 PLOT_HEIGHT = 6
 
@@ -65,20 +84,20 @@ def history_plot_lines(
 
 
 class CallDetailScreen(ModalScreen[None]):
-    """Everything about one watched call. `c` copies the share URL, `l` the auto-login URL, `escape` closes."""
+    """Everything about one watched call; the copy and reveal keys are the shared ones (`shell.keys`)."""
 
     VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (30, "-tall")]
     """Below 30 lines the box drops its vertical padding (calls.tcss): more of the facts fit at 80x24."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close"),
-        Binding("c", "copy('share')", "Copy share URL"),
-        Binding("l", "copy('login')", "Copy auto-login URL"),
-        Binding("v", "toggle_reveal", "Show/hide passwords"),
-        Binding("N", "successor", "Successor call"),
+        keys.COPY_SHARE,
+        keys.COPY_LOGIN,
+        keys.REVEAL,
+        replace(keys.SUCCESSOR, show=True),
     ]
 
-    def __init__(self, pane: CallsPane, sid: str, *, share_url: Callable[[CallRow], str]) -> None:
+    def __init__(self, pane: WatchedCalls, sid: str, *, share_url: Callable[[CallRow], str]) -> None:
         super().__init__(classes="calls-dialog")
         self._pane = pane
         self.sid = sid
@@ -109,10 +128,11 @@ class CallDetailScreen(ModalScreen[None]):
                     yield Button("Copy share URL", id="calls-detail-copy-share", compact=True)
                     yield Button("Copy auto-login URL", id="calls-detail-copy-login", compact=True)
                     yield Button("Close", id="calls-detail-close", compact=True)
-            yield Static(
-                "c copy share URL · l copy auto-login URL · v show passwords · N successor call · escape close",
-                classes="calls-dialog-hint",
-            )
+            shown = [(keys.COPY_SHARE, "copy share URL"), (keys.COPY_LOGIN, "copy login URL")]
+            shown.append((keys.REVEAL, "passwords"))
+            if not getattr(self.app, "read_only", False):
+                shown.append((keys.SUCCESSOR, "successor"))
+            yield Static(keys.hint(self.app, shown, "esc close"), classes="calls-dialog-hint", markup=False)
 
     def on_mount(self) -> None:
         row = self.row
@@ -191,7 +211,15 @@ class CallDetailScreen(ModalScreen[None]):
 
     @on(Input.Changed)
     def _update_login(self) -> None:
-        self.query_one("#calls-detail-login", Static).update(self.login_url() or "(type a user name above)")
+        """The URL as it will be copied, but with the password as dots (like its field) until revealed."""
+        row = self.row
+        user = self.query_one("#calls-detail-user", Input).value.strip()
+        if row is None or not user:
+            self.query_one("#calls-detail-login", Static).update("(type a user name above)")
+            return
+        password = self.query_one("#calls-detail-password", Input).value
+        preview = login_url_preview(self._share_url(row), user, password, reveal=self._reveal)
+        self.query_one("#calls-detail-login", Static).update(preview)
 
     @on(Input.Submitted, "#calls-detail-user")
     @on(Input.Submitted, "#calls-detail-password")
@@ -223,8 +251,7 @@ class CallDetailScreen(ModalScreen[None]):
             self.notify("Type a user name first.", markup=False, severity="warning")
             self.query_one("#calls-detail-user", Input).focus()
             return
-        self.app.copy_to_clipboard(text)
-        self.notify(text, title="Copied to the clipboard", markup=False)
+        send_to_clipboard(self.app, text, shown_in="this screen")
 
     def action_toggle_reveal(self) -> None:
         self._reveal = not self._reveal
@@ -233,6 +260,10 @@ class CallDetailScreen(ModalScreen[None]):
 
     def action_successor(self) -> None:
         self._pane.create_successor(self.sid)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # a read-only dashboard creates no call
+        return not (action == "successor" and getattr(self.app, "read_only", False))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -52,6 +52,10 @@ class CallsPrompt(ModalScreen[T | None], Generic[T]):
         except ValueError as exc:
             self.query_one("#calls-prompt-error", Static).update(str(exc))
             return
+        self.accept(value)
+
+    def accept(self, value: T) -> None:
+        """A valid line: close with its value (a subclass may check it further first)."""
         self.dismiss(value)
 
     @on(Input.Changed)

@@ -8,58 +8,19 @@ so a fixed clock gives fixed text.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
-from urllib.parse import quote, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
-_SID_RE = re.compile(r"^[A-Za-z0-9_\-]{4,128}$")
-
-
-def parse_call_ref(text: str) -> tuple[str, str]:
-    """An ID or a pasted share URL (`…/share/{sid}`, query allowed) → `(sid, share_url or "")`.
-
-    Raises `ValueError` with a one-line message for anything else.
-    """
-    raw = text.strip().strip("\"'<>").strip()
-    if not raw:
-        raise ValueError("Type a call ID or paste its share URL.")
-    if "://" in raw:
-        parts = urlsplit(raw)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(f"Not a call URL: {raw[:60]}")
-        segments = [s for s in parts.path.split("/") if s]
-        if len(segments) < 2 or segments[-2] != "share":
-            raise ValueError("A call URL looks like https://host/share/{call ID}.")
-        sid = segments[-1]
-        if not _SID_RE.match(sid):
-            raise ValueError(f"The URL's call ID {sid[:40]!r} is not valid.")
-        share = f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
-        return sid, share
-    if not _SID_RE.match(raw):
-        raise ValueError("A call ID is 4–128 letters, digits, '-' or '_' (or paste the share URL).")
-    return raw, ""
-
-
-def share_url_for(server_url: str, sid: str) -> str:
-    """The share URL the server hands out for `sid` (README: `{serverURL}/share/{sid}`)."""
-    return f"{server_url.rstrip('/')}/share/{quote(sid, safe='')}"
-
-
-def auto_login_url(share_url: str, user_name: str, password: str = "") -> str:
-    """The spec's auto-login link: the share URL with `userName` (and `password`, if any) appended, URL-encoded."""
-    params = {"userName": user_name}
-    if password:
-        params["password"] = password
-    query = urlencode(params, quote_via=quote)
-    sep = "&" if "?" in share_url else "?"
-    return f"{share_url}{sep}{query}"
-
-
-def short_id(sid: str, width: int = 8) -> str:
-    return sid if len(sid) <= width else sid[: width - 1] + "…"
+from camtui.tui.calls.links import (  # noqa: F401  (the call's links and IDs, re-exported: callers use `model`)
+    PASSWORD_MASK,
+    auto_login_url,
+    login_url_preview,
+    parse_call_ref,
+    share_url_for,
+    short_id,
+)
 
 
 class CallState(Enum):
@@ -116,6 +77,8 @@ class CallRow:
     warned_expiry: bool = False
     last_sample_at: datetime | None = None
     last_sample_value: tuple[int, bool] | None = None
+    unchecked: str | None = None
+    """Added while the server could not confirm the call (why); cleared by the first good poll."""
     history: list[tuple[datetime, int]] = field(default_factory=list)
     """Sparkline points (time, participants) in time order; None-value gaps are decided by the renderer."""
 
@@ -140,6 +103,8 @@ def state_text(row: CallRow, now: datetime) -> str:
     state = state_of(row, now)
     if state is CallState.ERROR:
         return f"error: {row.error}"
+    if state is CallState.PENDING and row.unchecked:
+        return f"pending · unchecked ({row.unchecked})"
     return state.value
 
 
@@ -170,14 +135,17 @@ def stale_reason(row: CallRow, now: datetime, interval: float, default: str | No
 
 
 def fmt_duration(seconds: float) -> str:
-    """Compact h:mm:ss (or `Nd hh h` past a day) for countdowns; never negative."""
+    """A countdown in one unambiguous form (`53s`, `10m53s`, `2h29m`, `2d03h`): `10:53` would read as a clock
+    time. Never negative; the two largest units only."""
     s = max(0, int(seconds))
     if s >= 86400:
         days, rest = divmod(s, 86400)
-        return f"{days}d {rest // 3600:02d}h"
+        return f"{days}d{rest // 3600:02d}h"
     h, rest = divmod(s, 3600)
     m, sec = divmod(rest, 60)
-    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+    if h:
+        return f"{h}h{m:02d}m"
+    return f"{m}m{sec:02d}s" if m else f"{sec}s"
 
 
 def countdown_text(row: CallRow, now: datetime) -> str:
@@ -300,6 +268,7 @@ def apply_stats(
     row.in_progress = in_progress
     row.last_ok = now
     row.last_attempt = now
+    row.unchecked = None  # the server knows it
     row.error = None
     row.error_code = None
     row.error_streak = 0

@@ -18,9 +18,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, ProgressBar, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from camtui.tui.composer.confirm import ConfirmScreen
+from camtui.tui.shell.quit_guard import track_send
 
 if TYPE_CHECKING:
     from camtui.compose.batch import BatchPlan, BatchProgress, BatchSummary
@@ -233,10 +234,12 @@ class BatchScreen(ModalScreen[None]):
 
     @work(group="composer-batch-apply", exclusive=True, exit_on_error=False)
     async def _apply_worker(self, plan: BatchPlan) -> None:
-        from camtui.compose.batch import apply_batch
+        from camtui.compose.batch import StopRequest, apply_batch
 
         app: Any = self.app
         bar = self.query_one("#batch-progress", ProgressBar)
+        stop = StopRequest()
+        track_send(app, get_current_worker(), stop)  # `q`: finish the chunk in flight, start no new one
 
         def on_progress(p: BatchProgress) -> None:
             bar.update(total=max(1, p.total), progress=p.done)
@@ -247,7 +250,7 @@ class BatchScreen(ModalScreen[None]):
 
         self._status("Sending…")
         try:
-            summary = await apply_batch(app.client, app.store, plan, on_progress=on_progress)
+            summary = await apply_batch(app.client, app.store, plan, on_progress=on_progress, stop=stop)
         except asyncio.CancelledError:
             self._status("Stopped. The chunk in flight is marked unknown; check this file again to resume.")
             self._finished()

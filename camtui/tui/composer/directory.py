@@ -9,6 +9,7 @@ from typing import Any
 
 from textual import work
 
+from camtui.common.memory import release_free_memory
 from camtui.compose.matcher import RecipientMatcher
 from camtui.tui.composer.form import DIRECTORY_REFRESH_SECONDS, DIRECTORY_RETRY_SECONDS, NOTICE_KEY
 from camtui.tui.shell.events import PaneStatus
@@ -39,8 +40,9 @@ class DirectoryMixin:
         extra = self._fallback_emails()
 
         def from_cache() -> RecipientMatcher | None:
-            users = store.directory.users()
-            return RecipientMatcher(users, extra_emails=extra) if users else None
+            if not len(store.directory):
+                return None
+            return RecipientMatcher.from_sorted_rows(store.directory.rows(), extra_emails=extra)
 
         cached = await asyncio.to_thread(from_cache)
         if cached is not None:
@@ -65,13 +67,15 @@ class DirectoryMixin:
         except Exception as exc:  # TransportError and anything unexpected: keep the cache, try later
             self._directory_failed(exc)
             return
-        users = list(export.users)
         store = self.store
         extra = self._fallback_emails()
+        await asyncio.to_thread(store.directory.replace, export.users)
+        del export  # the CSV text and its User objects: the index is built from the store, compactly
 
         def build() -> RecipientMatcher:
-            store.directory.replace(users)
-            return RecipientMatcher(users, extra_emails=extra)
+            matcher = RecipientMatcher.from_sorted_rows(store.directory.rows(), extra_emails=extra)
+            release_free_memory()  # what the export and the build freed goes back to the system
+            return matcher
 
         matcher = await asyncio.to_thread(build)
         self._set_matcher(matcher, "fresh")

@@ -20,6 +20,8 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
+from camtui.tui.shell.cells import cut_content
+
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
@@ -47,11 +49,34 @@ class SuggestionDropdown(OptionList, can_focus=False):
         return list(self._suggestions)
 
     def show_suggestions(self, suggestions: Sequence[Suggestion]) -> None:
-        self.set_options(Option(s.label, id=str(i)) for i, s in enumerate(suggestions))
         self._suggestions = list(suggestions)
+        self._label_cells = self._label_width()
+        self.set_options(self._cut_labels())
         self.display = bool(suggestions)
         if suggestions:
             self.highlighted = 0
+
+    _label_cells = 0
+
+    def _label_width(self) -> int:
+        """Cells a label may take: the list's width inside its border, scrollbar and option padding."""
+        return max(1, self.scrollable_content_region.width - 2) if self.size.width else 0
+
+    def _cut_labels(self) -> list[Option]:
+        """Labels cut by cell width here (`shell.cells`), at a character boundary, before Textual draws them."""
+        width = self._label_cells
+        return [
+            Option(cut_content(s.label, width) if width else s.label, id=str(i))
+            for i, s in enumerate(self._suggestions)
+        ]
+
+    def on_resize(self) -> None:
+        width = self._label_width()
+        if width != self._label_cells and self._suggestions:
+            keep = self.highlighted
+            self._label_cells = width
+            self.set_options(self._cut_labels())
+            self.highlighted = keep
 
     def hide(self) -> None:
         self.display = False

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, OptionList
 from textual.widgets.option_list import Option
 
 from camtui.store import OutboxEntry, SentRecord
+from camtui.tui.shell.cells import cut
 
 STATE_LABELS = {
     "failed": ("✗ failed", "$text-error"),
@@ -43,9 +44,10 @@ def plain(text: object) -> Text:
 
 
 def preview(text: str, width: int = 48) -> str:
-    """The message on one line: newlines shown as ⏎, cut with an ellipsis."""
+    """The message on one line in `width` cells: newlines shown as ⏎, cut with an ellipsis (by cell width, so
+    Japanese text takes the room it really takes)."""
     flat = printable(text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎"))
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
+    return cut(flat, width)
 
 
 def recipients_summary(users: Sequence[str], width: int = 40) -> str:
@@ -53,8 +55,7 @@ def recipients_summary(users: Sequence[str], width: int = 40) -> str:
         return "—"
     first = users[0]
     more = f" +{len(users) - 1}" if len(users) > 1 else ""
-    text = first + more
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return cut(first + more, width)
 
 
 def local_time(when: datetime, tz: tzinfo, now: datetime) -> str:
@@ -159,18 +160,28 @@ class SentLogTable(DataTable[Text]):
     shown verbatim (a plain str cell would be parsed as markup, and an unmatched closing tag raises at paint
     time, which used to crash the app at every start once such a message was in the sent log)."""
 
+    BINDINGS = [Binding("enter", "select_cursor", "Open the message")]  # noqa: RUF012
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.add_columns("time", "to", "recipients", "message", "id")
+        self._records: dict[str, SentRecord] = {}
         self.unreadable = 0
         """Records that could not be shown on the last refresh (listed as a placeholder row, never fatal)."""
 
+    def record(self, key: object) -> SentRecord | None:
+        """The record behind a row key (what enter opens)."""
+        return self._records.get(str(key))
+
     def show_records(self, records: Sequence[SentRecord], tz: tzinfo, now: datetime) -> None:
         self.clear()
+        self._records = {}
         self.unreadable = 0
         for r in records:
+            key = f"sent-{getattr(r, 'id', id(r))}"
             try:
                 cells = sent_cells(r, tz, now)
+                self._records[key] = r  # readable: enter opens it
             except Exception:  # a damaged row: say so in its place, keep the rest (and the app) going
                 self.unreadable += 1
                 cells = [
@@ -180,7 +191,7 @@ class SentLogTable(DataTable[Text]):
                     plain("(this record cannot be shown)"),
                     plain("—"),
                 ]
-            self.add_row(*cells, key=f"sent-{getattr(r, 'id', id(r))}")
+            self.add_row(*cells, key=key)
 
 
 def sent_cells(r: SentRecord, tz: tzinfo, now: datetime) -> list[Text]:

@@ -27,7 +27,17 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, Static, TabbedContent, TabPane, Tabs, TextArea
+from textual.widgets import (
+    Checkbox,
+    DataTable,
+    Input,
+    Label,
+    Static,
+    TabbedContent,
+    TabPane,
+    Tabs,
+    TextArea,
+)
 
 from camtui.compose.matcher import RecipientMatcher
 from camtui.tui.composer.confirm import ConfirmScreen
@@ -53,6 +63,7 @@ from camtui.tui.composer.lists import ListsMixin
 from camtui.tui.composer.outbox import OutboxList, SentLogTable
 from camtui.tui.composer.recipients import DestinationField, RecipientCheck, RecipientsField
 from camtui.tui.composer.send_flow import SendFlowMixin
+from camtui.tui.composer.sent_view import SentViewMixin
 
 if TYPE_CHECKING:
     from camtui.compose.matcher import RecipientEntry
@@ -80,7 +91,14 @@ SCREENSHOTS: list[tuple[str, list[str]]] = [
 
 
 class ComposerPane(
-    DraftFormMixin, DirectoryMixin, SendFlowMixin, ListsMixin, FocusMixin, Widget, can_focus=True
+    DraftFormMixin,
+    DirectoryMixin,
+    SendFlowMixin,
+    ListsMixin,
+    SentViewMixin,
+    FocusMixin,
+    Widget,
+    can_focus=True,
 ):
     """Destination, recipients with autocomplete, message, seal; outbox and sent log in tabs.
 
@@ -263,6 +281,13 @@ class ComposerPane(
     @on(Checkbox.Changed, "#composer-seal")
     def _seal_changed(self) -> None:
         self._touch()
+
+    @on(DataTable.RowSelected, "#composer-sent")
+    def _sent_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        record = self.query_one("#composer-sent", SentLogTable).record(event.row_key.value)
+        if record is not None:
+            self.open_sent(record, self._tz())
 
     @on(OutboxList.Intent)
     def _outbox_intent(self, event: OutboxList.Intent) -> None:

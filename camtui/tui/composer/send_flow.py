@@ -7,11 +7,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from textual import work
+from textual.worker import get_current_worker
 
 from camtui.compose.send_plan import SendPlan, is_messenger, plan_send
 from camtui.tui.composer.confirm import ConfirmScreen
 from camtui.tui.composer.form import FormState
 from camtui.tui.shell.events import PaneStatus
+from camtui.tui.shell.quit_guard import track_send
 
 if TYPE_CHECKING:
     from camtui.compose.send_plan import SendRequest
@@ -93,6 +95,7 @@ class SendFlowMixin:
         from camtui.compose.sender import deliver_entry
 
         app: Any = self.app
+        track_send(app, get_current_worker())  # `q` now waits for its answer
         try:
             outcome = await deliver_entry(app.client, self.store, entry_id, force=force, source=source)
         finally:

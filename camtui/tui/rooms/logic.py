@@ -11,6 +11,8 @@ from datetime import date, datetime, tzinfo
 
 from camtui.api.models import ConferenceRoom
 from camtui.tui.rooms.model import DayAxis
+from camtui.tui.shell.durations import age_text
+from camtui.tui.shell.durations import step_interval as shell_step_interval
 
 POLL_STEPS = (2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0)
 """What + and - step through (the configured interval is added to the list)."""
@@ -20,16 +22,6 @@ BUSY_REASONS = {"491": "rate limited", "503": "server unavailable"}
 AUTH_CODES = frozenset({"805", "490"})
 AUTH_FAILED = "auth failed"
 OFFLINE = "offline"
-
-
-def age_text(seconds: float) -> str:
-    """A duration as the bar says it: "12 s", "4 min", "1 h 05 min"."""
-    seconds = max(0, int(seconds))
-    if seconds < 60:
-        return f"{seconds} s"
-    if seconds < 3600:
-        return f"{seconds // 60} min"
-    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
 
 
 def next_boundary(rooms: Iterable[ConferenceRoom], axis: DayAxis, now: datetime) -> datetime | None:
@@ -68,10 +60,8 @@ def poll_delay(interval: float, failures: int, stale_reason: str | None, retry_a
 
 
 def step_interval(current: float, direction: int, steps: Iterable[float] = POLL_STEPS) -> float:
-    """The next poll interval up (+1) or down (-1) the steps; a configured odd value is a step of its own."""
-    ordered = sorted({*steps, current})
-    i = ordered.index(current)
-    return ordered[max(0, min(len(ordered) - 1, i + direction))]
+    """The next poll interval up (+1) or down (-1) the rooms' steps (the shell's stepping, shared with calls)."""
+    return shell_step_interval(current, direction, steps)
 
 
 # ---- staleness ------------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from camtui.tui.rooms.grid import RoomsGrid
 from camtui.tui.rooms.logic import day_relative, step_interval
 from camtui.tui.rooms.model import Cell
 from camtui.tui.rooms.polling import RoomsPolling
+from camtui.tui.shell.keys import POLL_FASTER, POLL_SLOWER
 
 SCREENSHOTS: list[tuple[str, list[str]]] = [
     ("rooms-detail", ["1", "n", "enter"]),
@@ -65,8 +66,8 @@ class RoomsPane(RoomsPolling):
         Binding("n", "cursor_now", "Cursor to now", show=False),
         Binding("p", "pause", "Pause"),
         Binding("r", "refresh", "Refresh now", show=False),
-        Binding("plus,equals_sign", "interval(1)", "Poll less often", show=False, key_display="+"),
-        Binding("minus", "interval(-1)", "Poll more often", show=False, key_display="-"),
+        POLL_SLOWER,
+        POLL_FASTER,
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
 

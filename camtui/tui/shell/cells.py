@@ -7,6 +7,7 @@ reader knows there is more."""
 from __future__ import annotations
 
 from rich.cells import cell_len, set_cell_size
+from textual.content import Content
 
 ELLIPSIS = "…"
 
@@ -33,3 +34,19 @@ def fit(text: str, width: int, align: str = "left", ellipsis: str = ELLIPSIS) ->
     if align == "center":
         return " " * (pad // 2) + short + " " * (pad - pad // 2)
     return short + " " * pad
+
+
+def cut_content(content: Content | str, width: int, ellipsis: str = ELLIPSIS) -> Content:
+    """Styled text in at most `width` cells, cut as `cut` cuts plain text (the styles of what stays are kept)."""
+    if isinstance(content, str):
+        content = Content(content)
+    if width <= 0:
+        return Content("")
+    if content.cell_length <= width:
+        return content
+    plain = content.plain
+    short = cut(plain, width, ellipsis)
+    kept = 0  # the characters kept as they were (with their styles); the rest is padding or the ellipsis
+    while kept < len(short) and short[kept] == plain[kept]:
+        kept += 1
+    return content[:kept] + Content(short[kept:])

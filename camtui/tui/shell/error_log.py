@@ -22,7 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 if TYPE_CHECKING:
-    from camtui.tui.app import ErrorReport
+    from camtui.tui.shell.error_report import ErrorReport
 
 LIMIT = 200
 """Distinct failures kept; the oldest (by last occurrence) go first."""

@@ -1,4 +1,4 @@
-"""Messages the panes post to the app shell, so the status line can say how fresh each pane's data is."""
+"""Messages between the panes and the app shell: a pane's data state (for the status line), the auth state."""
 
 from __future__ import annotations
 
@@ -21,3 +21,11 @@ class PaneStatus(Message):
         """Time of the last good data (aware)."""
         self.reason = reason
         """Why it is stale: "offline", "rate limited", "paused", "auth failed", or a short text."""
+
+
+class AuthStateChanged(Message):
+    """Posted to each pane when auth fails (stop polling) or is fixed / retried (poll now)."""
+
+    def __init__(self, failed: bool) -> None:
+        super().__init__()
+        self.failed = failed

@@ -13,13 +13,16 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from camtui.tui.shell.keys import KEYMAP_FILE
+
 HelpSection = tuple[str, Sequence[tuple[str, str]]]
 """(title, [(keys, description), …])."""
 
 INTRO = (
     "camtui watches meeting rooms and web calls and sends messages through the Chat&Messenger API. "
     "Keys below work where the pane has focus; app keys work everywhere except while typing in a text field "
-    "(press esc first, or use alt+1/2/3 there). Everything is also in the command palette (ctrl+p)."
+    "(press esc first, or use alt+1/2/3 there). Everything is also in the command palette (ctrl+p).\n"
+    f"Copying uses OSC 52 (tmux: set -g set-clipboard on). Rebind shared keys in {KEYMAP_FILE}."
 )
 
 _KEY = re.compile(r"((?:[a-z]+\+)*)(.+)")

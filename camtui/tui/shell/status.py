@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from textual.app import ComposeResult
@@ -47,6 +48,7 @@ class StatusLine(Horizontal):
         self._state = "connecting"
         self._detail = ""
         self._panes: dict[str, PaneFreshness] = {}
+        self._notice = ""
 
     def compose(self) -> ComposeResult:
         yield Label("camtui", id="status-app")
@@ -91,6 +93,12 @@ class StatusLine(Horizontal):
         if self.is_mounted:
             self.query_one("#status-panes", Label).update(self._panes_text())
 
+    def set_notice(self, text: str) -> None:
+        """A word from the shell that outranks the panes' freshness (quitting: a send is being finished)."""
+        self._notice = text
+        if self.is_mounted:
+            self.query_one("#status-panes", Label).update(self._panes_text())
+
     def last_good(self, source: str) -> datetime | None:
         entry = self._panes.get(source)
         return entry.when if entry else None
@@ -100,6 +108,8 @@ class StatusLine(Horizontal):
         return f"{text} ({self._detail})" if self._detail else text
 
     def _panes_text(self) -> str:
+        if self._notice:
+            return self._notice
         parts = []
         names = [n for n in PANE_ORDER if n in self._panes] + sorted(set(self._panes) - set(PANE_ORDER))
         for name in names:
@@ -110,3 +120,10 @@ class StatusLine(Horizontal):
             else:
                 parts.append(f"{name} {when} stale: {entry.reason or 'no data'}")
         return "   ".join(parts)
+
+
+def server_host(url: str | None) -> str:
+    if not url:
+        return "(no server)"
+    parts = urlsplit(url)
+    return parts.netloc or url

@@ -129,10 +129,14 @@ def test_call_error_state_and_staleness_are_honest():
 
 def test_formatting():
     tz = ZoneInfo("Asia/Tokyo")
-    assert m.fmt_duration(5) == "0:05"
-    assert m.fmt_duration(3725) == "1:02:05"
-    assert m.fmt_duration(-3) == "0:00"
-    assert m.fmt_duration(2 * 86400 + 3 * 3600) == "2d 03h"
+    # one unambiguous form everywhere (issue 11): never `10:53`, which reads as a clock time
+    assert m.fmt_duration(5) == "5s"
+    assert m.fmt_duration(653) == "10m53s"
+    assert m.fmt_duration(65) == "1m05s"
+    assert m.fmt_duration(3725) == "1h02m"
+    assert m.fmt_duration(2 * 3600 + 29 * 60 + 53) == "2h29m"
+    assert m.fmt_duration(-3) == "0s"
+    assert m.fmt_duration(2 * 86400 + 3 * 3600) == "2d03h"
     assert m.fmt_time(NOW, NOW, tz) == "14:00"
     assert m.fmt_time(NOW + timedelta(days=1), NOW, tz) == "12-04 14:00"
     assert m.short_id("8sQYFO2sPYHb7xSs") == "8sQYFO2…"

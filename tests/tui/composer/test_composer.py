@@ -409,6 +409,7 @@ async def test_inside_the_full_dashboard(sandbox: RunningSandbox, tmp_path: Path
     """With the real rooms and calls panes around it: focus key, send, status line."""
     from camtui.config.settings import Settings
     from camtui.tui.app import CamApp
+    from camtui.tui.shell.palette import pane_commands
 
     async with CAMClient(sandbox.url, sandbox.admin_token) as client:
         store = Store.open(tmp_path / "c.db")
@@ -432,7 +433,7 @@ async def test_inside_the_full_dashboard(sandbox: RunningSandbox, tmp_path: Path
             await until(pilot, lambda: len(sandbox.delivered_messages()) == 1, "delivery")
             assert sandbox.delivered_messages()[0]["recipients"] == ["user2@test.com"]
             # Everything is in the command palette too (the shell collects it from the pane).
-            titles = {c.title for c in app.pane_commands(app.screen)}
+            titles = {c.title for c in pane_commands(app, app.screen)}
             assert {
                 "Composer: Send",
                 "Composer: Batch…",

@@ -25,10 +25,11 @@ from camtui.api import CAMClient, RetryPolicy
 from camtui.common.clock import fixed_clock
 from camtui.config.settings import Settings
 from camtui.store import Store
-from camtui.tui.app import AuthStateChanged, CamApp, TokenScreen
+from camtui.tui.app import CamApp
 from camtui.tui.shell.error_log import ErrorLog, ErrorLogScreen
-from camtui.tui.shell.events import PaneStatus
+from camtui.tui.shell.events import AuthStateChanged, PaneStatus
 from camtui.tui.shell.help import HelpScreen, readable_keys
+from camtui.tui.shell.screens import TokenScreen
 from camtui.tui.shell.user_facing import UserFacingError
 
 NOW = datetime(2026, 3, 2, 1, 0, 0, tzinfo=UTC)  # 10:00:00 in Asia/Tokyo
@@ -553,7 +554,7 @@ async def test_a_pane_can_put_a_failure_in_its_own_words(sandbox, tmp_path: Path
 
 
 def test_the_error_log_is_bounded_and_keeps_the_latest() -> None:
-    from camtui.tui.app import describe_error
+    from camtui.tui.shell.error_report import describe_error
 
     log = ErrorLog(limit=5)
     for i in range(8):

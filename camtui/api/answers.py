@@ -1,0 +1,133 @@
+"""What an HTTP answer means: the decoded body of a success, or the typed error it describes.
+
+Shared by both request paths (httpx's and the read pool's): status, content type, the 520-style envelope
+`{"status": …, "errors": […]}`, HTTP errors with the vendor's codes, and bodies that are not what the method
+answers (`MalformedResponse`, never a traceback: deeply nested JSON included). The token is redacted from every
+text that may reach a message."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from camtui.api import codes, wire
+from camtui.api.errors import CAMAPIError, MalformedResponse
+from camtui.api.retry import parse_retry_after
+
+
+@dataclass(slots=True)
+class Answer:
+    """What `interpret` needs of an HTTP answer, from either request path."""
+
+    status_code: int
+    content: bytes
+    content_type: str
+    retry_after: str | None
+    reason_phrase: str
+
+
+def answer_of(response: httpx.Response) -> Answer:
+    return Answer(
+        response.status_code,
+        response.content,
+        response.headers.get("content-type", ""),
+        response.headers.get("retry-after"),
+        response.reason_phrase,
+    )
+
+
+def interpret(method: str, csv: bool, response: Answer | httpx.Response, redact: Callable[[str], str]) -> Any:
+    """The decoded body of a successful answer, or the `CAMAPIError` the answer describes."""
+    if isinstance(response, httpx.Response):
+        response = answer_of(response)
+    status = response.status_code
+    raw = response.content
+    text = raw.decode("utf-8", errors="replace")
+    content_type = response.content_type
+    retry_after = parse_retry_after(response.retry_after)
+    if csv and status == 200 and "json" not in content_type and not text.lstrip().startswith("{"):
+        return text
+    try:
+        body: Any = json.loads(text) if text.strip() else None
+    except ValueError:
+        body = None
+    except RecursionError:  # 200,000 nested "[": a typed error, never a traceback
+        raise MalformedResponse(
+            "the server's answer is JSON nested too deeply to read", http_status=status, method=method
+        ) from None
+    if isinstance(body, dict) and (body.get("errors") or _status_of(body) not in (None, 200)):
+        raise envelope_error(method, body, status, retry_after, redact)
+    if status != 200:
+        known = codes.ERROR_CODES.get(str(status))
+        meaning = known.meaning if known else f"HTTP {status} {response.reason_phrase}".strip()
+        raise CAMAPIError(
+            str(status),
+            redact(snippet(text)),
+            http_status=status,
+            meaning=meaning,
+            method=method,
+            retry_after=retry_after,
+        )
+    if not isinstance(body, dict):
+        what = (
+            "empty"
+            if not text.strip()
+            else f"not a JSON object ({content_type or 'no type'}, {len(raw)} bytes"
+        )
+        what += "" if not text.strip() else f": {snippet(text)!r})"
+        raise MalformedResponse(redact(f"the server's answer is {what}"), http_status=status, method=method)
+    return body
+
+
+def envelope_error(
+    method: str,
+    body: dict[str, Any],
+    http_status: int,
+    retry_after: float | None,
+    redact: Callable[[str], str],
+) -> CAMAPIError:
+    """The `CAMAPIError` a 520-style envelope (`{"status": …, "errors": [{code, message, …}]}`) describes."""
+    errors = body.get("errors")
+    if isinstance(errors, dict):
+        errors = [errors]
+    entries = [
+        {k: redact(v) if isinstance(v, str) else v for k, v in e.items()}
+        for e in (errors if isinstance(errors, list) else [])
+        if isinstance(e, dict)
+    ]
+    first = entries[0] if entries else {}
+    code = str(first.get("code") or _status_of(body) or http_status).strip()
+
+    return CAMAPIError(
+        code,
+        redact(str(first.get("message") or "")),
+        http_status=http_status,
+        method=method,
+        index=_int_or_none(first.get("index")),
+        line=_int_or_none(first.get("line")),
+        field=str(first["field"]) if first.get("field") not in (None, "") else None,
+        errors=entries,
+        retry_after=retry_after,
+    )
+
+
+def _status_of(body: dict[str, Any]) -> int | None:
+    return _int_or_none(body.get("status"))
+
+
+def _int_or_none(value: Any) -> int | None:
+    """An envelope number (int or numeric string), or None when absent or unreadable: error details are
+    best effort, never a reason to lose the error itself."""
+    try:
+        return wire.as_int(value, None)
+    except wire.MalformedBody:
+        return None
+
+
+def snippet(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,180 @@
+"""`camtui demo`: a sandbox on loopback and the dashboard on it, no account needed.
+
+Registering is cheap: Textual, httpx and the sandbox are imported only when the command runs, and the sandbox
+(a child process) starts while the UI modules import, so the first rooms data is painted as soon as possible."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from camtui.tui.launch import add_notice, mark_startup, run_app, skip_httpx_cli
+
+if TYPE_CHECKING:
+    from camtui.config.settings import Settings
+
+
+def register(subparsers: Any) -> None:
+    demo = subparsers.add_parser(
+        "demo",
+        help="the dashboard on a local sandbox server (no account needed)",
+        description="Start the sandbox on a free loopback port (state in a temporary folder, simulation on) "
+        "and open the dashboard on it with the admin token. Quitting stops the server.",
+    )
+    demo.add_argument(
+        "--config", metavar="PATH", default=argparse.SUPPRESS, help="config file (display prefs)"
+    )
+    demo.add_argument("--rooms", type=_positive, default=24, metavar="N", help="meeting rooms (default 24)")
+    demo.add_argument("--users", type=_positive, default=2000, metavar="N", help="users (default 2000)")
+    demo.add_argument(
+        "--faults",
+        metavar="SPEC",
+        help="inject faults, e.g. error_503=0.1,latency_ms=200 (same keys as `camtui serve --faults`)",
+    )
+    demo.add_argument("--seed", type=int, default=1, help="demo data seed (default 1)")
+    demo.add_argument(
+        "--store",
+        metavar="PATH",
+        help="store file (default: a temporary one, removed on quit, like the sandbox)",
+    )
+    demo.add_argument(
+        "--in-process",
+        action="store_true",
+        help="run the sandbox in a thread of this process instead of a child process",
+    )
+    demo.set_defaults(func=run_demo)
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """Sandbox on loopback + dashboard on it; the sandbox (and its temporary state) goes away on quit.
+
+    The sandbox is `camtui serve` in a child process, started first thing: it imports and generates its demo
+    data on the other core while this process imports the UI (the runner's module would cost this process
+    ~0.25 s of imports it does not need). `--in-process` uses `camtui.sandbox.runner.start_sandbox` instead.
+    """
+    import tempfile
+    import threading
+
+    from camtui.sandbox.child import DemoServer
+    from camtui.tui.calls.demo_follow import follow_demo_calls
+
+    skip_httpx_cli()
+    if args.faults:
+        from camtui.sandbox.faults import parse_spec
+
+        try:
+            parse_spec(args.faults)  # fail before starting anything
+        except ValueError as exc:
+            print(f"camtui demo: --faults: {exc}", file=sys.stderr)
+            return 2
+
+    tmp = tempfile.TemporaryDirectory(prefix="camtui-demo-")
+    started: dict[str, Any] = {}
+
+    if args.in_process:
+        # Imported before the thread starts: importing camtui.api from two threads at once can see a
+        # partially initialised module.
+        from camtui.sandbox import runner
+
+        def start() -> None:
+            try:
+                from camtui.sandbox.faults import parse_spec
+
+                started["sandbox"] = runner.start_sandbox(
+                    db_path=Path(tmp.name) / "sandbox.db",
+                    seed=args.seed,
+                    rooms=args.rooms,
+                    users=args.users,
+                    simulation=True,
+                    faults=parse_spec(args.faults) if args.faults else None,
+                )
+            except BaseException as exc:  # reported on the main thread
+                started["error"] = exc
+
+    else:
+        server = DemoServer.spawn(args, Path(tmp.name))
+
+        def start() -> None:
+            try:
+                server.wait_ready()
+                started["sandbox"] = server
+            except BaseException as exc:
+                started["error"] = exc
+                return
+            try:
+                started["calls"] = server.calls()  # here, off the critical path
+            except Exception:  # not fatal: the demo then watches no calls
+                started["calls"] = []
+
+    mark_startup("sandbox_spawned")
+    thread = threading.Thread(target=start, name="camtui-demo-sandbox", daemon=True)
+    thread.start()
+    # Meanwhile: the heavy UI imports, so they overlap with the sandbox starting.
+    settings = demo_display_settings(getattr(args, "config", None))
+    import camtui.api
+    import camtui.store
+    import camtui.tui.app  # noqa: F401
+
+    for module in ("camtui.tui.rooms.pane", "camtui.tui.calls.pane", "camtui.tui.composer.pane"):
+        with contextlib.suppress(Exception):  # the app shows the reason in the pane's place
+            __import__(module)
+    mark_startup("ui_imported")
+    thread.join()
+    mark_startup("sandbox_started")
+    if "error" in started:
+        if not args.in_process:
+            server.stop()
+        tmp.cleanup()
+        print(f"camtui demo: the sandbox did not start: {started['error']}", file=sys.stderr)
+        return 1
+    sandbox = started["sandbox"]
+    try:
+        try:
+            calls = started["calls"] if "calls" in started else sandbox.calls()
+            watch = tuple(str(call["sid"]) for call in calls if call.get("sid"))
+        except Exception:
+            watch = ()
+        mark_startup("calls_listed")
+        settings = settings.with_changes(
+            server_url=sandbox.url,
+            api_token=sandbox.admin_token,
+            watch_calls=tuple(dict.fromkeys((*settings.watch_calls, *watch))),
+        )
+        store_path = Path(args.store).expanduser() if args.store else Path(tmp.name) / "store.db"
+        return run_app(
+            settings,
+            server_label=f"demo sandbox {_host(sandbox.url)}",
+            store_path=store_path,
+            before_run=lambda app: follow_demo_calls(app, sandbox.calls, known=watch),
+        )
+    finally:
+        sandbox.stop()
+        tmp.cleanup()
+
+
+def demo_display_settings(config_path: str | None) -> Settings:
+    """Display preferences (theme, zone, hours…) from the user's config if it is valid; never its server."""
+    from camtui.config.settings import ConfigError, Settings, load_settings
+
+    try:
+        loaded = load_settings(config_path, env={}, resolve_token=False)
+    except ConfigError as exc:
+        add_notice(f"Your config was ignored for the demo: {exc}")
+        return Settings.defaults()
+    return loaded.with_changes(server_url=None, api_token=None, api_token_command=None, store_path=None)
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).netloc or url

@@ -1,0 +1,97 @@
+"""Generated demo worlds kept by seed and size, so a large sandbox starts in a fraction of a second.
+
+Making 100,000 people and a month of 1,000 rooms' meetings takes seconds; the result only depends on the seed,
+the sizes and the data scheme. The first start saves what is timeless — people, rooms, chat rooms, the months of
+meetings made — into `<data dir>/sandbox-worlds/`; later starts copy it (SQLite's backup API, a few hundred
+milliseconds at that size) and then add what depends on the clock: the calls and the meetings in progress now,
+exactly as a restart of a persistent `camtui serve` does. Only worlds worth it are cached (see `WORTH_CACHING`);
+set `CAMTUI_SANDBOX_WORLDS=off` to never cache, or to a folder to cache there."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Mapping
+from pathlib import Path
+
+ENV = "CAMTUI_SANDBOX_WORLDS"
+WORTH_CACHING = 20_000
+"""Cache a world when users + 50 × rooms reaches this (the default demo, 2,000 people and 24 rooms, is made
+in ~0.1 s: not worth a file)."""
+TIMELESS_ORIGINS = ("demo",)
+"""Reservations kept in the cache: the generated months. Live ones ("live") and the simulation's ("sim")
+depend on the clock and are made again at each start."""
+
+
+def worth_caching(rooms: int, users: int) -> bool:
+    return users + 50 * rooms >= WORTH_CACHING
+
+
+def folder(env: Mapping[str, str] | None = None) -> Path | None:
+    """Where worlds are kept, or None when caching is off."""
+    env = os.environ if env is None else env
+    chosen = env.get(ENV, "").strip()
+    if chosen.lower() in ("off", "0", "no", "false"):
+        return None
+    if chosen:
+        return Path(chosen).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("camtui")) / "sandbox-worlds"
+
+
+def path_for(meta: Mapping[str, str], env: Mapping[str, str] | None = None) -> Path | None:
+    base = folder(env)
+    if base is None:
+        return None
+    name = "world-v{schema}-{reservations}-s{seed}-r{rooms}-u{users}.db".format(**meta)
+    return base / name
+
+
+def restore(conn: sqlite3.Connection, meta: Mapping[str, str]) -> bool:
+    """Replace the database behind `conn` with the cached world for `meta`; False when there is none (or it is
+    unreadable: then the caller generates, and saves a good one)."""
+    path = path_for(meta)
+    if path is None or not path.is_file():
+        return False
+    try:
+        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            stored = dict(source.execute("SELECT key, value FROM meta").fetchall())
+            if any(stored.get(k) != v for k, v in meta.items()):
+                return False
+            source.backup(conn)
+        finally:
+            source.close()
+    except sqlite3.Error:
+        return False
+    return True
+
+
+def save(conn: sqlite3.Connection, meta: Mapping[str, str]) -> Path | None:
+    """Keep the timeless part of the world in `conn` for next time (atomically: a half-written file is never
+    read). Failures are ignored: the cache is only a speed-up."""
+    path = path_for(meta)
+    if path is None:
+        return None
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        target = sqlite3.connect(tmp)
+        try:
+            conn.backup(target)
+            marks = ",".join("?" * len(TIMELESS_ORIGINS))
+            target.execute(f"DELETE FROM reservations WHERE origin NOT IN ({marks})", TIMELESS_ORIGINS)
+            target.execute("DELETE FROM calls")
+            target.execute("DELETE FROM messages")
+            target.commit()
+            target.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            target.close()
+        os.replace(tmp, path)
+    except (OSError, sqlite3.Error):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        return None
+    return path

@@ -1,0 +1,85 @@
+"""What makes the start fast: the rooms data is drawn before the user directory is fetched (the directory never
+blocks it), and the composer works from a cold store (nothing cached) and from a warm one (the cached directory
+at once, the refresh behind it)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from camtui.api import CAMClient
+from camtui.api.models import User
+from camtui.config.settings import Settings
+from camtui.store import Store
+from camtui.tui.app import CamApp
+
+SLOW_EXPORT = {"latency_ms": 1500, "methods": ["exportUsers"]}
+
+
+async def until(pilot: Pilot, condition: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for: {what}")
+        await pilot.pause(0.02)
+
+
+def _app(sb, store: Store) -> CamApp:
+    settings = Settings.defaults().with_changes(server_url=sb.url, api_token=sb.admin_token)
+    return CamApp(
+        CAMClient(sb.url, sb.admin_token), store, settings, close_on_exit=True, defer_lower_panes=True
+    )
+
+
+def _composer_state(app: CamApp) -> str | None:
+    pane = app.pane("composer")
+    return getattr(pane, "_directory_state", None) if pane is not None else None
+
+
+async def test_cold_store_rooms_first_then_the_directory(sandbox_factory, tmp_path: Path) -> None:
+    sb = sandbox_factory(faults=SLOW_EXPORT)
+    store = Store.open(tmp_path / "cold.db")
+    app = _app(sb, store)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await until(pilot, lambda: "first_rooms_data" in app.startup_marks, "first rooms data")
+        assert _composer_state(app) in (None, "loading")  # the export is still on its way
+        await until(pilot, lambda: _composer_state(app) == "fresh", "the directory", timeout=30)
+        fresh_at = time.time()
+        assert app.startup_marks["first_rooms_data"] < fresh_at - 1.0  # not held back by the 1.5 s export
+        matcher = app.pane("composer").matcher  # type: ignore[union-attr]
+        assert matcher.match("user1@xxx.com")[0].email == "user1@xxx.com"
+    assert len(Store.open(tmp_path / "cold.db").directory) > 0  # cached for the next start
+
+
+async def test_warm_store_offers_the_cached_directory_before_the_refresh(
+    sandbox_factory, tmp_path: Path
+) -> None:
+    path = tmp_path / "warm.db"
+    seeded = Store.open(path)
+    seeded.directory.replace(
+        [
+            User(
+                "u-cached",
+                "cached.only@example.co.jp",
+                "キャッシュ 花子",
+                "Hanako Cache",
+                "総務部",
+                "",
+                False,
+            )
+        ]
+    )
+    seeded.close()
+    sb = sandbox_factory(faults=SLOW_EXPORT)
+    app = _app(sb, Store.open(path))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await until(pilot, lambda: _composer_state(app) == "cached", "the cached directory")
+        matcher = app.pane("composer").matcher  # type: ignore[union-attr]
+        assert [c.email for c in matcher.match("hanako cache")] == ["cached.only@example.co.jp"]
+        await until(pilot, lambda: _composer_state(app) == "fresh", "the refreshed directory", timeout=30)
+        refreshed = app.pane("composer").matcher  # type: ignore[union-attr]
+        assert refreshed.get("cached.only@example.co.jp") is None  # the server's directory replaced the cache
+        assert refreshed.get("user1@xxx.com") is not None
