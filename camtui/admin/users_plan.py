@@ -157,11 +157,18 @@ def plan_users_update(text: str, directory: Iterable[User], caller_email: str | 
         return UsersPlan([], verdicts=[Verdict(1, "", "bad_csv", f"not a CSV: {exc}", "error")])
     if first is None or not any(c.strip() for c in first):
         return UsersPlan(
-            [], verdicts=[Verdict(1, "", "no_rows", "empty file: the header is missing", "error")]
+            [],
+            verdicts=[
+                Verdict(
+                    1, "", "no_rows", "empty file; the first line must be the header (uid,email,...)", "error"
+                )
+            ],
         )
     header = [c.strip().lstrip("\ufeff").lower() for c in first]
     plan = UsersPlan(header)
     _check_header(plan, header)
+    if plan.errors:  # the server refuses such a file at its header: the rows are not looked at
+        return plan
     seen: dict[str, int] = {}
     line_end = reader.line_num
     while True:
@@ -184,6 +191,7 @@ def plan_users_update(text: str, directory: Iterable[User], caller_email: str | 
 
 def _check_header(plan: UsersPlan, header: list[str]) -> None:
     known = set(USERS_CSV_COLUMNS)
+    columns = ", ".join(sorted(known))
     for name in header:
         if name not in known:
             plan.verdicts.append(
@@ -191,14 +199,16 @@ def _check_header(plan: UsersPlan, header: list[str]) -> None:
                     1,
                     name,
                     "unknown_column",
-                    f"unknown column (columns: {','.join(USERS_CSV_COLUMNS)})",
+                    f"unknown column {name!r} (columns: {columns})",
                     "error",
                 )
             )
     if len(set(header)) != len(header):
         plan.verdicts.append(Verdict(1, "", "bad_csv", "a column name appears twice", "error"))
     if "email" not in header:
-        plan.verdicts.append(Verdict(1, "email", "empty_required", "the header has no email column", "error"))
+        plan.verdicts.append(
+            Verdict(1, "email", "empty_required", "the header has no 'email' column", "error")
+        )
 
 
 def _row(
@@ -246,12 +256,12 @@ def _row(
         try:
             admin = parse_admin(cells["admin"])
         except ValueError:
-            bad("admin", "bad_value", f"admin must be true or false, not {cells['admin'][:20]!r}")
+            bad("admin", "bad_value", f"admin must be true or false, got {cells['admin'][:20]!r}")
     old = current.get(key)
     uid = cells.get("uid", "")
     if old is not None and uid and uid != old.uid:
         bad("uid", "uid_mismatch", f"uid {uid} is not the uid of {old.email} ({old.uid})")
-    if old is None and email and not cells.get("name"):
+    if old is None and key in seen and seen[key] == line and not cells.get("name"):
         bad("name", "empty_required", "a new user needs a name")
     if len(out) > before and any(v.severity == "error" for v in out[before:]):
         return RowDiff(line, email, "invalid", old=old)

@@ -13,12 +13,12 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from camtui.cli import users_admin
 from camtui.cli.support import (
     ENV_SERVER,
     ENV_TOKEN,
     EXIT_API,
     EXIT_NETWORK,
-    EXIT_OK,
     EXIT_USAGE,
     Connection,
     UsageProblem,
@@ -29,20 +29,18 @@ from camtui.cli.support import (
 from camtui.cli.verb_io import Output, err, error_json
 from camtui.cli.verbs_chatroom import chatroom, parse_chat_room_text
 from camtui.cli.verbs_meetings import call_create, call_sid, call_stats, rooms, send
-from camtui.cli.verbs_users import MAX_CSV_PROBLEMS, users_export, users_update, validate_users_csv
+from camtui.cli.verbs_users import users_export
 
 if TYPE_CHECKING:
     from camtui.api import CAMClient, RetryPolicy
 
 __all__ = [
-    "MAX_CSV_PROBLEMS",
     "RETRY_POLICY",
     "Output",
     "call_sid",
     "parse_chat_room_text",
     "register",
     "run_verb",
-    "validate_users_csv",
 ]
 
 RETRY_POLICY: RetryPolicy | None = None
@@ -118,22 +116,12 @@ def register(subparsers: Any) -> None:
     )
     p.set_defaults(func=_verb(call_stats))
 
-    users = subparsers.add_parser("users", help="users (administrator token): export, update")
+    users = subparsers.add_parser("users", help="users (administrator token): export, diff, update")
     users_sub = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
     p = users_sub.add_parser("export", parents=[common], help="download all users as CSV")
     p.add_argument("path", metavar="PATH", help="file to write ('-': stdout)")
     p.set_defaults(func=_verb(users_export))
-    p = users_sub.add_parser(
-        "update",
-        parents=[common],
-        help="create or update users from a CSV file",
-        description="CSV columns (header row required): uid,email,name,romaji,department,position,admin",
-    )
-    p.add_argument("csv", metavar="CSV", help="the CSV file ('-': stdin)")
-    p.add_argument(
-        "--dry-run", action="store_true", help="check the file and show what would change; change nothing"
-    )
-    p.set_defaults(func=_verb(users_update))
+    users_admin.register(users_sub, common, _verb)  # diff, update: the admin engine's plan
 
     p = subparsers.add_parser(
         "chatroom",
@@ -195,4 +183,4 @@ def run_verb(args: argparse.Namespace, action: Action) -> int:
         print_json(output.data)
     else:
         print(output.text)
-    return EXIT_OK
+    return output.code

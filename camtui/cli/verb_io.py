@@ -16,6 +16,8 @@ class Output:
 
     text: str | None
     data: Any
+    code: int = 0
+    """The exit code when the verb ran to the end (`users diff`: 2 when the file has problems)."""
 
 
 def err(text: str) -> None:

@@ -251,15 +251,20 @@ def test_users_update_dry_run_changes_nothing_then_real_update(camtui, sandbox, 
     human = camtui("users", "update", str(path), "--dry-run")
     assert "would create 1, update 2 (1 with changes, 1 identical)" in human.out
 
-    real = camtui("users", "update", str(path))
-    assert real.code == 0 and real.out.strip() == "created 1, updated 2"
+    real = camtui("users", "update", str(path), "--yes", "--rollback-dir", str(tmp_path / "data"))
+    # the result line is kept; around it now: the plan, the rollback file, the verification (issue 13)
+    assert real.code == 0 and "created 1, updated 2" in real.out.splitlines()
+    assert real.out.splitlines()[-1] == "verified: the directory matches the plan"
     again = json.loads(camtui("users", "update", str(path), "--dry-run", "--json").out)
     assert (again["create"], again["update"], again["changed"]) == (0, 3, 0)
 
 
-def test_users_update_from_stdin(camtui):
-    r = camtui("users", "update", "-", "--json", stdin=CSV)
-    assert r.code == 0 and json.loads(r.out) == {"created": 1, "updated": 2}
+def test_users_update_from_stdin(camtui, tmp_path):
+    r = camtui("users", "update", "-", "--json", "--yes", "--rollback-dir", str(tmp_path), stdin=CSV)
+    data = json.loads(r.out)
+    assert r.code == 0 and (data["created"], data["updated"]) == (1, 2)
+    assert data["verified"] is True and data["mismatches"] == []
+    assert data["rollback"].startswith(str(tmp_path / "rollback"))
 
 
 @pytest.mark.parametrize(
