@@ -1,0 +1,94 @@
+"""What the admin screen's directory table shows, decided without Textual: column layout, sort, filter, the age
+of the cached export, and the text of one row."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+COLUMNS: tuple[tuple[str, str, int], ...] = (
+    # (field, header, width)
+    ("email", "E-mail", 30),
+    ("name", "Name", 16),
+    ("romaji", "Romaji", 18),
+    ("department", "Department", 16),
+    ("position", "Position", 12),
+    ("admin", "Admin", 5),
+    ("uid", "uid", 22),
+)
+SORT_KEYS = tuple(c[0] for c in COLUMNS)
+
+
+def cell(text: str, width: int) -> str:
+    """`text` cut or padded to `width` terminal cells (wide CJK characters count two)."""
+    from unicodedata import east_asian_width
+
+    widths = [2 if east_asian_width(ch) in ("W", "F") else 1 for ch in text]
+    if sum(widths) <= width:
+        return text + " " * (width - sum(widths))
+    out, used = [], 0
+    for ch, w in zip(text, widths, strict=True):
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…" + " " * (width - used - 1)
+
+
+def header_text(sort_key: str, reverse: bool) -> str:
+    parts = []
+    for name, title, width in COLUMNS:
+        mark = (" ▼" if reverse else " ▲") if name == sort_key else ""
+        parts.append(cell(title + mark, width))
+    return " ".join(parts)
+
+
+def row_text(user: Any) -> str:
+    values = {
+        "email": user.email,
+        "name": user.name,
+        "romaji": user.romaji,
+        "department": user.department,
+        "position": user.position,
+        "admin": "yes" if user.admin else "",
+        "uid": user.uid,
+    }
+    return " ".join(cell(values[name], width) for name, _title, width in COLUMNS)
+
+
+def sort_users(users: Sequence[Any], key: str, reverse: bool = False) -> list[Any]:
+    """Sorted by `key` (case-insensitive), ties by e-mail, so the order is stable between exports."""
+    if key == "admin":
+        return sorted(users, key=lambda u: (not u.admin, u.email.lower()), reverse=reverse)
+    return sorted(users, key=lambda u: (str(getattr(u, key)).lower(), u.email.lower()), reverse=reverse)
+
+
+def next_sort_key(key: str) -> str:
+    return SORT_KEYS[(SORT_KEYS.index(key) + 1) % len(SORT_KEYS)] if key in SORT_KEYS else SORT_KEYS[0]
+
+
+def age_text(fetched: datetime | None, now: datetime, tz: Any) -> str:
+    """ "exported 14:02, 3 min ago" (local time); "never exported" without a cache."""
+    if fetched is None:
+        return "never exported"
+    seconds = max(0, int((now - fetched).total_seconds()))
+    if seconds < 60:
+        ago = "just now"
+    elif seconds < 3600:
+        ago = f"{seconds // 60} min ago"
+    elif seconds < 86400:
+        ago = f"{seconds // 3600} h ago"
+    else:
+        ago = f"{seconds // 86400} days ago"
+    local = fetched.astimezone(tz)
+    when = local.strftime("%H:%M") if seconds < 86400 else local.strftime("%Y-%m-%d %H:%M")
+    return f"exported {when}, {ago}"
+
+
+def filter_users(users: Sequence[Any], query: str, matcher: Any) -> list[Any]:
+    """The users the composer's matcher finds for `query` (e-mail, name, romaji, kana, department), best
+    first; all users for an empty query."""
+    if not query.strip():
+        return list(users)
+    return [c.user for c in matcher.match(query, limit=5000)]
