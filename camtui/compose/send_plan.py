@@ -30,7 +30,7 @@ def known_rooms(
     used: Iterable[str] = (), configured: Iterable[str] = (), recorded: Iterable[str] = ()
 ) -> set[str]:
     """The chat rooms known to exist: reached by a send from here (`used`), configured (`chat_rooms`), or recorded
-    by the admin screen (`recorded`: to be fed by its chat-room store, which does not exist yet). The API has no
+    by the admin screen (`recorded`: `store.chat_rooms.names()`). The API has no
     list of rooms, so a name outside this set is not known either way."""
     return {r.strip() for src in (used, configured, recorded) for r in src if r and r.strip()}
 

@@ -14,6 +14,7 @@ from typing import Any
 from camtui.common.clock import Clock, system_clock
 from camtui.store.batch_journal import BatchBusyError, BatchJournalRepo, BatchRun, ItemOutcome
 from camtui.store.calls import CallStore
+from camtui.store.chat_rooms import ChatRoomsRepo
 from camtui.store.db import connect
 from camtui.store.directory import DirectoryRepo
 from camtui.store.drafts import Draft, DraftRepo, draft_key
@@ -25,6 +26,7 @@ __all__ = [
     "BatchBusyError",
     "BatchJournalRepo",
     "BatchRun",
+    "ChatRoomsRepo",
     "DirectoryRepo",
     "Draft",
     "DraftRepo",
@@ -66,6 +68,8 @@ class Store:
         self.outbox = OutboxRepo(conn, **kw)
         self.sent_log = SentLogRepo(conn, **kw)
         self.directory = DirectoryRepo(conn, **kw)
+        self.chat_rooms = ChatRoomsRepo(conn, **kw)
+        """Chat rooms the admin screen created or edited (the API cannot list them)."""
         self.batch_journal = BatchJournalRepo(conn, **kw)
         self.ui_state = UIStateRepo(conn, lock=self.lock)
         self.calls = CallStore(conn, lock=self.lock)

@@ -108,3 +108,18 @@ def test_verify_after_reports_rows_that_differ_from_the_plan():
         "line 2: new@example.com is not in the directory after the update",
         "line 3: taro@example.com department is '営業', the plan said '企画'",
     ]
+
+
+def test_diff_items_only_changes_and_problem_navigation():
+    from camtui.admin.diff_view import counts_text, diff_items, next_problem
+
+    p = plan(
+        ",taro@example.com,,,企画,,\r\n,hana@example.com,,,,,\r\n,broken,X,,,,\r\n,ken@example.com,K,,,,\r\n"
+    )
+    items = diff_items(p)
+    assert [i.kind for i in items] == ["change", "same", "invalid", "error", "create"]
+    assert items[0].text.endswith("taro@example.com  department: 営業 → 企画")
+    assert [i.kind for i in diff_items(p, only_changes=True)] == ["change", "invalid", "error", "create"]
+    assert next_problem(items, 0) == 3 and next_problem(items, 3) == 3 and next_problem(items, 4, -1) == 3
+    assert next_problem(diff_items(plan(",hana@example.com,,,,,\r\n")), 0) is None
+    assert counts_text(p) == "create 1 · change 1 · identical 1 · invalid 1 · 1 errors · 0 warnings"

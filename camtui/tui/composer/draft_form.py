@@ -125,10 +125,12 @@ class DraftFormMixin:
         return out
 
     def _known_rooms(self) -> set[str]:
-        """Rooms a send reached before, the configured ones, and those the admin screen recorded (none yet: its
-        chat-room store is not there; `known_rooms` takes them as one more list of names when it is)."""
+        """Rooms a send reached before, the configured ones, and those the admin screen recorded."""
         settings = self.app.settings  # type: ignore[attr-defined]
-        return known_rooms(self.store.directory.used_rooms(), getattr(settings, "chat_rooms", ()) or (), ())
+        recorded = self.store.chat_rooms.names() if hasattr(self.store, "chat_rooms") else ()
+        return known_rooms(
+            self.store.directory.used_rooms(), getattr(settings, "chat_rooms", ()) or (), recorded
+        )
 
     def _refused_rooms(self) -> set[str]:
         """Rooms the server answered 405 for (failed outbox entries): the only rooms we know do not exist."""

@@ -52,6 +52,7 @@ class MainScreen(Screen[None]):
     """The one main screen: rooms on top, calls and composer side by side below."""
 
     ALLOW_IN_MAXIMIZED_VIEW = "Footer, StatusLine"
+    BINDINGS: ClassVar = [Binding("4,alt+4", "open_admin('users')", "Admin", show=False)]
 
     def __init__(self, app: LayoutHost) -> None:
         super().__init__(id="main")
@@ -69,6 +70,12 @@ class MainScreen(Screen[None]):
                     for pane_id in cam.lower_pane_ids:
                         yield cam.build_pane(pane_id)
         yield Footer()
+
+    def action_open_admin(self, tab: str = "users") -> None:
+        """4 / alt+4: the admin screen (its own package, imported on first use)."""
+        from camtui.tui.shell.admin_entry import open_admin
+
+        open_admin(self.app, tab)
 
     async def mount_lower_panes(self) -> None:
         """Replace the loading slot with the calls and composer panes (once; see CamApp.defer_lower_panes)."""

@@ -1,0 +1,43 @@
+"""The admin screen (`4`, alt+4 while typing; palette "Admin: users…" / "Admin: chat rooms…"): a screen of its
+own over the dashboard, with a Users tab and a Chat rooms tab. Escape goes back to the panes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, TabbedContent, TabPane
+
+from camtui.tui.admin.rooms_tab import RoomsTab
+from camtui.tui.admin.users_tab import UsersTab
+
+TABS = {"users": "admin-tab-users", "rooms": "admin-tab-rooms"}
+
+
+class AdminScreen(Screen[None]):
+    CSS_PATH = Path(__file__).parent.parent / "styles" / "admin.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Back to the dashboard"),
+        Binding("4,alt+4", "close", "Back", show=False),
+    ]
+
+    def __init__(self, tab: str = "users") -> None:
+        super().__init__()
+        self.initial_tab = TABS.get(tab, TABS["users"])
+
+    def compose(self) -> ComposeResult:
+        with TabbedContent(initial=self.initial_tab, id="admin-tabs"):
+            with TabPane("Users", id=TABS["users"]):
+                yield UsersTab(id="admin-users-tab")
+            with TabPane("Chat rooms", id=TABS["rooms"]):
+                yield RoomsTab(id="admin-rooms-tab")
+        yield Footer()
+
+    def show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = TABS.get(tab, TABS["users"])
+
+    def action_close(self) -> None:
+        self.app.pop_screen()
