@@ -40,17 +40,28 @@ def answer_of(response: httpx.Response) -> Answer:
     )
 
 
-def interpret(method: str, csv: bool, response: Answer | httpx.Response, redact: Callable[[str], str]) -> Any:
+def interpret(
+    method: str,
+    csv: bool,
+    response: Answer | httpx.Response,
+    redact: Callable[[str], str],
+    raw_csv: bool = False,
+) -> Any:
     """The decoded body of a successful answer, or the `CAMAPIError` the answer describes."""
     if isinstance(response, httpx.Response):
         response = answer_of(response)
     status = response.status_code
     raw = response.content
-    text = raw.decode("utf-8", errors="replace")
     content_type = response.content_type
+    if (
+        csv
+        and status == 200
+        and "json" not in content_type
+        and not raw[:64].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+    ):
+        return raw if raw_csv else raw.decode("utf-8", errors="replace")  # `raw_csv`: no second copy
+    text = raw.decode("utf-8", errors="replace")
     retry_after = parse_retry_after(response.retry_after)
-    if csv and status == 200 and "json" not in content_type and not text.lstrip().startswith("{"):
-        return text
     try:
         body: Any = json.loads(text) if text.strip() else None
     except ValueError:

@@ -13,6 +13,7 @@ which matters at 200 polls a second); writes, uploads and anything through a pro
 from __future__ import annotations
 
 import asyncio
+import codecs
 import ipaddress
 import logging
 import ssl
@@ -236,6 +237,23 @@ class CAMClient:
         text = await self._call("exportUsers", {"path": path})
         return self._parse("exportUsers", wire.parse_users_export, text)
 
+    async def export_users_csv(self, path: str = "exportUsers.csv") -> bytes:
+        """The users CSV as the server sent it (bytes, byte-order mark included), checked to be UTF-8 text, for
+        writing to a file: held once, never also as text and 100,000 `User` objects (see `export_users`)."""
+        raw = await self._call("exportUsers", {"path": path}, raw_csv=True)
+        if not isinstance(raw, bytes):
+            raise MalformedResponse("expected the users CSV, got JSON", method="exportUsers")
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            for start in range(0, len(raw), 1 << 20):  # checked a megabyte at a time: no decoded copy kept
+                decoder.decode(raw[start : start + (1 << 20)])
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            raise MalformedResponse(
+                f"the users CSV is not UTF-8 ({exc.reason})", method="exportUsers"
+            ) from None
+        return raw
+
     async def update_users_csv(
         self, file: bytes | str | Path, filename: str = "updateUsers.csv"
     ) -> UsersUpdateResult:
@@ -280,7 +298,12 @@ class CAMClient:
             raise MalformedResponse(detail, method=method) from None
 
     async def _call(
-        self, method: str, data: Mapping[str, str] | None = None, *, files: Mapping[str, Any] | None = None
+        self,
+        method: str,
+        data: Mapping[str, str] | None = None,
+        *,
+        files: Mapping[str, Any] | None = None,
+        raw_csv: bool = False,
     ) -> Any:
         """POST one method with retries as the module docstring describes; the decoded body on success."""
         spec = METHODS[method]
@@ -307,7 +330,7 @@ class CAMClient:
                 failure = TransportError(_describe(exc), method=method, url=url)
             else:
                 try:
-                    return interpret(spec.name, spec.csv, response, self._redact)
+                    return interpret(spec.name, spec.csv, response, self._redact, raw_csv)
                 except MalformedResponse as err:
                     if spec.write:
                         raise OutcomeUnknown(

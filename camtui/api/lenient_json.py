@@ -37,11 +37,19 @@ def strip_trailing_commas(text: str) -> str:
 
 
 def loads(text: str) -> Any:
-    """`json.loads` that forgives trailing commas. Raises `json.JSONDecodeError` like the original."""
+    """`json.loads` that forgives trailing commas. Raises `json.JSONDecodeError` like the original — also for a
+    document nested too deeply to parse (never `RecursionError`) and for integers of more than 4,300 digits."""
     try:
-        return json.loads(text)
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            return json.loads(strip_trailing_commas(text))
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply", text, 0) from None
     except json.JSONDecodeError:
-        return json.loads(strip_trailing_commas(text))
+        raise
+    except ValueError as exc:  # "Exceeds the limit (4300 digits) for integer string conversion"
+        raise json.JSONDecodeError(str(exc).split(";")[0], text, 0) from None
 
 
 def split_field_prefix(text: str, field: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
@@ -144,6 +145,8 @@ def as_str(value: Any, default: str = "") -> str:
         return default
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float) and not math.isfinite(value):
+        raise MalformedBody(f"expected text, got {value!r}")  # NaN or Infinity: no name, id or title
     if isinstance(value, str | int | float):
         return str(value)
     raise MalformedBody(f"expected text, got {type(value).__name__}")
@@ -351,7 +354,9 @@ def users_to_csv(users: Iterable[User]) -> str:
     return out.getvalue()
 
 
-def parse_users_export(text: str) -> UsersExport:
+def parse_users_export(text: Any) -> UsersExport:
+    if not isinstance(text, str):  # a JSON answer without an error in it: not the CSV asked for
+        raise MalformedBody(f"expected the users CSV, got {type(text).__name__} JSON")
     text = text.lstrip("\ufeff")
     return UsersExport(csv_text=text, users=parse_users_csv(text))
 

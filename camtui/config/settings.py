@@ -298,6 +298,11 @@ def _read_file(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
             line = text.count("\n") + 1
         problem = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
         raise ConfigError(f"invalid TOML: {problem}", path=path, line=line) from None
+    except RecursionError:  # `a = [[[[…` 100,000 deep: a typed error with the line, never a traceback
+        line = next(
+            (n for n, row in enumerate(text.splitlines(), 1) if row.count("[") + row.count("{") > 100), None
+        )
+        raise ConfigError("invalid TOML: arrays or tables nested too deeply", path=path, line=line) from None
 
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}

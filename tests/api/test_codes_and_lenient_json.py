@@ -77,3 +77,15 @@ def dumps_with_trailing_commas(value) -> str:
 @given(json_values)
 def test_trailing_commas_are_forgiven(value):
     assert loads(dumps_with_trailing_commas(value)) == value
+
+
+def test_lenient_json_refuses_hostile_documents_with_a_decode_error() -> None:
+    import json
+
+    import pytest
+
+    from camtui.api import lenient_json
+
+    for text in ("[" * 200_000 + "]" * 200_000, '{"n": ' + "9" * 5000 + "}", "[" * 200_000):
+        with pytest.raises(json.JSONDecodeError):
+            lenient_json.loads(text)

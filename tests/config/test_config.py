@@ -322,3 +322,13 @@ def _toml_literal(text: str) -> str:
     """A TOML literal string (single quotes: no escapes), for commands containing double quotes."""
     assert "'" not in text
     return f"'{text}'"
+
+
+def test_deeply_nested_toml_is_a_config_error_not_a_traceback(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[server]\nurl = "https://a.example"\n[rooms]\nday_start = ' + "[" * 100_000 + "]" * 100_000 + "\n",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, env={})
+    assert "nested too deeply" in str(caught.value) and "config.toml:4" in str(caught.value)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import io
 
+from admin_tui_support import admin_app, open_store, text_of, until
+
 from camtui.api import CAMClient
 from camtui.tui.admin.diff_panel import DiffPanel
 from camtui.tui.admin.lines import LineList
 from camtui.tui.admin.screen import AdminScreen
 from camtui.tui.admin.users_tab import UsersTab
-from tests.tui.admin.support import admin_app, open_store, text_of, until
 
 
 async def open_users(pilot) -> UsersTab:
