@@ -107,6 +107,13 @@ class RoomsTab(Horizontal):
 
         app: Any = self.app
         users = await asyncio.to_thread(app.store.directory.users)
+        if not users:  # no cached export yet: members cannot be chosen without one
+            try:
+                users = list((await app.client.export_users()).users)
+            except Exception as exc:
+                self.query_one("#room-status", Static).update(f"no user directory for the members: {exc}")
+                return
+            await asyncio.to_thread(app.store.directory.replace, users)
         self.email_of = email_index(users)
         self.matcher = await asyncio.to_thread(RecipientMatcher, users)
 
