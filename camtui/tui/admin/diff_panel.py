@@ -119,7 +119,14 @@ class DiffPanel(Vertical):
         self._say("comparing…")
         self.plan = await asyncio.to_thread(plan_users_update, text, users)
         self._show_plan()
-        self._say("nothing sent yet" + ("" if self.plan.sendable else " (nothing to apply)"))
+        if self.plan.errors:
+            self._say(
+                f"nothing sent: the file has {len(self.plan.errors)} errors (n goes to the next problem)"
+            )
+        else:
+            self._say(
+                "nothing sent yet" + ("; a applies" if self.plan.sendable else " (nothing would change)")
+            )
 
     def _show_plan(self) -> None:
         if self.plan is None:
@@ -128,7 +135,8 @@ class DiffPanel(Vertical):
         suffix = " · only changes (c)" if self.only_changes else ""
         self.query_one("#admin-diff-counts", Static).update(counts_text(self.plan) + suffix)
         lines = self.query_one("#admin-diff-lines", LineList)
-        lines.set_items(self.items, f"{self.path} — n/N problems · c only changes · a apply")
+        name = self.path.name if self.path else ""
+        lines.set_items(self.items, f"{name} — n/N problems · c only changes · a apply")
         self.query_one("#admin-apply", Button).disabled = not self.plan.sendable
 
     # ----- navigation -------------------------------------------------------------------------------------

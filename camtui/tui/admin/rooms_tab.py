@@ -119,7 +119,9 @@ class RoomsTab(Horizontal):
 
     def _show_rooms(self) -> None:
         app: Any = self.app
-        self.query_one("#room-list", LineList).set_items(app.store.chat_rooms.rooms())
+        rooms = app.store.chat_rooms.rooms()
+        header = f"{len(rooms)} rooms" if rooms else "none yet: create one, or type a room's id and update it"
+        self.query_one("#room-list", LineList).set_items(rooms, header)
 
     # ----- the form -----------------------------------------------------------------------------------------
 
