@@ -118,7 +118,7 @@ class DiffPanel(Vertical):
         await asyncio.to_thread(app.store.directory.replace, users)
         self._say("comparing…")
         self.plan = await asyncio.to_thread(plan_users_update, text, users)
-        self._show_plan()
+        await self._show_plan()
         if self.plan.errors:
             self._say(
                 f"nothing sent: the file has {len(self.plan.errors)} errors (n goes to the next problem)"
@@ -128,10 +128,10 @@ class DiffPanel(Vertical):
                 "nothing sent yet" + ("; a applies" if self.plan.sendable else " (nothing would change)")
             )
 
-    def _show_plan(self) -> None:
+    async def _show_plan(self) -> None:
         if self.plan is None:
             return
-        self.items = diff_items(self.plan, self.only_changes)
+        self.items = await asyncio.to_thread(diff_items, self.plan, self.only_changes)
         suffix = " · only changes (c)" if self.only_changes else ""
         self.query_one("#admin-diff-counts", Static).update(counts_text(self.plan) + suffix)
         lines = self.query_one("#admin-diff-lines", LineList)
@@ -152,9 +152,9 @@ class DiffPanel(Vertical):
         lines.focus()
         lines.move_to(index)
 
-    def action_only_changes(self) -> None:
+    async def action_only_changes(self) -> None:
         self.only_changes = not self.only_changes
-        self._show_plan()
+        await self._show_plan()
 
     # ----- applying ---------------------------------------------------------------------------------------
 

@@ -39,7 +39,7 @@ async def test_4_opens_the_directory_filter_sort_and_age(sandbox):
             app.screen.query_one("#admin-filter").value = ""
             table.focus()
             await pilot.press("s")  # sort by name
-            await until(pilot, lambda: tab.sort_key == "name")
+            await until(pilot, lambda: "Name ▲" in table.header, "the sorted table")
             names = [u.name.lower() for u in table.items]
             assert names == sorted(names)
             await pilot.press("escape")
@@ -122,7 +122,7 @@ async def test_shift_jis_file_is_offered_for_conversion_then_diffed_applied_veri
             await until(
                 pilot, lambda: panel.plan is not None and panel.plan.count("invalid") == 0, "the new plan"
             )
-            panel.action_only_changes()
+            await panel.action_only_changes()
             assert [i.kind for i in panel.items] == ["change"]
             await pilot.click("#admin-apply")
             await until(pilot, lambda: type(app.screen).__name__ == "ConfirmModal", "the confirmation")
