@@ -4,7 +4,10 @@ The plan runs in a worker thread (as the admin screen runs it) while the main th
 wakes every 5 ms; the longest gap between wake-ups is the main-thread stall the screen would see. Also: the
 plan's wall time, its peak Python memory (tracemalloc), and the rollback file's build time.
 
-    PYTHONPATH=. python benchmarks/admin_diff.py [--rows 100000]
+    PYTHONPATH=. python benchmarks/admin_diff.py [--rows 100000] [--ui]
+
+`--ui` also runs the real admin screen (headless) on a sandbox with that many users: the Textual main thread's
+longest gap between 5 ms timer ticks while the screen exports the directory, and while it diffs the CSV.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import argparse
 import asyncio
 import csv
 import io
+import sys
 import threading
 import time
 import tracemalloc
@@ -68,6 +72,7 @@ async def watch(done: threading.Event) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--ui", action="store_true", help="also time the real admin screen's main thread")
     args = parser.parse_args()
     users, text = make(args.rows)
     result: dict[str, object] = {}
@@ -105,5 +110,79 @@ def main() -> None:
     print(f"longest main-thread stall while it ran: {stall * 1000:.0f} ms")
 
 
+async def ui_stalls(rows: int, workdir: str) -> None:
+    """The real screen: export of `rows` users, then the diff of a `rows`-row CSV, with the main thread timed."""
+    from pathlib import Path
+
+    from textual.widgets import Static
+
+    from camtui.api import CAMClient
+    from camtui.config.settings import Settings
+    from camtui.sandbox.runner import start_sandbox
+    from camtui.store import Store
+    from camtui.tui.admin.diff_panel import DiffPanel
+    from camtui.tui.admin.users_tab import UsersTab
+    from camtui.tui.app import CamApp
+
+    server = start_sandbox(db_path=Path(workdir) / "sandbox.db", users=rows, rooms=10, simulation=False)
+    try:
+        async with CAMClient(server.url, server.admin_token, timeout=120) as client:
+            users = list((await client.export_users()).users)
+            out = io.StringIO()
+            w = csv.writer(out, lineterminator="\r\n")
+            w.writerow(["email", "department"])
+            for i, u in enumerate(users):
+                w.writerow([u.email, u.department + ("・新" if i % 10 == 0 else "")])
+            csv_path = Path(workdir) / "update.csv"
+            csv_path.write_text(out.getvalue(), encoding="utf-8")
+            store = Store.open(Path(workdir) / "store.db")
+            settings = Settings.defaults().with_changes(server_url=server.url, api_token="x")
+            panes = {n: (lambda n=n: Static(n)) for n in ("rooms", "calls", "composer")}
+            app = CamApp(client, store, settings, panes=panes)
+            gaps = {"longest": 0.0, "last": 0.0}
+
+            def tick() -> None:
+                now = time.perf_counter()
+                if gaps["last"]:
+                    gaps["longest"] = max(gaps["longest"], now - gaps["last"] - 0.005)
+                gaps["last"] = now
+
+            async with app.run_test(size=(160, 48)) as pilot:
+                app.set_interval(0.005, tick)
+                t0 = time.perf_counter()
+                await pilot.press("4")
+                while not app.screen.query(UsersTab):
+                    await pilot.pause(0.01)
+                tab = app.screen.query_one(UsersTab)
+                while len(tab.users) != len(users) or tab.busy is not None:
+                    await pilot.pause(0.05)
+                print(
+                    f"UI: export of {len(users)} users shown in {time.perf_counter() - t0:.1f} s; "
+                    f"longest main-thread stall {gaps['longest'] * 1000:.0f} ms"
+                )
+                gaps.update(longest=0.0, last=0.0)
+                panel = tab.query_one(DiffPanel)
+                t0 = time.perf_counter()
+                panel.open_file(csv_path)
+                while panel.plan is None or not panel.items:
+                    await pilot.pause(0.05)
+                print(
+                    f"UI: diff ({panel.plan.summary()}) shown in {time.perf_counter() - t0:.1f} s; "
+                    f"longest main-thread stall {gaps['longest'] * 1000:.0f} ms"
+                )
+            store.close()
+    finally:
+        server.stop()
+
+
 if __name__ == "__main__":
     main()
+    if "--ui" in sys.argv:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            asyncio.run(
+                ui_stalls(
+                    int(sys.argv[sys.argv.index("--rows") + 1]) if "--rows" in sys.argv else 100_000, tmp
+                )
+            )

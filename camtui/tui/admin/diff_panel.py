@@ -108,14 +108,13 @@ class DiffPanel(Vertical):
         self.text = text
         self._say("exporting the directory to compare with…")
         try:
-            users = await fresh_directory(app.client)
+            users = await fresh_directory(app.client, app.store.directory)
         except CAMAPIError as exc:
             if exc.code == "800":
                 self._say("not compared: this token is not an administrator (800); updating users needs one")
             else:
                 self._say(f"not compared: {exc}")
             return
-        await asyncio.to_thread(app.store.directory.replace, users)
         self._say("comparing…")
         self.plan = await asyncio.to_thread(plan_users_update, text, users)
         await self._show_plan()

@@ -27,6 +27,7 @@ from camtui.admin.directory_view import (
     sort_users,
 )
 from camtui.admin.rollback import user_row
+from camtui.admin.users_apply import fresh_directory
 from camtui.api.wire import USERS_CSV_COLUMNS
 from camtui.tui.admin.diff_panel import DiffPanel, DirectoryChanged
 from camtui.tui.admin.lines import LineList
@@ -152,7 +153,7 @@ class UsersTab(Vertical):
         app: Any = self.app
         self._set_busy("exporting")
         try:
-            export = await app.client.export_users()
+            users = await fresh_directory(app.client, app.store.directory)
         except CAMAPIError as exc:
             if exc.code == "800":
                 self._show_not_admin()
@@ -164,10 +165,7 @@ class UsersTab(Vertical):
             return
         finally:
             self._set_busy(None)
-        self._set_busy("saving")
-        await asyncio.to_thread(app.store.directory.replace, export.users)
-        await self._set_users(list(export.users))
-        self._set_busy(None)
+        await self._set_users(users)
 
     def _show_not_admin(self) -> None:
         self.not_admin = True
