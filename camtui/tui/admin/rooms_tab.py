@@ -103,23 +103,24 @@ class RoomsTab(Horizontal):
 
     @work(group="admin-rooms-directory", exclusive=True, exit_on_error=False)
     async def _load_directory(self) -> None:
+        from camtui.admin.users_apply import fresh_directory
         from camtui.compose.matcher import RecipientMatcher
 
         app: Any = self.app
         users = await asyncio.to_thread(app.store.directory.users)
         if not users:  # no cached export yet: members cannot be chosen without one
             try:
-                users = list((await app.client.export_users()).users)
+                users = await fresh_directory(app.client, app.store.directory)
             except Exception as exc:
                 self.query_one("#room-status", Static).update(f"no user directory for the members: {exc}")
                 return
-            await asyncio.to_thread(app.store.directory.replace, users)
         self.email_of = email_index(users)
         self.matcher = await asyncio.to_thread(RecipientMatcher, users)
 
-    def _show_rooms(self) -> None:
+    @work(group="admin-rooms-list", exclusive=True, exit_on_error=False)
+    async def _show_rooms(self) -> None:
         app: Any = self.app
-        rooms = app.store.chat_rooms.rooms()
+        rooms = await asyncio.to_thread(app.store.chat_rooms.rooms)  # the store's lock may be busy
         header = f"{len(rooms)} rooms" if rooms else "none yet: create one, or type a room's id and update it"
         self.query_one("#room-list", LineList).set_items(rooms, header)
 
@@ -236,7 +237,7 @@ class RoomsTab(Horizontal):
             return
         finally:
             self.saving = False
-        app.store.chat_rooms.record(room)
+        await asyncio.to_thread(app.store.chat_rooms.record, room)
         self.query_one("#room-id", Input).value = room.id or ""
         self._create_user_id = room.create_user_id
         status.update(f"{'updated' if wire.get('id') else 'created'} {room.name} (id {room.id})")

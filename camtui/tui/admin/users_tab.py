@@ -68,6 +68,8 @@ class UsersTab(Vertical):
         self.not_admin = False
         self.busy: str | None = None
         self._matcher: Any = None
+        self.fetched: datetime | None = None
+        """When the shown directory was exported (the store's time of the cached export)."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="admin-users-status", markup=False)
@@ -105,7 +107,10 @@ class UsersTab(Vertical):
     async def _set_users(self, users: list[Any]) -> None:
         from camtui.compose.matcher import RecipientMatcher
 
+        app: Any = self.app
         self.users = users
+        # read in a thread: the store's lock may be held by a write of 100,000 rows
+        self.fetched = await asyncio.to_thread(app.store.directory.fetched_at)
         self._matcher = await asyncio.to_thread(RecipientMatcher, users)
         self._refresh_table()
 
@@ -129,8 +134,7 @@ class UsersTab(Vertical):
 
     def _show_status(self) -> None:
         app: Any = self.app
-        fetched = app.store.directory.fetched_at()
-        age = age_text(fetched, app.clock(), ZoneInfo(app.settings.time_zone))
+        age = age_text(self.fetched, app.clock(), ZoneInfo(app.settings.time_zone))
         count = (
             f"{len(self.shown):,} of {len(self.users):,} users"
             if len(self.shown) != len(self.users)
