@@ -7,7 +7,8 @@ plan's wall time, its peak Python memory (tracemalloc), and the rollback file's 
     PYTHONPATH=. python benchmarks/admin_diff.py [--rows 100000] [--ui]
 
 `--ui` also runs the real admin screen (headless) on a sandbox with that many users: the Textual main thread's
-longest gap between 5 ms timer ticks while the screen exports the directory, and while it diffs the CSV.
+longest gap between 5 ms timer ticks while the screen exports the directory, and while it diffs the CSV. The
+sandbox runs in this process (a uvicorn thread), so its own CPU work competes for the GIL: an upper bound.
 """
 
 from __future__ import annotations
