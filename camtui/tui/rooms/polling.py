@@ -53,6 +53,10 @@ def _build(
     return rows, next_boundary(rooms, axis, now), prepare(base, rows, query, now_slot, now)
 
 
+AGE_STEP = 8
+"""The age label's width grows in steps of this many cells."""
+
+
 @dataclass(slots=True)
 class PollState:
     interval: float
@@ -371,11 +375,14 @@ class RoomsPolling(Widget):
             next_poll_at=poll.next_poll_at,
         )
         widget = self.query_one("#rooms-age", Static)
-        if label.text != self._age_text:  # the once-a-second tick repaints only when the words change
-            same_width = cell_len(label.text) == cell_len(self._age_text)
-            self._age_text = label.text
-            widget.update(
-                label.text, layout=not same_width
-            )  # "12 s ago" → "13 s ago": no layout of the screen
+        if label.text != self._age_text.lstrip(" "):  # the once-a-second tick repaints only when the words change
+            # Padded on the left to a multiple of AGE_STEP cells (the bar is right-aligned here, so it looks the
+            # same): "9 s ago" → "10 s ago" keeps the width, and the screen is not laid out again each time the
+            # digits grow — that re-layout was most of an idle dashboard's CPU.
+            width = cell_len(label.text)
+            text = " " * (-width % AGE_STEP) + label.text
+            same_width = cell_len(text) == cell_len(self._age_text)
+            self._age_text = text
+            widget.update(text, layout=not same_width)
         widget.set_class(label.look == "-stale", "-stale")
         widget.set_class(label.look == "-error", "-error")
