@@ -24,6 +24,7 @@ from camtui.tui.rooms.model import Cell
 from camtui.tui.rooms.month.grid import MonthGrid
 from camtui.tui.rooms.month.screen import MonthOverviewScreen
 from camtui.tui.rooms.pane import RoomsPane
+from camtui.tui.rooms.polling import AGE_STEP
 
 JST = ZoneInfo("Asia/Tokyo")
 NOW = datetime(2026, 5, 12, 10, 40, tzinfo=JST)
@@ -416,8 +417,10 @@ async def test_the_grid_grows_when_now_passes_the_end_of_the_hours(server) -> No
 
 
 async def test_the_age_tick_needs_no_screen_layout_while_its_width_holds(server) -> None:
-    """A dashboard left open all day: "(12 s ago)" → "(13 s ago)" once a second repaints the label alone; only
-    a change of width ("9 s" → "10 s") lays the screen out again."""
+    """A dashboard left open all day: "(9 s ago)" → "(10 s ago)" → "(13 s ago)" once a second repaints the label
+    alone (its width grows in AGE_STEP-cell steps); only a step of width lays the screen out again."""
+    from rich.cells import cell_len
+
     moments = [datetime(2026, 5, 12, 10, 0, 0, tzinfo=JST)]
     async with dashboard(server, clock=lambda: moments[-1], rooms_poll_seconds=600.0) as (_app, _pilot, pane):
         age = pane.query_one("#rooms-age", Static)
@@ -429,16 +432,22 @@ async def test_the_age_tick_needs_no_screen_layout_while_its_width_holds(server)
             return real_refresh(*regions, layout=layout, **kwargs)
 
         start = moments[0]
-        moments.append(start + timedelta(seconds=10))
-        pane._show_age()  # "(10 s ago)": from here on the label keeps its width
+        moments.append(start + timedelta(seconds=5))
+        pane._show_age()
+        width = cell_len(pane._age_text)
         age.refresh = recording_refresh  # type: ignore[method-assign]
-        for seconds in (11, 12, 13):
+        for seconds in (9, 10, 11, 12, 13):  # one digit more at 10 s: the same padded width
             moments.append(start + timedelta(seconds=seconds))
             pane._show_age()
         assert "(13 s ago)" in label(pane, "rooms-age")
         assert layouts and not any(layouts)
-        moments.append(start + timedelta(seconds=5))  # "13 s" → "5 s": one cell narrower
-        pane._show_age()
+        assert cell_len(pane._age_text) == width and cell_len(pane._age_text) % AGE_STEP == 0
+        for seconds in range(60, 200_000, 97):  # until the words need the next step of width
+            moments.append(start + timedelta(seconds=seconds))
+            pane._show_age()
+            if cell_len(pane._age_text) != width:
+                break
+        assert cell_len(pane._age_text) != width
         assert layouts[-1] is True
 
 
