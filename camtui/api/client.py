@@ -29,8 +29,9 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 
 from camtui.api import wire
-from camtui.api.answers import Answer, interpret, snippet
+from camtui.api.answers import Answer, interpret
 from camtui.api.errors import CAMAPIError, MalformedResponse, OutcomeUnknown, TransportError
+from camtui.api.failures import GATEWAY_STATUSES, NOT_SENT, describe_failure, is_tls_failure, short_text
 from camtui.api.http1 import ReadPool, request_prefix, serialise_request
 from camtui.api.limits import AnswerTooLarge, cap_for, decode_capped
 from camtui.api.models import (
@@ -83,11 +84,6 @@ METHODS: dict[str, MethodSpec] = {
         MethodSpec("getConferenceRoomStatus", write=False),
     )
 }
-
-# Failures where the request certainly never left this machine: safe to retry even for writes.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-# Gateway answers that say nothing about whether the upstream server processed the request.
-_GATEWAY_STATUSES = (502, 504)
 
 
 class _Secret:
@@ -318,16 +314,18 @@ class CAMClient:
             retry_after: float | None = None
             try:
                 response = await self._send(spec, url, data, files, remaining)
-            except _NOT_SENT as exc:
-                failure: CAMAPIError | TransportError = TransportError(_describe(exc), method=method, url=url)
-                if _is_tls_failure(exc):
+            except NOT_SENT as exc:
+                failure: CAMAPIError | TransportError = TransportError(
+                    describe_failure(exc), method=method, url=url
+                )
+                if is_tls_failure(exc):
                     raise failure from None
             except (httpx.TransportError, TimeoutError) as exc:
                 if spec.write:
                     raise OutcomeUnknown(
-                        method, f"no answer after the request was sent ({_describe(exc)})", url=url
+                        method, f"no answer after the request was sent ({describe_failure(exc)})", url=url
                     ) from None
-                failure = TransportError(_describe(exc), method=method, url=url)
+                failure = TransportError(describe_failure(exc), method=method, url=url)
             else:
                 try:
                     return interpret(spec.name, spec.csv, response, self._redact, raw_csv)
@@ -338,11 +336,11 @@ class CAMClient:
                         ) from None
                     raise
                 except CAMAPIError as err:
-                    if spec.write and response.status_code in _GATEWAY_STATUSES:
+                    if spec.write and response.status_code in GATEWAY_STATUSES:
                         raise OutcomeUnknown(
                             method, f"gateway answered HTTP {response.status_code}", url=url
                         ) from None
-                    if not (err.retryable or (not spec.write and response.status_code in _GATEWAY_STATUSES)):
+                    if not (err.retryable or (not spec.write and response.status_code in GATEWAY_STATUSES)):
                         raise
                     failure = err
                     retry_after = err.retry_after
@@ -354,7 +352,7 @@ class CAMClient:
             delay = policy.delay(attempt, retry_after)
             if elapsed + delay >= self._read_budget:
                 raise failure
-            log.info("%s failed (%s); attempt %d in %.2fs", method, _short(failure), attempt + 1, delay)
+            log.info("%s failed (%s); attempt %d in %.2fs", method, short_text(failure), attempt + 1, delay)
             await policy.sleep(delay)
 
     async def _send(
@@ -496,22 +494,3 @@ class CAMClient:
     def _redact(self, text: str) -> str:
         token = self._token.get()
         return text.replace(token, "***") if len(token) >= 4 else text
-
-
-def _describe(exc: BaseException) -> str:
-    """A short, token-free description of a transport failure."""
-    name = type(exc).__name__
-    detail = str(exc).strip()
-    if isinstance(exc, TimeoutError) and not detail:
-        detail = "time budget exhausted"
-    if _is_tls_failure(exc):
-        return f"TLS certificate verification failed ({snippet(detail)}); set ca_bundle for a private CA"
-    return f"{name}: {snippet(detail)}" if detail else name
-
-
-def _is_tls_failure(exc: BaseException) -> bool:
-    return "CERTIFICATE_VERIFY_FAILED" in str(exc)
-
-
-def _short(err: BaseException) -> str:
-    return snippet(str(err), 120)

@@ -16,7 +16,6 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
@@ -35,8 +34,9 @@ from camtui.tui.shell.keys import apply_keymap_file, keymapped_display
 from camtui.tui.shell.palette import pane_commands
 from camtui.tui.shell.panes import PANE_IDS, PANES
 from camtui.tui.shell.quit_guard import QuitGuard
-from camtui.tui.shell.screens import MainScreen, TokenScreen
+from camtui.tui.shell.screens import MainScreen
 from camtui.tui.shell.status import StatusLine, server_host
+from camtui.tui.shell.token_swap import TokenSwap
 
 if TYPE_CHECKING:
     from camtui.api import CAMClient
@@ -50,7 +50,7 @@ LOWER_PANES_DEADLINE = 1.5
 """Seconds after start when the calls and composer panes are mounted even if rooms has not answered yet."""
 
 
-class CamApp(App[None]):
+class CamApp(TokenSwap, App[None]):
     """camtui's Textual app. Constructed by `camtui.tui.launch` (or tests) with a ready client, store and settings."""
 
     TITLE = "camtui"
@@ -409,37 +409,6 @@ class CamApp(App[None]):
         self.connection = "connecting"
         if not was_failed:
             self._broadcast(False)
-
-    def action_set_token(self) -> None:
-        self.push_screen(TokenScreen(), self._token_entered)
-
-    def action_restore_token(self) -> None:
-        if self._started_with_token:
-            self._swap_client(self._started_with_token)
-
-    def _token_entered(self, token: str | None) -> None:
-        if token:
-            self._swap_client(token)
-
-    @work(group="shell-client", exclusive=True, exit_on_error=False)
-    async def _swap_client(self, token: str) -> None:
-        from camtui.api import CAMClient
-
-        settings = self.settings.with_changes(api_token=token)
-        old = self.client
-        self.client = CAMClient(
-            settings.server_url or old.server_url,
-            token,
-            timeout=settings.timeout_seconds,
-            read_budget=settings.read_budget_seconds,
-            ca_bundle=settings.ca_bundle,
-            verify=settings.verify_tls,
-        )
-        self.settings = settings
-        self.notify("Using the new token for this session (camtui init --force saves it).", markup=False)
-        self.action_retry_now()
-        if self._close_on_exit:
-            await old.aclose()
 
     # ----- command palette ----------------------------------------------------------------------------------
 

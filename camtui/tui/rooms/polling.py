@@ -375,7 +375,8 @@ class RoomsPolling(Widget):
             next_poll_at=poll.next_poll_at,
         )
         widget = self.query_one("#rooms-age", Static)
-        if label.text != self._age_text.lstrip(" "):  # the once-a-second tick repaints only when the words change
+        # The once-a-second tick repaints only when the words change.
+        if label.text != self._age_text.lstrip(" "):
             # Padded on the left to a multiple of AGE_STEP cells (the bar is right-aligned here, so it looks the
             # same): "9 s ago" → "10 s ago" keeps the width, and the screen is not laid out again each time the
             # digits grow — that re-layout was most of an idle dashboard's CPU.

@@ -27,6 +27,8 @@ def open_admin(app: Any, tab: str = "users") -> None:
 
 
 def admin_commands(app: Any) -> Iterable[SystemCommand]:
+    if getattr(app, "read_only", False):
+        return  # a wall display offers no admin work at all
     yield SystemCommand(
         "Admin: users…", "The user directory: export, update from CSV (4)", partial(open_admin, app, "users")
     )

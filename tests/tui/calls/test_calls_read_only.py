@@ -57,3 +57,28 @@ async def test_read_write_dashboard_still_offers_new_call(sandbox_factory, tmp_p
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, QuickCallDialog)
+
+
+async def test_a_token_typed_into_a_read_only_dashboard_stays_read_only(sandbox_factory, tmp_path):
+    from camtui.api.read_only import ReadOnlyError
+    from camtui.tui.shell.palette import pane_commands
+
+    sb = sandbox_factory(now=lambda: NOW)
+    app = _app(sb, tmp_path, read_only=True)
+    async with app.run_test(size=(170, 50)) as pilot:
+        first = app.client
+        app._swap_client(sb.admin_token)
+        for _ in range(100):
+            if app.client is not first:
+                break
+            await pilot.pause(0.02)
+        assert app.client is not first and isinstance(app.client, ReadOnlyClient)
+        try:
+            await app.client.send_message("messenger", "from the wall", users=["user1@xxx.com"])
+        except ReadOnlyError:
+            pass
+        else:
+            raise AssertionError("a read-only dashboard sent a message")
+        titles = {c.title for c in pane_commands(app, app.screen)}
+        assert not any(t.startswith("Admin:") for t in titles)  # no admin work offered either
+    assert sb.delivered_messages() == []
