@@ -74,6 +74,9 @@ class UsersPlan:
     header: list[str]
     rows: list[RowDiff] = field(default_factory=list)
     verdicts: list[Verdict] = field(default_factory=list)
+    caller: str = ""
+    """The token owner's e-mail ([admin] me / --me), lowercased; "" when camtui does not know it."""
+    caller_in_directory: bool = False
 
     def count(self, kind: Kind) -> int:
         return sum(1 for r in self.rows if r.kind == kind)
@@ -90,6 +93,25 @@ class UsersPlan:
     def sendable(self) -> bool:
         """Nothing blocks the file and something would change."""
         return not self.errors and any(r.kind in ("create", "change") for r in self.rows)
+
+    def own_admin_unchecked(self) -> str | None:
+        """Why "a row changes your own admin rights" could not be checked, or None when it was (or no row
+        changes anyone's admin flag, so none can change yours). The API cannot say whose token it is."""
+        lines = [v.line for v in self.verdicts if v.code == "admin_change"]
+        if not lines:
+            return None
+        rows = (
+            f"the admin flag change on line {lines[0]} is"
+            if len(lines) == 1
+            else (f"one of the {len(lines)} admin flag changes is")
+        )
+        if not self.caller:
+            why = "camtui does not know whose token this is (set [admin] me in the config, or --me)"
+        elif not self.caller_in_directory:
+            why = f"{self.caller} ([admin] me) is not in the directory"
+        else:
+            return None
+        return f"NOT CHECKED: whether {rows} your own account — {why}"
 
     def verdicts_for(self, line: int) -> list[Verdict]:
         return [v for v in self.verdicts if v.line == line]
@@ -116,6 +138,7 @@ class UsersPlan:
                 for r in self.rows
                 if r.kind != "same"
             ],
+            "ownAdminChecked": self.own_admin_unchecked() is None,
             "verdicts": [
                 {
                     "line": v.line,
@@ -165,7 +188,7 @@ def plan_users_update(text: str, directory: Iterable[User], caller_email: str | 
             ],
         )
     header = [c.strip().lstrip("\ufeff").lower() for c in first]
-    plan = UsersPlan(header)
+    plan = UsersPlan(header, caller=me, caller_in_directory=me in current)
     _check_header(plan, header)
     if plan.errors:  # the server refuses such a file at its header: the rows are not looked at
         return plan

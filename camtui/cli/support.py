@@ -42,6 +42,8 @@ class Connection:
     time_zone: str = "Asia/Tokyo"
     store_path: str | None = None
     chat_rooms: tuple[str, ...] = ()
+    admin_me: str | None = None
+    """[admin] me: whose token this is (the API cannot say)."""
 
     def __repr__(self) -> str:
         return f"Connection({self.server_url!r}, api_token='***')"
@@ -73,6 +75,7 @@ def load_connection(config_path: str | None) -> Connection:
         time_zone=settings.time_zone,
         store_path=settings.store_path,
         chat_rooms=tuple(settings.chat_rooms),
+        admin_me=settings.admin_me,
     )
 
 

@@ -16,6 +16,10 @@ from typing import Any
 from camtui.cli.support import EXIT_USAGE, UsageProblem, decode_utf8_input
 from camtui.cli.verb_io import Output, err, read_input
 
+ME_HELP = (
+    "your own address (default: [admin] me in the config): a row changing your own admin rights is refused; "
+    "the API cannot say whose token this is"
+)
 MAX_CSV_PROBLEMS = 50
 """At most this many problems are listed (then "… and N more")."""
 
@@ -31,9 +35,7 @@ def register(users_sub: Any, common: argparse.ArgumentParser, verb: Callable[[An
         "decoded (and said so).",
     )
     p.add_argument("csv", metavar="CSV", help="the CSV file ('-': stdin)")
-    p.add_argument(
-        "--me", metavar="EMAIL", help="your own address: a row changing your admin rights is refused"
-    )
+    p.add_argument("--me", metavar="EMAIL", help=ME_HELP)
     p.set_defaults(func=verb(_diff))
     p = users_sub.add_parser(
         "update",
@@ -48,9 +50,7 @@ def register(users_sub: Any, common: argparse.ArgumentParser, verb: Callable[[An
         "--dry-run", action="store_true", help="check the file and show what would change; change nothing"
     )
     p.add_argument("--yes", action="store_true", help="apply without asking (needed when not on a terminal)")
-    p.add_argument(
-        "--me", metavar="EMAIL", help="your own address: a row changing your admin rights is refused"
-    )
+    p.add_argument("--me", metavar="EMAIL", help=ME_HELP)
     p.add_argument("--convert", action="store_true", help="accept a Shift_JIS / EUC-JP file (sent as UTF-8)")
     p.add_argument(
         "--rollback-dir", metavar="DIR", help="where the rollback file goes (default: the data dir)"
@@ -88,7 +88,14 @@ def diff_lines(plan: Any) -> list[str]:
             lines.append(f"~ line {row.line}: {row.email}: {fields}")
     for v in plan.verdicts:
         lines.append(f"! {v.severity} {v.text()}")
+    unchecked = plan.own_admin_unchecked()
+    if unchecked:
+        lines.append(f"! {unchecked}")
     return lines
+
+
+def _me(args: argparse.Namespace, conn: Any) -> str | None:
+    return args.me or getattr(conn, "admin_me", None)
 
 
 async def _diff(args: argparse.Namespace, client: Any, conn: Any) -> Any:
@@ -105,7 +112,7 @@ async def _diff(args: argparse.Namespace, client: Any, conn: Any) -> Any:
         )
         for row in preview_rows(decoded.text, 3):
             _err("  " + ",".join(row))
-    plan = await plan_against_server(client, decoded.text, args.me)
+    plan = await plan_against_server(client, decoded.text, _me(args, conn))
     data = {"encoding": decoded.encoding, **plan.to_json()}
     return Output("\n".join(diff_lines(plan)), data, EXIT_USAGE if plan.verdicts else 0)
 
@@ -132,7 +139,7 @@ async def _update(args: argparse.Namespace, client: Any, conn: Any) -> Any:
                 _err("  " + ",".join(row))
     else:
         text = decode_utf8_input(raw, args.csv)
-    plan = await plan_against_server(client, text, args.me)
+    plan = await plan_against_server(client, text, _me(args, conn))
     if plan.errors:
         raise _refuse(args.csv, plan)
     create, change, same = plan.count("create"), plan.count("change"), plan.count("same")
@@ -145,6 +152,8 @@ async def _update(args: argparse.Namespace, client: Any, conn: Any) -> Any:
         )
     for v in plan.warnings:
         _err(f"{args.csv}: warning: {v.text()}")
+    if plan.own_admin_unchecked():
+        _err(f"{args.csv}: warning: {plan.own_admin_unchecked()}")
     if not plan.sendable:
         return Output(f"{args.csv}: nothing would change; nothing sent", {"created": 0, "updated": 0})
     question = f"{args.csv}: create {create}, change {change} ({same} identical). Apply?"

@@ -75,6 +75,8 @@ class Settings:
     """`camtui web`: browser tabs served at once (each is an app process)."""
     web_idle_timeout_seconds: float = 1800.0
     """`camtui web`: close a tab's session after this long without input (0: never)."""
+    admin_me: str | None = None
+    """The token owner's e-mail: the users diff refuses a row that changes its own admin rights."""
     store_path: str | None = None
     """SQLite file for drafts, outbox, call history, UI state (None: platform data dir)."""
 
@@ -117,7 +119,7 @@ def mask_token(token: str | None) -> str:
     return token[:3] + "*" * (len(token) - 5) + token[-2:]
 
 
-# TOML layout: section → key → (Settings field, kind). Kinds: str, bool, int, float, strlist, hhmm, url.
+# TOML layout: section → key → (Settings field, kind). Kinds: str, bool, int, float, strlist, hhmm, url, email.
 _SCHEMA: dict[str, dict[str, tuple[str, str]]] = {
     "server": {
         "url": ("server_url", "url"),
@@ -153,6 +155,9 @@ _SCHEMA: dict[str, dict[str, tuple[str, str]]] = {
     "web": {
         "max_sessions": ("web_max_sessions", "int"),
         "idle_timeout_seconds": ("web_idle_timeout_seconds", "float"),
+    },
+    "admin": {
+        "me": ("admin_me", "email"),
     },
     "store": {
         "path": ("store_path", "str"),
@@ -350,7 +355,7 @@ def _convert(value: Any, kind: str, name: str, *, path: Path, line: int | None, 
             f"expected {expected}, got {_type_name(value)} {value!r}", path=path, line=line, key=key
         )
 
-    if kind in ("str", "url", "zone", "locale", "hhmm", "command"):
+    if kind in ("str", "url", "zone", "locale", "hhmm", "command", "email"):
         if not isinstance(value, str):
             raise bad("a string")
         value = value.strip()
@@ -360,6 +365,10 @@ def _convert(value: Any, kind: str, name: str, *, path: Path, line: int | None, 
             return _check_zone(value, path=path, line=line, key=key)
         if kind == "locale" and value not in ("ja", "en"):
             raise ConfigError(f'expected "ja" or "en", got {value!r}', path=path, line=line, key=key)
+        if kind == "email":  # "" means unset
+            if value and not re.fullmatch(r"[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+", value):
+                raise ConfigError(f"expected an e-mail address, got {value!r}", path=path, line=line, key=key)
+            return value.lower() or None
         if kind == "hhmm":
             match = re.fullmatch(r"(\d{1,2}):(\d{2})", value)
             if not match or int(match.group(1)) > 24 or int(match.group(2)) > 59:

@@ -95,3 +95,31 @@ def test_update_writes_rollback_verifies_and_the_rollback_restores(camtui, sandb
     assert "verified: the directory matches the plan" in undo.out
     assert "rollback file: " in undo.out  # the undo has its own way back
     assert directory(camtui, tmp_path) == before
+
+
+def test_own_admin_rights_use_admin_me_from_the_config_and_say_when_unchecked(camtui, tmp_path):
+    import os
+    from pathlib import Path
+
+    a, b = pick(directory(camtui, tmp_path))
+    path = tmp_path / "in.csv"
+    path.write_text(f"email,admin\n{a.email},true\n{b.email},\n", encoding="utf-8")
+    unknown = camtui("users", "diff", str(path))  # the API cannot say whose token it is: no silent pass
+    assert unknown.code == 2
+    assert unknown.out.splitlines()[-1] == (
+        "! NOT CHECKED: whether the admin flag change on line 2 is your own account — camtui does not know "
+        "whose token this is (set [admin] me in the config, or --me)"
+    )
+    assert json.loads(camtui("users", "diff", str(path), "--json").out)["ownAdminChecked"] is False
+    config = Path(os.environ["CAMTUI_CONFIG"])
+    config.write_text(f'[admin]\nme = "{a.email.upper()}"\n', encoding="utf-8")
+    mine = camtui("users", "diff", str(path), "--json")
+    data = json.loads(mine.out)
+    assert data["ownAdminChecked"] is True
+    assert [(v["line"], v["code"], v["severity"]) for v in data["verdicts"]] == [(2, "own_admin", "error")]
+    refused = camtui("users", "update", str(path), "--yes", "--rollback-dir", str(tmp_path))
+    assert refused.code == 2 and "changes your own admin rights" in refused.err
+    config.write_text('[admin]\nme = "nobody@example.invalid"\n', encoding="utf-8")
+    stranger = camtui("users", "diff", str(path))
+    assert "nobody@example.invalid ([admin] me) is not in the directory" in stranger.out
+    assert not (tmp_path / "rollback").exists()

@@ -332,3 +332,11 @@ def test_deeply_nested_toml_is_a_config_error_not_a_traceback(tmp_path: Path) ->
     with pytest.raises(ConfigError) as caught:
         load_settings(path, env={})
     assert "nested too deeply" in str(caught.value) and "config.toml:4" in str(caught.value)
+
+
+def test_admin_me_is_an_email_lowercased_and_empty_means_unset(tmp_path: Path) -> None:
+    ok = load_settings(str(write(tmp_path, '[admin]\nme = " Taro.Yamada@Example.co.jp "\n')), env={})
+    assert ok.admin_me == "taro.yamada@example.co.jp" and ok.source_of("admin_me") == "file"
+    assert load_settings(str(write(tmp_path, '[admin]\nme = ""\n')), env={}).admin_me is None
+    with pytest.raises(ConfigError, match=r"config.toml:2: \[admin\] me: expected an e-mail address"):
+        load_settings(str(write(tmp_path, '[admin]\nme = "taro"\n')), env={})

@@ -55,6 +55,7 @@ class DiffPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="admin-diff-counts", markup=False)
+        yield Static("", id="admin-diff-own", markup=False)
         yield LineList(lambda item: item.text, header="", style_of=_style, id="admin-diff-lines")
         with Horizontal(classes="admin-row"):
             yield Static("", id="admin-diff-result", markup=False)
@@ -116,7 +117,8 @@ class DiffPanel(Vertical):
                 self._say(f"not compared: {exc}")
             return
         self._say("comparing…")
-        self.plan = await asyncio.to_thread(plan_users_update, text, users)
+        me = app.settings.admin_me
+        self.plan = await asyncio.to_thread(plan_users_update, text, users, me)
         await self._show_plan()
         if self.plan.errors:
             self._say(
@@ -133,6 +135,9 @@ class DiffPanel(Vertical):
         self.items = await asyncio.to_thread(diff_items, self.plan, self.only_changes)
         suffix = " · only changes (c)" if self.only_changes else ""
         self.query_one("#admin-diff-counts", Static).update(counts_text(self.plan) + suffix)
+        own = self.query_one("#admin-diff-own", Static)
+        own.update(self.plan.own_admin_unchecked() or "")
+        own.display = self.plan.own_admin_unchecked() is not None
         lines = self.query_one("#admin-diff-lines", LineList)
         name = self.path.name if self.path else ""
         lines.set_items(self.items, f"{name} — n/N problems · c only changes · a apply")
@@ -168,6 +173,9 @@ class DiffPanel(Vertical):
             f"{len(plan.warnings)} warnings (admin flags, fields the rollback file cannot empty again).",
             "A rollback file with the current values of the changed rows is written first.",
         ]
+        unchecked = plan.own_admin_unchecked()
+        if unchecked:
+            lines.append(unchecked + ".")
         if create:
             lines.append(
                 f"The {create} created users cannot be removed by the rollback (the API has no delete)."
