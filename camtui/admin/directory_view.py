@@ -18,6 +18,8 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("uid", "uid", 22),
 )
 SORT_KEYS = tuple(c[0] for c in COLUMNS)
+FILTER_LIMIT = 5000
+"""At most this many matches of a filter are shown (the status line says when the list is cut there)."""
 
 
 def cell(text: str, width: int) -> str:
@@ -36,7 +38,18 @@ def cell(text: str, width: int) -> str:
     return "".join(out) + "…" + " " * (width - used - 1)
 
 
+def column_at(x: int) -> str | None:
+    """The column under cell `x` of a header or row line (columns are separated by one space)."""
+    start = 0
+    for name, _title, width in COLUMNS:
+        if start <= x < start + width + 1:
+            return name
+        start += width + 1
+    return None
+
+
 def header_text(sort_key: str, reverse: bool) -> str:
+    """The column titles; the sorted column marked ▲ (ascending) or ▼; none marked for "" (best match)."""
     parts = []
     for name, title, width in COLUMNS:
         mark = (" ▼" if reverse else " ▲") if name == sort_key else ""
@@ -91,4 +104,4 @@ def filter_users(users: Sequence[Any], query: str, matcher: Any) -> list[Any]:
     first; all users for an empty query."""
     if not query.strip():
         return list(users)
-    return [c.user for c in matcher.match(query, limit=5000)]
+    return [c.user for c in matcher.match(query, limit=FILTER_LIMIT)]

@@ -43,13 +43,16 @@ def parse_room_text(text: str) -> Mapping[str, Any]:
 class RoomForm:
     id: str = ""
     name: str = ""
-    is_public: bool = False
+    is_public: bool | None = False
+    """None: unknown (a room named by id, never read): isPublic is not sent."""
     admin_user: str = ""
     """An e-mail (or a uid the directory does not know)."""
     members: str = ""
     """The composer's recipient text: e-mails / names, comma-separated."""
     create_user_id: str = ""
     """Kept from a loaded room (the server refuses a change: 406)."""
+    members_known: bool = True
+    """False for a room named by id: its members are unknown, so an empty field sends no memberUids."""
     problems: dict[str, str] = field(default_factory=dict)
     """Field → what is wrong with it, shown next to the field."""
 
@@ -68,8 +71,16 @@ def form_from_wire(room: Mapping[str, Any], email_of: Mapping[str, str]) -> Room
     )
 
 
+def contents_unknown(room: Any) -> bool:
+    """A room kept by its id only (the store's `remember_id`): the server never told camtui its contents
+    (every room the server answered for has a name and a creator)."""
+    return not room.name and not room.create_user_id
+
+
 def form_from_room(room: Any, email_of: Mapping[str, str]) -> RoomForm:
     """A recorded `camtui.api.ChatRoom`."""
+    if contents_unknown(room):
+        return RoomForm(id=room.id, is_public=None, members_known=False)
     return form_from_wire(
         {
             "id": room.id,
@@ -122,13 +133,17 @@ def room_wire(form: RoomForm, matcher: Any) -> dict[str, Any]:
         wire["id"] = form.id
     if form.name.strip():
         wire["name"] = form.name.strip()
-    wire["isPublic"] = form.is_public
+    if form.is_public is not None:
+        wire["isPublic"] = form.is_public
     if admin_uid:
         wire["adminUserId"] = admin_uid
     if form.create_user_id:
         wire["createUserId"] = form.create_user_id
-    if uids or form.id:
+    if uids or (form.id and form.members_known):
         wire["memberUids"] = {u: True for u in uids}
+    if list(wire) == ["id"]:
+        form.problems["name"] = "nothing to send: fill in what should change (name, public, admin, members)"
+        return {}
     return wire
 
 

@@ -71,6 +71,23 @@ class ApplyResult:
     """Rows the re-export does not show as planned (empty: verified)."""
 
 
+class SendFailed(Exception):
+    """updateUsersCSV failed after the rollback file was written: refused (nothing changed) or, for an
+    `OutcomeUnknown`, maybe applied — then the rollback file is the way back and a re-export tells."""
+
+    def __init__(self, rollback: Path | None, cause: Exception) -> None:
+        from camtui.api.errors import OutcomeUnknown
+
+        self.rollback = rollback
+        self.unknown = isinstance(cause, OutcomeUnknown)
+        where = f"; rollback file: {rollback}" if rollback else ""
+        if self.unknown:
+            text = f"outcome unknown ({cause}): the update may have been applied — re-export and diff again{where}"
+        else:
+            text = f"not applied: {cause}{where} (not needed: nothing changed)"
+        super().__init__(text)
+
+
 class PlanBlocked(ValueError):
     """The plan has errors (or nothing to do): nothing is sent."""
 
@@ -95,7 +112,10 @@ async def apply_plan(
     progress("writing the rollback file")
     rollback = write_rollback(plan, data_dir, when)
     progress("sending the update")
-    result = await client.update_users_csv(csv_bytes, filename=filename)
+    try:
+        result = await client.update_users_csv(csv_bytes, filename=filename)
+    except Exception as exc:
+        raise SendFailed(rollback, exc) from exc
     progress("verifying")
     after = await fresh_directory(client, directory, _quiet)
     return ApplyResult(result.created, result.updated, rollback, verify_after(plan, after))

@@ -124,7 +124,7 @@ def _ask(question: str) -> bool:
 
 async def _update(args: argparse.Namespace, client: Any, conn: Any) -> Any:
     from camtui.admin.csv_text import CsvEncodingError, decode_csv, preview_rows
-    from camtui.admin.users_apply import apply_plan, data_dir_of, plan_against_server
+    from camtui.admin.users_apply import SendFailed, apply_plan, data_dir_of, plan_against_server
 
     raw = _read(args.csv)
     if args.convert:
@@ -164,7 +164,13 @@ async def _update(args: argparse.Namespace, client: Any, conn: Any) -> Any:
             return Output("nothing sent", {"created": 0, "updated": 0, "sent": False})
     data_dir = Path(args.rollback_dir).expanduser() if args.rollback_dir else data_dir_of(conn.store_path)
     name = "updateUsers.csv" if args.csv == "-" else Path(args.csv).name
-    result = await apply_plan(client, plan, text.encode("utf-8"), data_dir, datetime.now(UTC), filename=name)
+    try:
+        result = await apply_plan(
+            client, plan, text.encode("utf-8"), data_dir, datetime.now(UTC), filename=name
+        )
+    except SendFailed as exc:  # say where the rollback file is, then fail as the cause does (its exit code)
+        _err(f"{args.csv}: {exc}")
+        raise exc.__cause__ or exc from None
     lines = [f"{args.csv}: {plan.summary()}"]
     if result.rollback is not None:
         lines.append(

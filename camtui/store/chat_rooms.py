@@ -45,6 +45,18 @@ class ChatRoomsRepo(Repository):
             ),
         )
 
+    def remember_id(self, room_id: str, when: datetime | None = None) -> bool:
+        """Keep a room the user named by id (nothing is sent: the API cannot read a room, so its name and
+        members stay unknown, name "", until an update's answer records them). False if it was kept already."""
+        room_id = room_id.strip()
+        if not room_id or len(room_id) > 100 or any(ch.isspace() for ch in room_id):
+            raise ValueError("a chat room id is one word of at most 100 characters")
+        cursor = self._execute(
+            "INSERT OR IGNORE INTO chat_rooms VALUES (?,?,?,?,?,?,?)",
+            (room_id, "", 0, "", "", "[]", to_ms(when or self._clock())),
+        )
+        return cursor.rowcount == 1
+
     def rooms(self) -> list[Any]:
         """Every recorded room as `camtui.api.ChatRoom`, most recently touched first."""
         from camtui.api.models import ChatRoom

@@ -191,7 +191,7 @@ class DiffPanel(Vertical):
 
     @work(group="admin-apply", exclusive=True, exit_on_error=False)
     async def _apply(self) -> None:
-        from camtui.admin.users_apply import apply_plan, data_dir_of
+        from camtui.admin.users_apply import SendFailed, apply_plan, data_dir_of
 
         app: Any = self.app
         plan = self.plan
@@ -208,6 +208,11 @@ class DiffPanel(Vertical):
                 filename=self.path.name if self.path else "updateUsers.csv",
                 progress=lambda step: self._say(step + "…"),
             )
+        except SendFailed as exc:  # the rollback file was written first: its path stays on screen
+            self._say(str(exc))
+            if exc.unknown:
+                self.post_message(DirectoryChanged())  # re-export: the table shows what the server has now
+            return
         except Exception as exc:
             self._say(f"not applied: {exc}")
             app.report_error(exc, "admin")

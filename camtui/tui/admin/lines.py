@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
@@ -40,6 +41,18 @@ class LineList(ScrollView, can_focus=True):
             super().__init__()
             self.lines = lines
             self.index = index
+
+        @property
+        def control(self) -> LineList:
+            return self.lines
+
+    class HeaderClicked(Message):
+        """A click on the header line, at `x` cells from the start of the (horizontally scrolled) text."""
+
+        def __init__(self, lines: LineList, x: int) -> None:
+            super().__init__()
+            self.lines = lines
+            self.x = x
 
         @property
         def control(self) -> LineList:
@@ -117,6 +130,17 @@ class LineList(ScrollView, can_focus=True):
 
     def action_jump(self, where: int) -> None:
         self.move_to(0 if where == 0 else len(self.items) - 1)
+
+    def on_click(self, event: events.Click) -> None:
+        """The header line sorts (the owner decides how); a line below moves the cursor to it."""
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        scroll_x, scroll_y = self.scroll_offset
+        if offset.y == 0:
+            self.post_message(self.HeaderClicked(self, scroll_x + offset.x))
+        elif scroll_y + offset.y - 1 < len(self.items):
+            self.move_to(scroll_y + offset.y - 1)
 
     def on_focus(self) -> None:
         self.refresh()

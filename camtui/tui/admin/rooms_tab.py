@@ -19,6 +19,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 from camtui.admin.room_form import (
     RoomForm,
     RoomTextError,
+    contents_unknown,
     email_index,
     explain_error,
     form_from_room,
@@ -52,8 +53,15 @@ class RecipientSuggester(Suggester):
 
 
 def _room_text(room: Any) -> str:
+    if contents_unknown(room):
+        return f"?        (added by id: name and members unknown until you update it)  id {room.id}"
     kind = "public " if room.is_public else "private"
     return f"{kind}  {room.name}  ({len(room.member_uids)} members)  id {room.id}"
+
+
+PUBLIC = "Public"
+PUBLIC_UNKNOWN = "Public (unknown for a room added by id: sent only if you change it)"
+MEMBERS_UNKNOWN = "unknown (added by id): members are sent only if you type some"
 
 
 class RoomsTab(Horizontal):
@@ -67,17 +75,24 @@ class RoomsTab(Horizontal):
         self.matcher: Any = None
         self.email_of: dict[str, str] = {}
         self.saving = False
+        self._create_user_id = ""
+        self._public_known = True
+        """False while the form shows a room added by id whose isPublic nobody told camtui."""
+        self._members_known = True
 
     def compose(self) -> ComposeResult:
         with Vertical(id="room-list-side"):
             yield Static("Rooms camtui created or edited (the API cannot list rooms)", markup=False)
             yield LineList(_room_text, header="", id="room-list")
+            with Horizontal(classes="admin-row"):
+                yield Input(placeholder="a room's id (e.g. from the web app)", id="room-add-id")
+                yield Button("Add by id", id="room-add")
         with VerticalScroll(id="room-form"):
             for name, label in (("id", "id (empty: a new room)"), ("name", "Name")):
                 yield Label(label)
                 yield Input(id=f"room-{name}")
                 yield Static("", id=f"room-err-{name}", classes="room-error", markup=False)
-            yield Checkbox("Public", False, id="room-public")
+            yield Checkbox(PUBLIC, False, id="room-public")
             yield Label("Admin user (e-mail or name)")
             yield Input(id="room-admin", suggester=RecipientSuggester(self))
             yield Static("", id="room-err-admin", classes="room-error", markup=False)
@@ -130,18 +145,26 @@ class RoomsTab(Horizontal):
         return RoomForm(
             id=self.query_one("#room-id", Input).value.strip(),
             name=self.query_one("#room-name", Input).value,
-            is_public=self.query_one("#room-public", Checkbox).value,
+            is_public=self.query_one("#room-public", Checkbox).value if self._public_known else None,
             admin_user=self.query_one("#room-admin", Input).value,
             members=self.query_one("#room-members", Input).value,
-            create_user_id=getattr(self, "_create_user_id", ""),
+            create_user_id=self._create_user_id,
+            members_known=self._members_known,
         )
 
     def fill_form(self, form: RoomForm) -> None:
         self.query_one("#room-id", Input).value = form.id
         self.query_one("#room-name", Input).value = form.name
-        self.query_one("#room-public", Checkbox).value = form.is_public
+        public = self.query_one("#room-public", Checkbox)
+        with public.prevent(Checkbox.Changed):
+            public.value = bool(form.is_public)
+        self._public_known = form.is_public is not None
+        public.label = PUBLIC if self._public_known else PUBLIC_UNKNOWN
         self.query_one("#room-admin", Input).value = form.admin_user
-        self.query_one("#room-members", Input).value = form.members
+        members = self.query_one("#room-members", Input)
+        members.value = form.members
+        self._members_known = form.members_known
+        members.placeholder = "" if form.members_known else MEMBERS_UNKNOWN
         self._create_user_id = form.create_user_id
         self.show_problems({})
 
@@ -169,6 +192,40 @@ class RoomsTab(Horizontal):
         room = event.lines.current
         if room is not None:
             self.fill_form(form_from_room(room, self.email_of))
+
+    @on(Checkbox.Changed, "#room-public")
+    def _public_changed(self) -> None:
+        """The user set it: now it is known, and sent."""
+        self._public_known = True
+        self.query_one("#room-public", Checkbox).label = PUBLIC
+
+    @on(Button.Pressed, "#room-add")
+    @on(Input.Submitted, "#room-add-id")
+    def action_add_by_id(self) -> None:
+        self._add_by_id(self.query_one("#room-add-id", Input).value.strip())
+
+    @work(group="admin-rooms-add", exclusive=True, exit_on_error=False)
+    async def _add_by_id(self, room_id: str) -> None:
+        """Kept in the store (nothing is sent: the API cannot read a room), then opened in the form."""
+        app: Any = self.app
+        status = self.query_one("#room-status", Static)
+        try:
+            added = await asyncio.to_thread(app.store.chat_rooms.remember_id, room_id)
+        except ValueError as exc:
+            status.update(f"not added: {exc}")
+            return
+        self.query_one("#room-add-id", Input).value = ""
+        rooms = await asyncio.to_thread(app.store.chat_rooms.rooms)
+        room = next(r for r in rooms if r.id == room_id)
+        self.fill_form(form_from_room(room, self.email_of))
+        await self._show_rooms().wait()
+        if added:
+            status.update(
+                f"id {room_id} kept in the list; nothing sent. The API cannot read a room, so what you fill in "
+                "is what ctrl+s sends (the rest stays as the server has it); a wrong id answers 405."
+            )
+        else:
+            status.update(f"id {room_id} is in the list already: opened it")
 
     @on(Button.Pressed, "#room-new")
     def action_new(self) -> None:
@@ -220,6 +277,7 @@ class RoomsTab(Horizontal):
     @work(group="admin-rooms-send", exclusive=True, exit_on_error=False)
     async def _send(self, wire: dict[str, Any]) -> None:
         from camtui.api import CAMAPIError
+        from camtui.api.errors import OutcomeUnknown
 
         app: Any = self.app
         status = self.query_one("#room-status", Static)
@@ -231,6 +289,12 @@ class RoomsTab(Horizontal):
             where, text = explain_error(str(exc.code), exc.field, exc.message or "")
             self.show_problems({where: text})
             status.update("not saved; what you typed is kept")
+            return
+        except OutcomeUnknown as exc:  # the request may have been processed: not "not saved"
+            status.update(
+                f"outcome unknown ({exc}): the server may have saved it. What you typed is kept; check the room "
+                "in the web app before sending again (a second create is refused with 406 if the first one landed)"
+            )
             return
         except Exception as exc:
             status.update(f"not saved ({exc}); what you typed is kept")

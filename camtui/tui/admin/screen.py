@@ -36,6 +36,17 @@ class AdminScreen(Screen[None]):
                 yield RoomsTab(id="admin-rooms-tab")
         yield Footer()
 
+    def on_mount(self) -> None:
+        self._focus_tab(self.initial_tab)
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self._focus_tab(event.pane.id or "")
+
+    def _focus_tab(self, pane_id: str) -> None:
+        """Into the tab's list, so its keys (r, s, /, n …) work at once, not after a Tab press."""
+        target = "#admin-users" if pane_id == TABS["users"] else "#room-list"
+        self.call_after_refresh(lambda: self.query_one(target).focus())
+
     def show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = TABS.get(tab, TABS["users"])
 

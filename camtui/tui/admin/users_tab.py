@@ -19,7 +19,9 @@ from textual.widgets import Button, Checkbox, Input, Static
 
 from camtui.admin.csv_text import csv_text
 from camtui.admin.directory_view import (
+    FILTER_LIMIT,
     age_text,
+    column_at,
     filter_users,
     header_text,
     next_sort_key,
@@ -29,6 +31,7 @@ from camtui.admin.directory_view import (
 from camtui.admin.rollback import user_row
 from camtui.admin.users_apply import fresh_directory
 from camtui.api.wire import USERS_CSV_COLUMNS
+from camtui.tui.admin.confirm import ConfirmModal
 from camtui.tui.admin.diff_panel import DiffPanel, DirectoryChanged
 from camtui.tui.admin.lines import LineList
 from camtui.tui.admin.paths import PathSuggester
@@ -40,13 +43,19 @@ NOT_ADMIN = (
 
 
 def default_export_path(now: datetime) -> Path:
-    """In the user's documents folder (the data dir if there is none), named by time."""
+    """In the user's documents folder (the data dir if there is none), named by local time; never a file
+    that is already there."""
     from platformdirs import user_data_dir, user_documents_dir
 
     folder = Path(user_documents_dir())
     if not folder.is_dir():
         folder = Path(user_data_dir("camtui"))
-    return folder / f"camtui-users-{now.strftime('%Y%m%d-%H%M')}.csv"
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    path, n = folder / f"camtui-users-{stamp}.csv", 1
+    while path.exists():
+        n += 1
+        path = folder / f"camtui-users-{stamp}-{n}.csv"
+    return path
 
 
 class UsersTab(Vertical):
@@ -54,7 +63,7 @@ class UsersTab(Vertical):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "reexport", "Re-export"),
-        Binding("s", "sort", "Sort by next column"),
+        Binding("s", "sort", "Sort by next column (or click a header)"),
         Binding("S", "reverse", "Reverse sort", show=False),
         Binding("slash", "filter", "Filter", key_display="/"),
     ]
@@ -65,9 +74,14 @@ class UsersTab(Vertical):
         self.shown: list[Any] = []
         self.sort_key = "email"
         self.reverse = False
+        self.ranked = True
+        """A filter is typed and no sort was asked for since: best match first (no column is marked)."""
         self.not_admin = False
         self.busy: str | None = None
         self._matcher: Any = None
+        self.default_path = ""
+        self.exported_to: Path | None = None
+        """The last file written by Export."""
         self.fetched: datetime | None = None
         """When the shown directory was exported (the store's time of the cached export)."""
 
@@ -88,8 +102,8 @@ class UsersTab(Vertical):
         yield DiffPanel(id="admin-diff")
 
     def on_mount(self) -> None:
-        app: Any = self.app
-        self.query_one("#admin-export-path", Input).value = str(default_export_path(app.clock()))
+        self.default_path = str(default_export_path(self._local_now()))
+        self.query_one("#admin-export-path", Input).value = self.default_path
         self.query_one("#admin-notice", Static).display = False
         self._load_cache()
         self.set_interval(30, self._show_status)
@@ -122,26 +136,31 @@ class UsersTab(Vertical):
         """Filter and sort off the main thread: sorting 100,000 users takes a few hundred ms."""
         query = self.query_one("#admin-filter", Input).value
         users, matcher, key, reverse = self.users, self._matcher, self.sort_key, self.reverse
+        ranked = self.ranking
 
         def compute() -> list[Any]:
             found = filter_users(users, query, matcher) if matcher else list(users)
-            return found if query.strip() else sort_users(found, key, reverse)
+            return found if ranked else sort_users(found, key, reverse)
 
         self.shown = await asyncio.to_thread(compute)
         table = self.query_one("#admin-users", LineList)
-        table.set_items(self.shown, header_text(self.sort_key, self.reverse))
+        table.set_items(self.shown, header_text("" if ranked else key, reverse))
         self._show_status()
 
     def _show_status(self) -> None:
         app: Any = self.app
         age = age_text(self.fetched, app.clock(), ZoneInfo(app.settings.time_zone))
-        count = (
-            f"{len(self.shown):,} of {len(self.users):,} users"
-            if len(self.shown) != len(self.users)
-            else (f"{len(self.users):,} users")
-        )
+        if len(self.shown) == FILTER_LIMIT < len(self.users):
+            count = f"the first {FILTER_LIMIT:,} matches of {len(self.users):,} users (type more to narrow)"
+        elif len(self.shown) != len(self.users):
+            count = f"{len(self.shown):,} of {len(self.users):,} users"
+        else:
+            count = f"{len(self.users):,} users"
         busy = f" · {self.busy}…" if self.busy else ""
-        self.query_one("#admin-users-status", Static).update(f"{count} · {age}{busy} · r re-export · s sort")
+        order = " · best match first" if self.ranking else ""
+        self.query_one("#admin-users-status", Static).update(
+            f"{count}{order} · {age}{busy} · r re-export · s or click a header: sort"
+        )
 
     def _set_busy(self, text: str | None) -> None:
         self.busy = text
@@ -177,39 +196,90 @@ class UsersTab(Vertical):
         notice.update(NOT_ADMIN)
         notice.display = True
 
+    @property
+    def ranking(self) -> bool:
+        """The table is in the filter's best-match order (a filter typed, no sort asked for since)."""
+        return self.ranked and bool(self.query_one("#admin-filter", Input).value.strip())
+
     def action_sort(self) -> None:
-        self.sort_key = next_sort_key(self.sort_key)
+        self.sort_key = self.sort_key if self.ranking else next_sort_key(self.sort_key)
+        self.ranked = False
         self._refresh_table()
 
     def action_reverse(self) -> None:
         self.reverse = not self.reverse
+        self.ranked = False
+        self._refresh_table()
+
+    @on(LineList.HeaderClicked, "#admin-users")
+    def _header_clicked(self, event: LineList.HeaderClicked) -> None:
+        """A click on a column's title sorts by it; on the sorted column it reverses the order."""
+        column = column_at(event.x)
+        if column is None:
+            return
+        if column == self.sort_key and not self.ranking:
+            self.reverse = not self.reverse
+        else:
+            self.sort_key, self.reverse = column, False
+        self.ranked = False
         self._refresh_table()
 
     def action_filter(self) -> None:
         self.query_one("#admin-filter", Input).focus()
 
     @on(Input.Changed, "#admin-filter")
-    def _filter_changed(self) -> None:
+    def _filter_changed(self, event: Input.Changed) -> None:
+        if not event.value.strip():
+            self.ranked = True  # the next filter starts best match first, until a sort is asked for
         self._refresh_table()
 
     # ----- export -----------------------------------------------------------------------------------------
 
+    def _local_now(self) -> datetime:
+        app: Any = self.app
+        return app.clock().astimezone(ZoneInfo(app.settings.time_zone))
+
     @on(Button.Pressed, "#admin-export")
     @on(Input.Submitted, "#admin-export-path")
     def _export(self) -> None:
-        target = Path(self.query_one("#admin-export-path", Input).value.strip()).expanduser()
+        field = self.query_one("#admin-export-path", Input)
+        if field.value == self.default_path:  # the untouched default: named by the time of this export
+            self.default_path = field.value = str(default_export_path(self._local_now()))
+        target = Path(field.value.strip()).expanduser()
+        if target.is_file():
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._write_export(target)
+
+            lines = [f"{target} exists; it will be replaced by {len(self.users):,} users."]
+            self.app.push_screen(ConfirmModal(f"Replace {target.name}?", lines, "Replace"), answered)
+            return
+        self._write_export(target)
+
+    @work(group="admin-export-file", exclusive=True, exit_on_error=False)
+    async def _write_export(self, target: Path) -> None:
+        """Built and written in a thread: 100,000 rows take a moment the main thread should not wait."""
         bom = self.query_one("#admin-export-bom", Checkbox).value
-        try:
+        users = self.users
+
+        def write() -> None:
             if target.is_dir() or not target.parent.is_dir():
                 raise OSError(f"{target.parent} is not a folder" if not target.is_dir() else "is a folder")
-            rows = [list(USERS_CSV_COLUMNS), *(user_row(u) for u in self.users)]
+            rows = [list(USERS_CSV_COLUMNS), *(user_row(u) for u in users)]
             # For spreadsheets: BOM, and cells that could start a formula neutralised (CSV injection).
-            target.write_text(csv_text(rows, for_spreadsheet=bom), encoding="utf-8", newline="")
+            tmp = target.with_name(target.name + ".part")
+            tmp.write_text(csv_text(rows, for_spreadsheet=bom), encoding="utf-8", newline="")
+            tmp.replace(target)
+
+        try:
+            await asyncio.to_thread(write)
         except OSError as exc:
             self.notify(f"cannot write {target}: {exc.strerror or exc}", severity="error", markup=False)
             return
-        note = " (BOM, formula-like cells neutralised)" if bom else ""
-        self.notify(f"exported {len(self.users):,} users to {target}{note}", markup=False)
+        self.exported_to = target
+        note = " (UTF-8 with BOM, formula-like cells neutralised)" if bom else " (plain UTF-8)"
+        self.notify(f"exported {len(users):,} users to {target}{note}", markup=False)
 
     # ----- update from a CSV ------------------------------------------------------------------------------
 
