@@ -80,6 +80,7 @@ class UsersTab(Vertical):
         self.busy: str | None = None
         self._matcher: Any = None
         self.default_path = ""
+        self._last_query = ""
         self.exported_to: Path | None = None
         """The last file written by Export."""
         self.fetched: datetime | None = None
@@ -229,8 +230,9 @@ class UsersTab(Vertical):
 
     @on(Input.Changed, "#admin-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        if not event.value.strip():
-            self.ranked = True  # the next filter starts best match first, until a sort is asked for
+        if event.value.strip() and not self._last_query.strip():
+            self.ranked = True  # a new filter starts best match first, until a sort is asked for
+        self._last_query = event.value
         self._refresh_table()
 
     # ----- export -----------------------------------------------------------------------------------------

@@ -19,8 +19,10 @@ from camtui.tui.app import CamApp
 NOW = datetime(2026, 12, 7, 5, 2, tzinfo=UTC)  # 14:02 in Tokyo
 
 
-def admin_app(client: CAMClient, store: Store, clock: Callable[[], datetime] | None = None) -> CamApp:
-    settings = Settings.defaults().with_changes(server_url=client.server_url, api_token="x")
+def admin_app(
+    client: CAMClient, store: Store, clock: Callable[[], datetime] | None = None, **changes: Any
+) -> CamApp:
+    settings = Settings.defaults().with_changes(server_url=client.server_url, api_token="x", **changes)
     return CamApp(
         client,
         store,
