@@ -6,7 +6,8 @@ The sandbox runs with the demo data (fixed seed, fixed clock, simulation advance
 app with a fixed clock. Besides the shell's own shots (main screen, help, palette, a maximised pane), each pane
 module may list its own as `SCREENSHOTS = [("name", ["keys", "to", "press"]), ...]` (keys pressed on the main screen
 after its data arrived; escape is pressed between shots): they are collected here, so pane authors add shots
-without editing this file.
+without editing this file. The admin screen's shots (users table, a CSV diff, the chat room editor) need scripted
+steps: they are in admin_shots.py (`--only admin` makes just those).
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ async def wait_for_data(app, pilot, timeout: float = 15.0) -> None:
     await pilot.pause(0.3)
 
 
-async def make(out: Path, size: tuple[int, int]) -> list[Path]:
+async def make(out: Path, size: tuple[int, int], only: str | None = None) -> list[Path]:
     from camtui.common.clock import fixed_clock
     from camtui.sandbox.runner import start_sandbox
     from camtui.tui.app import make_app
@@ -75,7 +76,7 @@ async def make(out: Path, size: tuple[int, int]) -> list[Path]:
         try:
             sandbox.advance_simulation(SIMULATION_STEPS)
             watch = tuple(str(c["sid"]) for c in sandbox.calls())
-            for name, keys in collect_shots():
+            for name, keys in collect_shots() if only in (None, "shell") else []:
                 app = make_app(
                     sandbox.url,
                     sandbox.admin_token,
@@ -94,6 +95,10 @@ async def make(out: Path, size: tuple[int, int]) -> list[Path]:
                     path.write_text(app.export_screenshot(title=f"camtui — {name}"), encoding="utf-8")
                     written.append(path)
                     print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+            if only in (None, "admin"):
+                from admin_shots import make_admin_shots
+
+                written += await make_admin_shots(sandbox, Path(tmp), FIXED_NOW, out, size)
         finally:
             sandbox.stop()
     return written
@@ -106,11 +111,14 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
     parser.add_argument("--size", default="160x48", help="terminal COLUMNSxROWS (default 160x48)")
     parser.add_argument("--no-web", action="store_true", help="skip the browser screenshots (PNG)")
+    parser.add_argument(
+        "--only", choices=("shell", "admin"), help="only the dashboard's / the admin screen's"
+    )
     args = parser.parse_args()
     cols, rows = (int(v) for v in args.size.lower().split("x"))
     args.out.mkdir(parents=True, exist_ok=True)
-    asyncio.run(make(args.out, (cols, rows)))
-    if not args.no_web:
+    asyncio.run(make(args.out, (cols, rows), args.only))
+    if not args.no_web and args.only is None:
         from web_shots import make_web_shots
 
         for path in make_web_shots(args.out):

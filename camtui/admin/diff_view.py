@@ -38,7 +38,8 @@ def diff_items(plan: UsersPlan, only_changes: bool = False) -> list[DiffItem]:
             continue
         if row.kind == "create" and row.new is not None:
             u = row.new
-            text = f"+ {row.line:>6}  {u.email}  new: {u.name} · {u.romaji} · {u.department} · {u.position}"
+            known = " · ".join(v for v in (u.name, u.romaji, u.department, u.position) if v)
+            text = f"+ {row.line:>6}  {u.email}  new: {known}" + (" · admin" if u.admin else "")
         elif row.kind == "change":
             fields = "; ".join(f"{c.field}: {c.old} → {c.new}" for c in row.changes)
             text = f"~ {row.line:>6}  {row.email}  {fields}"

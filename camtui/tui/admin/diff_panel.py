@@ -22,6 +22,9 @@ from camtui.tui.admin.confirm import ConfirmModal
 from camtui.tui.admin.lines import LineList
 
 
+EMPTY = "no file yet: type a CSV's path above and press Diff (enter). Nothing is sent before you confirm."
+
+
 class DirectoryChanged(Message):
     """The update went through: the Users tab re-exports its table."""
 
@@ -56,7 +59,7 @@ class DiffPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("", id="admin-diff-counts", markup=False)
         yield Static("", id="admin-diff-own", markup=False)
-        yield LineList(lambda item: item.text, header="", style_of=_style, id="admin-diff-lines")
+        yield LineList(lambda item: item.text, header=EMPTY, style_of=_style, id="admin-diff-lines")
         with Horizontal(classes="admin-row"):
             yield Static("", id="admin-diff-result", markup=False)
             yield Button("Apply…", id="admin-apply", disabled=True)

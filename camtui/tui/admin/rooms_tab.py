@@ -54,7 +54,7 @@ class RecipientSuggester(Suggester):
 
 def _room_text(room: Any) -> str:
     if contents_unknown(room):
-        return f"?        (added by id: name and members unknown until you update it)  id {room.id}"
+        return f"?        id {room.id}  added by id: name, members unknown until you update it"
     kind = "public " if room.is_public else "private"
     return f"{kind}  {room.name}  ({len(room.member_uids)} members)  id {room.id}"
 
@@ -136,7 +136,7 @@ class RoomsTab(Horizontal):
     async def _show_rooms(self) -> None:
         app: Any = self.app
         rooms = await asyncio.to_thread(app.store.chat_rooms.rooms)  # the store's lock may be busy
-        header = f"{len(rooms)} rooms" if rooms else "none yet: create one, or type a room's id and update it"
+        header = f"{len(rooms)} room{'s' if len(rooms) != 1 else ''}" if rooms else "none yet: create one, or add one by its id (below)"
         self.query_one("#room-list", LineList).set_items(rooms, header)
 
     # ----- the form -----------------------------------------------------------------------------------------

@@ -117,7 +117,7 @@ async def test_add_a_chat_room_by_id_then_edit_it(sandbox):
             assert [r.id for r in store.chat_rooms.rooms()] == [spec_room["id"]]
             lines = app.screen.query_one("#room-list", LineList)
             assert [lines._text_of(r) for r in lines.items] == [
-                f"?        (added by id: name and members unknown until you update it)  id {spec_room['id']}"
+                f"?        id {spec_room['id']}  added by id: name, members unknown until you update it"
             ]
             assert app.screen.query_one("#room-id").value == spec_room["id"]
             assert str(app.screen.query_one("#room-public").label) == PUBLIC_UNKNOWN
