@@ -39,6 +39,10 @@ class AdminScreen(Screen[None]):
     def on_mount(self) -> None:
         self._focus_tab(self.initial_tab)
 
+    def on_screen_resume(self) -> None:
+        """Opened again (the screen is kept for the session): back into the list of the tab that is up."""
+        self._focus_tab(self.query_one(TabbedContent).active)
+
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self._focus_tab(event.pane.id or "")
 

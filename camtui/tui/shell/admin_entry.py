@@ -11,6 +11,7 @@ from typing import Any
 from textual.app import SystemCommand
 
 ADMIN_SCREEN = ("camtui.tui.admin.screen", "AdminScreen")
+INSTALLED_NAME = "admin"
 
 
 def open_admin(app: Any, tab: str = "users") -> None:
@@ -23,7 +24,14 @@ def open_admin(app: Any, tab: str = "users") -> None:
     if isinstance(app.screen, screen_class):
         app.screen.show_tab(tab)
         return
-    app.push_screen(screen_class(tab))
+    # One screen for the session (installed, so leaving it keeps it): what was typed in its fields, the loaded
+    # diff and the room form are there again on the next `4`.
+    if not app.is_screen_installed(INSTALLED_NAME):
+        app.install_screen(screen_class(tab), INSTALLED_NAME)
+        app.push_screen(INSTALLED_NAME)
+        return
+    app.push_screen(INSTALLED_NAME)
+    app.screen.show_tab(tab)
 
 
 def admin_commands(app: Any) -> Iterable[SystemCommand]:

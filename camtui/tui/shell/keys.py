@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -33,6 +34,29 @@ SHARED: tuple[Binding, ...] = (COPY_SHARE, COPY_LOGIN, REVEAL, POLL_SLOWER, POLL
 SHARED_IDS = frozenset(b.id for b in SHARED if b.id)
 
 KEYMAP_FILE = "keymap.toml"
+
+
+@dataclass(frozen=True)
+class _KeyName:
+    """Stands where Textual's sequence table holds a `Keys` member: the parser reads only `.value`."""
+
+    value: str
+
+
+def read_alt_digits_as_alt() -> None:
+    """alt+1…alt+4 reach the shell from a text field (panes, admin screen) in xterm, tmux, GNOME Terminal.
+
+    Those terminals send ESC 1 … ESC 4 for alt+1 … alt+4; Textual 8 maps exactly those sequences to WezTerm's
+    macOS Option characters ¡ ™ £ ¢, so the keys typed a symbol into the field instead of moving focus. Mapped
+    to key names here, they arrive as alt+1 … alt+4 with no character, so a text field does not take them and
+    the shell's bindings run."""
+    from textual import _ansi_sequences
+
+    for digit in "1234":
+        _ansi_sequences.ANSI_SEQUENCES_KEYS[f"\x1b{digit}"] = (_KeyName(f"alt+{digit}"),)  # type: ignore[assignment]
+
+
+read_alt_digits_as_alt()
 
 
 class HasKeymap(Protocol):

@@ -144,3 +144,43 @@ async def test_add_a_chat_room_by_id_then_edit_it(sandbox):
             assert app.screen.query_one("#room-name").value == spec_room["name"]
             assert str(app.screen.query_one("#room-public").label) == PUBLIC
     store.close()
+
+
+def test_alt_digits_from_xterm_and_tmux_arrive_as_alt_keys_not_characters():
+    """ESC 4 is what xterm / tmux / GNOME Terminal send for alt+4; Textual alone reads it as "¢"."""
+    import time
+
+    from textual._xterm_parser import XTermParser
+
+    import camtui.tui.shell.keys  # noqa: F401  (the app imports it at start)
+
+    for digit in "1234":
+        parser = XTermParser()
+        keys = list(parser.feed(f"\x1b{digit}"))
+        if not keys:
+            time.sleep(0.15)
+            keys = list(parser.tick())
+        assert [(k.key, k.character) for k in keys] == [(f"alt+{digit}", None)]
+
+
+async def test_alt_4_while_typing_and_what_was_typed_is_there_again(sandbox):
+    async with CAMClient(sandbox.url, sandbox.admin_token) as client:
+        app = admin_app(client, open_store())
+        async with app.run_test(size=(160, 48)) as pilot:
+            tab = await open_admin(pilot)
+            field = app.screen.query_one("#admin-filter")
+            field.focus()
+            await pilot.press("a", "i", ".")
+            await pilot.press("alt+4")  # typing in a field: alt+4 leaves, no "4" typed
+            assert not isinstance(app.screen, AdminScreen)
+            assert field.value == "ai."
+            await pilot.press("4")
+            await until(pilot, lambda: isinstance(app.screen, AdminScreen))
+            assert app.screen.query_one(UsersTab) is tab and field.value == "ai."
+            app.screen.show_tab("rooms")
+            await pilot.pause()
+            app.screen.query_one("#room-name").value = "half typed"
+            await pilot.press("escape")
+            await pilot.press("4")
+            await until(pilot, lambda: isinstance(app.screen, AdminScreen))
+            assert app.screen.query_one("#room-name").value == "half typed"
