@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from camtui.admin.users_plan import UsersPlan, Verdict
+from camtui.admin.users_plan import RowDiff, UsersPlan, Verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,6 +14,8 @@ class DiffItem:
     """"create", "change", "same", "invalid" for a row; "error" / "warning" for a verdict under it."""
     text: str
     line: int
+    marks: tuple[tuple[int, int, str], ...] = ()
+    """(start, end, "old" | "new") character ranges of `text`: a change's old and new values, highlighted."""
 
 
 def counts_text(plan: UsersPlan) -> str:
@@ -41,8 +43,9 @@ def diff_items(plan: UsersPlan, only_changes: bool = False) -> list[DiffItem]:
             known = " · ".join(v for v in (u.name, u.romaji, u.department, u.position) if v)
             text = f"+ {row.line:>6}  {u.email}  new: {known}" + (" · admin" if u.admin else "")
         elif row.kind == "change":
-            fields = "; ".join(f"{c.field}: {c.old} → {c.new}" for c in row.changes)
-            text = f"~ {row.line:>6}  {row.email}  {fields}"
+            items.append(_change_item(row))
+            items.extend(DiffItem(v.severity, f"      ! {v.text()}", v.line) for v in found)
+            continue
         elif row.kind == "same":
             text = f"= {row.line:>6}  {row.email}  identical"
         else:
@@ -50,6 +53,19 @@ def diff_items(plan: UsersPlan, only_changes: bool = False) -> list[DiffItem]:
         items.append(DiffItem(row.kind, text, row.line))
         items.extend(DiffItem(v.severity, f"      ! {v.text()}", v.line) for v in found)
     return items
+
+
+def _change_item(row: RowDiff) -> DiffItem:
+    """ "~ line email  field: old → new; …" with the old and new values marked for highlighting."""
+    text = f"~ {row.line:>6}  {row.email}  "
+    marks: list[tuple[int, int, str]] = []
+    for i, c in enumerate(row.changes):
+        text += ("; " if i else "") + f"{c.field}: "
+        marks.append((len(text), len(text) + len(c.old), "old"))
+        text += c.old + " → "
+        marks.append((len(text), len(text) + len(c.new), "new"))
+        text += c.new
+    return DiffItem("change", text, row.line, tuple(m for m in marks if m[1] > m[0]))
 
 
 def next_problem(items: list[DiffItem], index: int, direction: int = 1) -> int | None:

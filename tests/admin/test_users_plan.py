@@ -123,3 +123,29 @@ def test_diff_items_only_changes_and_problem_navigation():
     assert next_problem(items, 0) == 3 and next_problem(items, 3) == 3 and next_problem(items, 4, -1) == 3
     assert next_problem(diff_items(plan(",hana@example.com,,,,,\r\n")), 0) is None
     assert counts_text(p) == "create 1 · change 1 · identical 1 · invalid 1 · 1 errors · 0 warnings"
+
+
+def test_a_changes_old_and_new_values_are_marked_for_highlighting():
+    from camtui.admin.diff_view import diff_items
+
+    p = plan(",taro@example.com,太郎2,,企画,,\r\n")
+    item = diff_items(p)[0]
+    assert [(item.text[a:b], mark) for a, b, mark in item.marks] == [
+        ("山田太郎", "old"),
+        ("太郎2", "new"),
+        ("営業", "old"),
+        ("企画", "new"),
+    ]
+
+
+def test_own_admin_check_is_said_when_it_could_not_be_made():
+    from camtui.admin.users_plan import plan_users_update
+
+    users = [User("u1", "taro@example.com", "山田 太郎", "", "営業", "", False)]
+    text = "email,admin\r\ntaro@example.com,true\r\n"
+    assert "camtui does not know whose token" in plan_users_update(text, users).own_admin_unchecked()
+    stranger = plan_users_update(text, users, "who@example.com").own_admin_unchecked()
+    assert "who@example.com ([admin] me) is not in the directory" in stranger
+    assert plan_users_update(text, users, "TARO@example.com").own_admin_unchecked() is None
+    assert [v.code for v in plan_users_update(text, users, "taro@example.com").verdicts] == ["own_admin"]
+    assert plan_users_update("email,name\r\ntaro@example.com,X\r\n", users).own_admin_unchecked() is None

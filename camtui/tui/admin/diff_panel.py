@@ -21,7 +21,6 @@ from camtui.admin.users_plan import UsersPlan
 from camtui.tui.admin.confirm import ConfirmModal
 from camtui.tui.admin.lines import LineList
 
-
 EMPTY = "no file yet: type a CSV's path above and press Diff (enter). Nothing is sent before you confirm."
 
 
@@ -225,8 +224,11 @@ class DiffPanel(Vertical):
             f"rollback file: {result.rollback}" if result.rollback else "no rollback file (no user changed)"
         )
         if result.mismatches:
-            verdict = f"NOT as planned: {len(result.mismatches)} — " + "; ".join(
-                m.text() for m in result.mismatches[:3]
+            verdict = f"NOT as planned: {len(result.mismatches)} rows (listed above)"
+            self.items = [DiffItem("error", "✗ " + m.text(), m.line) for m in result.mismatches]
+            lines = self.query_one("#admin-diff-lines", LineList)
+            lines.set_items(
+                self.items, f"after the update: {len(result.mismatches)} rows differ from the plan"
             )
         else:
             verdict = "verified: the directory matches the plan"

@@ -34,6 +34,8 @@ class LineList(ScrollView, can_focus=True):
         "line-list--change",
         "line-list--error",
         "line-list--warning",
+        "line-list--old",
+        "line-list--new",
     }
 
     class Moved(Message):
@@ -106,7 +108,16 @@ class LineList(ScrollView, can_focus=True):
             style = style + self.get_component_rich_style(f"line-list--{kind}")
         if index == self.cursor and self.has_focus:
             style = style + self.get_component_rich_style("line-list--cursor")
-        strip = Strip([Segment(self._text_of(item), style)])
+        text = self._text_of(item)
+        segments, at = [], 0
+        for start, end, mark in getattr(item, "marks", ()):  # highlighted ranges (a diff's old → new values)
+            segments.append(Segment(text[at:start], style))
+            segments.append(
+                Segment(text[start:end], style + self.get_component_rich_style(f"line-list--{mark}"))
+            )
+            at = end
+        segments.append(Segment(text[at:], style))
+        strip = Strip([seg for seg in segments if seg.text])
         return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, style)
 
     def move_to(self, index: int) -> None:

@@ -136,7 +136,11 @@ class RoomsTab(Horizontal):
     async def _show_rooms(self) -> None:
         app: Any = self.app
         rooms = await asyncio.to_thread(app.store.chat_rooms.rooms)  # the store's lock may be busy
-        header = f"{len(rooms)} room{'s' if len(rooms) != 1 else ''}" if rooms else "none yet: create one, or add one by its id (below)"
+        header = (
+            f"{len(rooms)} room{'s' if len(rooms) != 1 else ''}"
+            if rooms
+            else "none yet: create one, or add one by its id (below)"
+        )
         self.query_one("#room-list", LineList).set_items(rooms, header)
 
     # ----- the form -----------------------------------------------------------------------------------------
@@ -286,6 +290,12 @@ class RoomsTab(Horizontal):
         try:
             room = await app.client.update_chat_room(wire)
         except CAMAPIError as exc:
+            if str(exc.code) == "800":  # not about a field: about the token
+                status.update(
+                    "not saved: this token is not an administrator (800); creating or editing chat rooms "
+                    "needs one. What you typed is kept"
+                )
+                return
             where, text = explain_error(str(exc.code), exc.field, exc.message or "")
             self.show_problems({where: text})
             status.update("not saved; what you typed is kept")

@@ -93,7 +93,7 @@ class UsersTab(Vertical):
         yield LineList(row_text, header=header_text("email", False), id="admin-users")
         with Horizontal(classes="admin-row"):
             yield Input(id="admin-export-path", suggester=PathSuggester())
-            yield Checkbox("UTF-8 with BOM (Excel)", True, id="admin-export-bom")
+            yield Checkbox("For Excel: BOM, formulas neutralised", True, id="admin-export-bom")
             yield Button("Export", id="admin-export")
         with Horizontal(classes="admin-row"):
             yield Input(
@@ -248,6 +248,11 @@ class UsersTab(Vertical):
         if field.value == self.default_path:  # the untouched default: named by the time of this export
             self.default_path = field.value = str(default_export_path(self._local_now()))
         target = Path(field.value.strip()).expanduser()
+        if not self.users:
+            self.notify(
+                "nothing to export: no directory yet (r exports it)", severity="warning", markup=False
+            )
+            return
         if target.is_file():
 
             def answered(yes: bool | None) -> None:
