@@ -6,6 +6,7 @@ The engine (`camtui.admin`) decides everything; this module only shows it and ru
 from __future__ import annotations
 
 import asyncio
+import gc
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -79,6 +80,8 @@ class UsersTab(Vertical):
         self.not_admin = False
         self.busy: str | None = None
         self._matcher: Any = None
+        self.indexed = False
+        """The shown users are indexed for the filter (and moved out of the collector's reach)."""
         self.default_path = ""
         self._last_query = ""
         self.exported_to: Path | None = None
@@ -124,9 +127,17 @@ class UsersTab(Vertical):
 
         app: Any = self.app
         self.users = users
+        self.indexed = False
+        self._matcher = None  # the old index is not these users': the filter waits for the new one
+        self._refresh_table()
         # read in a thread: the store's lock may be held by a write of 100,000 rows
         self.fetched = await asyncio.to_thread(app.store.directory.fetched_at)
         self._matcher = await asyncio.to_thread(RecipientMatcher, users)
+        # The directory and its index are long-lived: out of the collector's reach (as the shell's start-up
+        # heap), full collections stop walking them. With 100,000 users a gen-2 collection, set off by any
+        # allocation (a sort, a render), took 0.3-0.6 s and stalled the main thread that long.
+        gc.freeze()
+        self.indexed = True
         self._refresh_table()
 
     def _refresh_table(self) -> None:
@@ -158,6 +169,8 @@ class UsersTab(Vertical):
         else:
             count = f"{len(self.users):,} users"
         busy = f" · {self.busy}…" if self.busy else ""
+        if self._matcher is None and self.query_one("#admin-filter", Input).value.strip():
+            busy += " · indexing for the filter… (all users shown until then)"
         order = " · best match first" if self.ranking else ""
         self.query_one("#admin-users-status", Static).update(
             f"{count}{order} · {age}{busy} · r re-export · s or click a header: sort"
