@@ -42,9 +42,11 @@ async def fresh_directory(
 
     progress("exporting the directory")
     raw = await client.export_users_csv()
+    progress(f"reading the export ({len(raw) / 1e6:.1f} MB)")
     # Parsed (100,000 people: about a second) and stored in a thread, so a screen's main thread stays free.
     users = list(await asyncio.to_thread(lambda: parse_users_csv(raw.decode("utf-8-sig"))))
     if directory is not None:
+        progress(f"storing {len(users):,} users")
         await asyncio.to_thread(directory.replace, users)
     return users
 
@@ -111,7 +113,7 @@ async def apply_plan(
         raise PlanBlocked("nothing would change: nothing sent")
     progress("writing the rollback file")
     rollback = write_rollback(plan, data_dir, when)
-    progress("sending the update")
+    progress(f"rollback file written: {rollback}; sending the update" if rollback else "sending the update")
     try:
         result = await client.update_users_csv(csv_bytes, filename=filename)
     except Exception as exc:

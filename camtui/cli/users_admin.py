@@ -166,7 +166,13 @@ async def _update(args: argparse.Namespace, client: Any, conn: Any) -> Any:
     name = "updateUsers.csv" if args.csv == "-" else Path(args.csv).name
     try:
         result = await apply_plan(
-            client, plan, text.encode("utf-8"), data_dir, datetime.now(UTC), filename=name
+            client,
+            plan,
+            text.encode("utf-8"),
+            data_dir,
+            datetime.now(UTC),
+            filename=name,
+            progress=lambda step: _err(f"{args.csv}: {step}") if step.startswith("rollback") else None,
         )
     except SendFailed as exc:  # say where the rollback file is, then fail as the cause does (its exit code)
         _err(f"{args.csv}: {exc}")

@@ -36,15 +36,18 @@ async def test_apply_then_rollback_restores_the_directory_exactly(sandbox, tmp_p
             directory=store.directory,
             progress=steps.append,
         )
+        assert result.rollback == tmp_path / "rollback" / "users-rollback-20261207-130000.csv"
+        reading = next(s for s in steps if s.startswith("reading the export ("))
         assert steps == [
             "exporting the directory",
+            reading,
+            f"storing {len(before):,} users",
             "comparing",
             "writing the rollback file",
-            "sending the update",
+            f"rollback file written: {result.rollback}; sending the update",  # the path before the request
             "verifying",
         ]
         assert (result.created, result.updated, result.mismatches) == (1, 2, [])
-        assert result.rollback == tmp_path / "rollback" / "users-rollback-20261207-130000.csv"
         changed = {u.email: u for u in (await client.export_users()).users}
         assert changed[a.email].name == "改名された人" and changed[a.email].admin
         assert store.directory.get(a.email).department == "新部署"

@@ -88,6 +88,8 @@ def test_update_writes_rollback_verifies_and_the_rollback_restores(camtui, sandb
     assert (data["created"], data["updated"], data["verified"]) == (0, 2, True)
     rollback = data["rollback"]
     assert rollback.startswith(str(data_dir / "rollback" / "users-rollback-"))
+    # said before the request left (an update whose answer is lost can still be undone)
+    assert f"{path}: rollback file written: {rollback}; sending the update" in r.err
     mid = {u.email: u for u in directory(camtui, tmp_path)}
     assert (mid[a.email].name, mid[a.email].romaji, mid[b.email].position) == ("別名", "Betsumei", "主任")
     undo = camtui("users", "update", rollback, "--yes", "--rollback-dir", str(data_dir))

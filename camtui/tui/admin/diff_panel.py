@@ -111,7 +111,9 @@ class DiffPanel(Vertical):
         self.text = text
         self._say("exporting the directory to compare with…")
         try:
-            users = await fresh_directory(app.client, app.store.directory)
+            users = await fresh_directory(
+                app.client, app.store.directory, progress=lambda step: self._say(step + "…")
+            )
         except CAMAPIError as exc:
             if exc.code == "800":
                 self._say("not compared: this token is not an administrator (800); updating users needs one")

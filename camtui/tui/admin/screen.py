@@ -49,7 +49,12 @@ class AdminScreen(Screen[None]):
     def _focus_tab(self, pane_id: str) -> None:
         """Into the tab's list, so its keys (r, s, /, n …) work at once, not after a Tab press."""
         target = "#admin-users" if pane_id == TABS["users"] else "#room-list"
-        self.call_after_refresh(lambda: self.query_one(target).focus())
+
+        def focus() -> None:
+            if self.query_one(TabbedContent).active == pane_id:  # still the tab that is up
+                self.query_one(target).focus()
+
+        self.call_after_refresh(focus)
 
     def show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = TABS.get(tab, TABS["users"])

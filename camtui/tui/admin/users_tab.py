@@ -190,7 +190,7 @@ class UsersTab(Vertical):
         app: Any = self.app
         self._set_busy("exporting")
         try:
-            users = await fresh_directory(app.client, app.store.directory)
+            users = await fresh_directory(app.client, app.store.directory, progress=self._set_busy)
         except CAMAPIError as exc:
             if exc.code == "800":
                 self._show_not_admin()
@@ -282,6 +282,8 @@ class UsersTab(Vertical):
         """Built and written in a thread: 100,000 rows take a moment the main thread should not wait."""
         bom = self.query_one("#admin-export-bom", Checkbox).value
         users = self.users
+        app: Any = self.app
+        age = age_text(self.fetched, app.clock(), ZoneInfo(app.settings.time_zone))
 
         def write() -> None:
             if target.is_dir() or not target.parent.is_dir():
@@ -299,7 +301,7 @@ class UsersTab(Vertical):
             return
         self.exported_to = target
         note = " (UTF-8 with BOM, formula-like cells neutralised)" if bom else " (plain UTF-8)"
-        self.notify(f"exported {len(users):,} users to {target}{note}", markup=False)
+        self.notify(f"wrote {len(users):,} users ({age}) to {target}{note}", markup=False)
 
     # ----- update from a CSV ------------------------------------------------------------------------------
 

@@ -51,7 +51,7 @@ async def test_own_admin_rights_need_admin_me_and_the_screen_says_when_unchecked
                     )
                     assert not tab.query_one("#admin-apply").disabled
                     await pilot.click("#admin-apply")
-                    await until(pilot, lambda: type(app.screen).__name__ == "ConfirmModal", "the question")
+                    await until(pilot, lambda a=app: type(a.screen).__name__ == "ConfirmModal", "the question")
                     assert "NOT CHECKED" in text_of(app, "#admin-confirm-body")
                     await pilot.press("escape")
                 else:
@@ -107,11 +107,13 @@ async def test_add_a_chat_room_by_id_then_edit_it(sandbox):
             tab = app.screen.query_one(RoomsTab)
             await until(pilot, lambda: tab.matcher is not None, "the directory")
             await pilot.pause()
-            app.screen.query_one("#room-add-id").value = "has space"
-            await pilot.click("#room-add")
+            add = app.screen.query_one("#room-add-id")
+            add.focus()
+            add.value = "has space"
+            await pilot.press("enter")
             await until(pilot, lambda: text_of(app, "#room-status").startswith("not added"), "refused")
-            app.screen.query_one("#room-add-id").value = spec_room["id"]
-            await pilot.click("#room-add")
+            add.value = spec_room["id"]
+            await pilot.press("enter")
             await until(pilot, lambda: "kept in the list; nothing sent" in text_of(app, "#room-status"))
             assert sandbox.stats()["byMethod"].get("updateChatRoom", 0) == 0
             assert [r.id for r in store.chat_rooms.rooms()] == [spec_room["id"]]
