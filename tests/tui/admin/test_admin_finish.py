@@ -51,7 +51,9 @@ async def test_own_admin_rights_need_admin_me_and_the_screen_says_when_unchecked
                     )
                     assert not tab.query_one("#admin-apply").disabled
                     await pilot.click("#admin-apply")
-                    await until(pilot, lambda a=app: type(a.screen).__name__ == "ConfirmModal", "the question")
+                    await until(
+                        pilot, lambda a=app: type(a.screen).__name__ == "ConfirmModal", "the question"
+                    )
                     assert "NOT CHECKED" in text_of(app, "#admin-confirm-body")
                     await pilot.press("escape")
                 else:
