@@ -125,3 +125,16 @@ def test_own_admin_rights_use_admin_me_from_the_config_and_say_when_unchecked(ca
     stranger = camtui("users", "diff", str(path))
     assert "nobody@example.invalid ([admin] me) is not in the directory" in stranger.out
     assert not (tmp_path / "rollback").exists()
+
+
+def test_update_whose_answer_is_lost_names_the_rollback_file_and_is_not_resent(camtui, sandbox, tmp_path):
+    a, _ = pick(directory(camtui, tmp_path))
+    path = tmp_path / "in.csv"
+    path.write_text(f"email,position\n{a.email},参与\n", encoding="utf-8")
+    sandbox.set_faults({"reset_after": 1.0, "methods": ["updateUsersCSV"], "times": 1})
+    r = camtui("users", "update", str(path), "--yes", "--rollback-dir", str(tmp_path))
+    assert r.code != 0
+    (rollback,) = (tmp_path / "rollback").glob("users-rollback-*.csv")
+    assert f"{path}: outcome unknown (" in r.err and f"rollback file: {rollback}" in r.err
+    assert sandbox.stats()["byMethod"]["updateUsersCSV"] == 1
+    assert {u.email: u for u in directory(camtui, tmp_path)}[a.email].position == "参与"

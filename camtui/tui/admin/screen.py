@@ -51,8 +51,12 @@ class AdminScreen(Screen[None]):
         target = "#admin-users" if pane_id == TABS["users"] else "#room-list"
 
         def focus() -> None:
-            if self.query_one(TabbedContent).active == pane_id:  # still the tab that is up
-                self.query_one(target).focus()
+            if self.query_one(TabbedContent).active != pane_id:  # another tab is up by now
+                return
+            focused = self.focused
+            if focused is not None and pane_id in {a.id for a in focused.ancestors}:
+                return  # already in this tab (a field the user went to): stay there
+            self.query_one(target).focus()
 
         self.call_after_refresh(focus)
 

@@ -108,9 +108,11 @@ async def test_add_a_chat_room_by_id_then_edit_it(sandbox):
             app.screen.show_tab("rooms")
             tab = app.screen.query_one(RoomsTab)
             await until(pilot, lambda: tab.matcher is not None, "the directory")
-            await pilot.pause()
+            room_list = app.screen.query_one("#room-list")
+            await until(pilot, lambda: app.focused is room_list, "focus in the rooms list")
             add = app.screen.query_one("#room-add-id")
             add.focus()
+            await until(pilot, lambda: app.focused is add, "focus in the id field")
             add.value = "has space"
             await pilot.press("enter")
             await until(pilot, lambda: text_of(app, "#room-status").startswith("not added"), "refused")
@@ -188,3 +190,30 @@ async def test_alt_4_while_typing_and_what_was_typed_is_there_again(sandbox):
             await pilot.press("4")
             await until(pilot, lambda: isinstance(app.screen, AdminScreen))
             assert app.screen.query_one("#room-name").value == "half typed"
+
+
+async def test_an_update_whose_answer_is_lost_says_outcome_unknown_with_the_rollback_path(sandbox, tmp_path):
+    store = open_store(tmp_path / "store.db")
+    async with CAMClient(sandbox.url, sandbox.admin_token) as client:
+        users = (await client.export_users()).users
+        a = next(u for u in users if u.department and not u.admin)
+        path = tmp_path / "move.csv"
+        path.write_text(f"email,department\n{a.email},新しい部署\n", encoding="utf-8")
+        app = admin_app(client, store)
+        async with app.run_test(size=(160, 48)) as pilot:
+            tab = await open_admin(pilot)
+            panel = await diff(pilot, tab, path)
+            sandbox.set_faults({"reset_after": 1.0, "methods": ["updateUsersCSV"], "times": 1})
+            await pilot.click("#admin-apply")
+            await until(pilot, lambda: type(app.screen).__name__ == "ConfirmModal", "the question")
+            await pilot.press("y")
+            await until(pilot, lambda: panel.result_text.startswith("outcome unknown"), "the unknown outcome")
+            rollback = tmp_path / "rollback"
+            written = list(rollback.glob("users-rollback-*.csv"))
+            assert len(written) == 1 and f"rollback file: {written[0]}" in panel.result_text
+            assert "not applied" not in panel.result_text  # it was applied: the server committed it
+            assert sandbox.stats()["byMethod"]["updateUsersCSV"] == 1  # and it was not sent again
+            await until(
+                pilot, lambda: store.directory.get(a.email).department == "新しい部署", "the re-export"
+            )
+    store.close()
