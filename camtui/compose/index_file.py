@@ -298,4 +298,16 @@ def open_index(path: Path) -> RecipientMatcher | None:
     m._other_bags = strings("bags.other")  # type: ignore[assignment]
     m._ascii = haystack("hay.ascii")
     m._other = haystack("hay.other")
+    m._mapped = mapped  # type: ignore[attr-defined]
     return m
+
+
+def release_pages(matcher: RecipientMatcher) -> bool:
+    """Unmap the pages the keystrokes touched (a substring search reads the whole word list): the process's
+    memory goes back to what it was before typing, the pages stay in the system's file cache (the next keystroke
+    maps them again without reading the disk). True if the matcher is a mapped one."""
+    mapped = getattr(matcher, "_mapped", None)
+    if mapped is None or not hasattr(mmap, "MADV_DONTNEED"):
+        return False
+    mapped.madvise(mmap.MADV_DONTNEED)
+    return True

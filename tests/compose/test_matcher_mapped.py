@@ -12,7 +12,7 @@ from camtui.api import MalformedResponse
 from camtui.api.models import User
 from camtui.api.wire import users_to_csv
 from camtui.compose.index_build import cached_matcher, index_path, matcher_from_export
-from camtui.compose.index_file import MappedStrings, open_index, read_stamp, write_index
+from camtui.compose.index_file import MappedStrings, open_index, read_stamp, release_pages, write_index
 from camtui.compose.matcher import RecipientMatcher
 from camtui.sandbox.demo import make_users
 from camtui.store import Store
@@ -61,6 +61,10 @@ def test_mapped_index_answers_exactly_as_in_memory(people: list[User], tmp_path:
     text = "user1@xxx.com, 山田 太郎, nobody@example.co.jp, 😀 絵文字, nobody@else.example"
     assert mapped.resolve(text) == memory.resolve(text)
     assert mapped.get("EMOJI.😀@example.co.jp") == people[-1]
+    # Handing back the touched pages loses nothing: they are read again from the file.
+    assert release_pages(mapped) and not release_pages(memory)
+    for query in _queries(people)[:40]:
+        assert mapped.match(query) == memory.match(query), query
 
 
 def test_not_an_index_is_refused(tmp_path: Path) -> None:

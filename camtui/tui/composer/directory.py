@@ -11,9 +11,12 @@ from textual import work
 
 from camtui.common.memory import release_free_memory
 from camtui.compose.index_build import cached_matcher, matcher_from_export
+from camtui.compose.index_file import release_pages
 from camtui.compose.matcher import RecipientMatcher
 from camtui.tui.composer.form import DIRECTORY_REFRESH_SECONDS, DIRECTORY_RETRY_SECONDS, NOTICE_KEY
 from camtui.tui.shell.events import PaneStatus
+
+PAGE_RELEASE_SECONDS = 20.0
 
 
 class DirectoryMixin:
@@ -82,6 +85,16 @@ class DirectoryMixin:
         store.ui_state.delete(NOTICE_KEY)
         self.post_message(PaneStatus("composer", ok=True, when=app.clock()))
         self._arm_directory_refresh(DIRECTORY_REFRESH_SECONDS)
+
+    def _arm_page_release(self) -> None:
+        """Typing maps pages of the directory's index file; once the recipients have rested a while they are
+        handed back (the memory the app holds returns to its resting size; see compose/index_file.py)."""
+        timer = getattr(self, "_pages_timer", None)
+        if timer is not None:
+            timer.stop()
+        self._pages_timer = self.set_timer(  # type: ignore[attr-defined]
+            PAGE_RELEASE_SECONDS, lambda: release_pages(self._matcher), name="composer-index-pages"
+        )
 
     def _arm_directory_refresh(self, seconds: float) -> None:
         """One pending refresh at a time (re-armed after each attempt, never overlapping)."""
