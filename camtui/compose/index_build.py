@@ -77,17 +77,20 @@ def cached_matcher(store: Any, extras: list[str]) -> RecipientMatcher | None:
         matcher = open_index(path)
         if matcher is not None:
             return matcher
-    return _run_child(store, path, extras, None, None)
+    return _run_child(store, path, extras, [], None)
 
 
 def matcher_from_export(
-    store: Any, raw: bytes, extras: list[str], fetched_at: datetime | None = None
+    store: Any, export: list[bytes], extras: list[str], fetched_at: datetime | None = None
 ) -> RecipientMatcher:
-    """Store a fresh export (`raw`: the CSV's bytes as sent) and return the index over it. An export equal to
+    """Store a fresh export and return the index over it. `export` holds the CSV's bytes as sent, alone in a
+    list that is emptied once they are handed to the child (100,000 people: ~10 MB the app then no longer
+    holds while the child parses and indexes for seconds). An export equal to
     the one the current index was built from only updates the export's time. Blocking: call it in a thread.
     Raises `camtui.api.MalformedResponse` for a CSV that cannot be read (the cached directory stays)."""
     from camtui.compose.index_file import open_index, read_stamp
 
+    raw = export.pop()
     path = index_path(store)
     if path is None:
         from camtui.api import wire
@@ -107,11 +110,13 @@ def matcher_from_export(
         if matcher is not None:
             store.directory.mark_fetched(fetched_at)
             return matcher
-    return _run_child(store, path, extras, raw, fetched_at or store.clock())
+    holder = [raw]
+    del raw
+    return _run_child(store, path, extras, holder, fetched_at or store.clock())
 
 
 def _run_child(
-    store: Any, path: Path, extras: list[str], raw: bytes | None, fetched_at: datetime | None
+    store: Any, path: Path, extras: list[str], export: list[bytes], fetched_at: datetime | None
 ) -> RecipientMatcher:
     from camtui.compose.index_file import open_index
     from camtui.store.db import to_ms
@@ -131,12 +136,15 @@ def _run_child(
     assert child.stdin is not None
     try:  # the header, then the export as it came: no second copy of it is made here
         child.stdin.write(json.dumps(head).encode("utf-8") + b"\n")
-        if raw:
-            child.stdin.write(raw)
+        if export:
+            child.stdin.write(export.pop())
         child.stdin.close()
     except BrokenPipeError:
         pass  # the child died early: its stderr says why
-    del raw
+    export.clear()
+    from camtui.common.memory import release_free_memory
+
+    release_free_memory()  # the export's bytes go back to the system while the child works
     assert child.stderr is not None
     err = child.stderr.read()
     child.stderr.close()

@@ -75,7 +75,11 @@ def test_not_an_index_is_refused(tmp_path: Path) -> None:
 def test_export_stored_and_indexed_by_the_child_then_reused(people: list[User], tmp_path: Path) -> None:
     store = Store.open(tmp_path / "c.db")
     raw = ("\ufeff" + users_to_csv(people)).encode("utf-8")
-    fresh = matcher_from_export(store, raw, CONTACTS)
+    handed = [raw]
+    fresh = matcher_from_export(store, handed, CONTACTS)
+    assert (
+        handed == []
+    )  # the caller's reference is gone: the app does not hold the export while the child works
     assert len(store.directory) == len(people)  # the child wrote the store
     assert isinstance(fresh._emails, MappedStrings)
     expected = RecipientMatcher(people, extra_emails=CONTACTS)
@@ -93,7 +97,7 @@ def test_export_stored_and_indexed_by_the_child_then_reused(people: list[User], 
 
     # The same export again: nothing is rewritten, only the export's time moves.
     store.directory.mark_fetched(store.clock().replace(year=2000))
-    same = matcher_from_export(store, raw, CONTACTS)
+    same = matcher_from_export(store, [raw], CONTACTS)
     assert same.match("yamada") == fresh.match("yamada")
     assert path.stat().st_mtime_ns == built and store.directory.version() == version
     assert store.directory.fetched_at().year > 2000
@@ -111,7 +115,7 @@ def test_unreadable_export_keeps_the_cached_directory(people: list[User], tmp_pa
     store = Store.open(tmp_path / "c.db")
     store.directory.replace(people[:50])
     with pytest.raises(MalformedResponse, match="no 'email' column"):
-        matcher_from_export(store, b"name,uid\r\nx,y\r\n", [])
+        matcher_from_export(store, [b"name,uid\r\nx,y\r\n"], [])
     assert len(store.directory) == 50
     store.close()
 
@@ -119,7 +123,7 @@ def test_unreadable_export_keeps_the_cached_directory(people: list[User], tmp_pa
 def test_in_memory_store_builds_in_process(people: list[User]) -> None:
     store = Store.open(":memory:")
     assert index_path(store) is None and cached_matcher(store, []) is None
-    matcher = matcher_from_export(store, users_to_csv(people[:30]).encode("utf-8"), [])
+    matcher = matcher_from_export(store, [users_to_csv(people[:30]).encode("utf-8")], [])
     assert len(matcher) == 30 and len(store.directory) == 30
     assert cached_matcher(store, []) is not None
     store.close()

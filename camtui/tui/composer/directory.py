@@ -60,7 +60,7 @@ class DirectoryMixin:
             self._arm_directory_refresh(DIRECTORY_RETRY_SECONDS)
             return
         try:
-            raw = await app.client.export_users_csv(check_utf8=False)
+            export = [await app.client.export_users_csv(check_utf8=False)]
         except CAMAPIError as exc:
             if exc.code == "800":
                 self._directory_not_admin()
@@ -74,12 +74,12 @@ class DirectoryMixin:
         extra = self._fallback_emails()
 
         try:  # stored and indexed in a child process; the index file is mapped (compose/index_build.py)
-            matcher = await asyncio.to_thread(matcher_from_export, store, raw, extra)
+            matcher = await asyncio.to_thread(matcher_from_export, store, export, extra)
         except Exception as exc:  # an unreadable CSV or a failed build: keep the cache, try later
             self._directory_failed(exc)
             return
         finally:
-            del raw
+            export.clear()
         await asyncio.to_thread(release_free_memory)  # the export's bytes go back to the system
         self._set_matcher(matcher, "fresh")
         store.ui_state.delete(NOTICE_KEY)
