@@ -30,6 +30,8 @@ ALLOWED: dict[str, set[str]] = {
     "__main__": {"cli"},
 }
 SCREEN_LIBRARIES = {"textual", "rich"}
+# tui/ packages that are a pane or a screen: they talk through tui/shell events, the App routes them
+PANES = {"rooms", "calls", "composer", "admin", "alerts"}
 NO_SCREEN = {"common", "api", "config", "store", "compose", "admin", "alerts", "sandbox"}
 
 
@@ -59,6 +61,11 @@ def _layer(module: str) -> str:
     return parts[1] if len(parts) > 1 else "(root)"
 
 
+def _pane(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[2] if len(parts) > 2 and parts[1] == "tui" and parts[2] in PANES else None
+
+
 def _sources() -> list[Path]:
     return sorted(PACKAGE.rglob("*.py"))
 
@@ -79,6 +86,8 @@ def _breaks(path: Path, name: str) -> list[str]:
             other = _layer(target)
             if other not in (layer, "(root)") and other not in ALLOWED[layer]:
                 breaks.append(f"line {line}: {layer} imports {target}")
+            if layer == "tui" and _pane(name) and _pane(target) and _pane(target) != _pane(name):
+                breaks.append(f"line {line}: pane {_pane(name)} imports pane {target}")
         elif top in SCREEN_LIBRARIES and layer in NO_SCREEN:
             breaks.append(f"line {line}: {layer} imports {target} (engines know no screen)")
     return breaks
@@ -99,6 +108,11 @@ def test_the_rule_catches_a_break(tmp_path: Path) -> None:
         "from . import outbox\nfrom camtui.api import client\n",
         encoding="utf-8",
     )
+    pane = tmp_path / "pane.py"
+    pane.write_text("from ..calls.table import CallsTable\nfrom ..shell import events\n", encoding="utf-8")
+    assert _breaks(pane, "camtui.tui.rooms.pane") == [
+        "line 1: pane rooms imports pane camtui.tui.calls.table"
+    ]
     assert _breaks(probe, "camtui.store.probe") == [
         "line 1: store imports camtui.tui.app",
         "line 3: store imports textual.app (engines know no screen)",
