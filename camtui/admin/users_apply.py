@@ -38,12 +38,16 @@ async def fresh_directory(
     directory cache is refreshed with it when one is given."""
     import asyncio
 
-    from camtui.api.wire import parse_users_csv
+    from camtui.api import MalformedResponse
+    from camtui.api.wire import MalformedBody, parse_users_csv
 
     progress("exporting the directory")
     raw = await client.export_users_csv()
     # Parsed (100,000 people: about a second) and stored in a thread, so a screen's main thread stays free.
-    users = list(await asyncio.to_thread(lambda: parse_users_csv(raw.decode("utf-8-sig"))))
+    try:
+        users = list(await asyncio.to_thread(lambda: parse_users_csv(raw.decode("utf-8-sig"))))
+    except MalformedBody as exc:  # a cell over csv's field limit, no email column: the client's typed error
+        raise MalformedResponse(f"unexpected response body: {exc}", method="exportUsers") from None
     if directory is not None:
         await asyncio.to_thread(directory.replace, users)
     return users

@@ -104,9 +104,12 @@ def run(args: argparse.Namespace) -> int:
     except UsageProblem as exc:
         return _fail(str(exc), EXIT_USAGE, as_json)
     from camtui.compose.batch import StopRequest
-    from camtui.store import Store
+    from camtui.store import Store, StoreError
 
-    store = Store.open(args.store or conn.store_path)
+    try:
+        store = Store.open(args.store or conn.store_path)
+    except StoreError as exc:  # not a database, a directory, a NUL in the path: the journal cannot be kept
+        return _fail(f"{exc}; nothing was sent", EXIT_USAGE, as_json)
     stop = StopRequest()
     try:
         return asyncio.run(_main(args, bf, conn, store, stop, listed))
@@ -140,7 +143,8 @@ async def _main(
 async def _send(
     args: argparse.Namespace, bf: Any, conn: Connection, store: Any, stop: Any, listed: Any
 ) -> int:
-    from camtui.compose.batch import RATE_KEY, BatchRefused, apply_batch, match_unknown_subset, plan_batch
+    from camtui.compose.batch import BatchRefused, apply_batch, match_unknown_subset, plan_batch
+    from camtui.compose.batch.plan import measured_rate
     from camtui.store import BatchBusyError
 
     as_json = bool(args.json)
@@ -187,7 +191,7 @@ async def _send(
             force_unknown=args.force_unknown,
             skip_invalid=args.skip_invalid,
             allow_duplicates=args.allow_duplicates,
-            items_per_second=store.ui_state.get(RATE_KEY),
+            items_per_second=measured_rate(store),
             only=only,
         )
         if not as_json:

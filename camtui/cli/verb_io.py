@@ -48,3 +48,5 @@ def read_input(path_text: str) -> bytes:
         raise UsageProblem(f"{path_text}: is a directory") from None
     except OSError as exc:
         raise UsageProblem(f"{path_text}: cannot read: {exc.strerror or exc}") from None
+    except ValueError:  # a NUL byte in the name
+        raise UsageProblem(f"{path_text!r}: not a file name") from None

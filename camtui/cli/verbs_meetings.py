@@ -7,7 +7,7 @@ import sys
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from camtui.cli.support import Connection, UsageProblem
+from camtui.cli.support import Connection, UsageProblem, decode_utf8_input
 from camtui.cli.verb_io import Output, err
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ async def send(args: argparse.Namespace, client: CAMClient, conn: Connection) ->
     if text is None or text == "-":
         if text is None and sys.stdin.isatty():
             raise UsageProblem("no message: give MESSAGE or pipe it on stdin")
-        text = sys.stdin.read()
+        text = decode_utf8_input(sys.stdin.buffer.read(), "stdin")  # not UTF-8: one line, exit 2, never sent
         if text.endswith("\n"):
             text = text[:-1]
     if not text.strip():

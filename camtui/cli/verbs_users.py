@@ -49,5 +49,13 @@ def _count_rows(raw: bytes) -> int:
     import csv
     import io
 
+    from camtui.api import MalformedResponse
+
     reader = csv.reader(io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8-sig", newline=""))
-    return max(0, sum(1 for row in reader if any(cell.strip() for cell in row)) - 1)
+    try:
+        return max(0, sum(1 for row in reader if any(cell.strip() for cell in row)) - 1)
+    except csv.Error as exc:  # a cell over csv's field limit (128 KB): no users CSV camtui could read back
+        raise MalformedResponse(
+            f"the users CSV cannot be read (line {reader.line_num}: {exc}); nothing written",
+            method="exportUsers",
+        ) from None

@@ -11,12 +11,13 @@ import os
 import re
 import shlex
 import subprocess
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+
+from camtui.common import safe_toml
 
 ENV_CONFIG = "CAMTUI_CONFIG"
 ENV_SERVER_URL = "CAMTUI_SERVER_URL"
@@ -287,22 +288,12 @@ def _read_file(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
         line = raw[: exc.start].count(b"\n") + 1
         raise ConfigError("not UTF-8 text (save the file as UTF-8)", path=path, line=line) from None
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        match = re.search(r"\(at line (\d+), column \d+\)|\(at end of document\)", message)
-        line: int | None = None
-        if match and match.group(1):
-            line = int(match.group(1))
-        elif match:
-            line = text.count("\n") + 1
-        problem = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
-        raise ConfigError(f"invalid TOML: {problem}", path=path, line=line) from None
-    except RecursionError:  # `a = [[[[…` 100,000 deep: a typed error with the line, never a traceback
-        line = next(
-            (n for n, row in enumerate(text.splitlines(), 1) if row.count("[") + row.count("{") > 100), None
-        )
-        raise ConfigError("invalid TOML: arrays or tables nested too deeply", path=path, line=line) from None
+        data = safe_toml.loads(
+            text
+        )  # hostile nesting and 5,000-digit numbers too: one line, never a traceback
+    except safe_toml.TOMLUnreadable as exc:
+        raise ConfigError(f"invalid TOML: {exc.problem}", path=path, line=exc.line) from None
+    text = text.removeprefix("\ufeff")
 
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
@@ -353,6 +344,8 @@ def _convert(value: Any, kind: str, name: str, *, path: Path, line: int | None, 
     if kind in ("str", "url", "zone", "locale", "hhmm", "command"):
         if not isinstance(value, str):
             raise bad("a string")
+        if "\x00" in value:  # a path, URL or token with a NUL byte cannot be used (the OS refuses it)
+            raise ConfigError("contains a NUL character (\\u0000)", path=path, line=line, key=key)
         value = value.strip()
         if kind == "url":
             return check_url(value, path=path, line=line, key=key)

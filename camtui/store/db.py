@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
+from camtui.common import safe_json
 from camtui.common.clock import Clock, system_clock
 
 MEMORY = ":memory:"
@@ -112,6 +113,24 @@ class Repository:
         out = dict.fromkeys(keys, 0)
         out.update(self._all(sql, params))
         return out
+
+
+def json_value(text: Any, default: Any = None) -> Any:
+    """A JSON column read back: the value, or `default` when the row is not JSON camtui can read (a file edited
+    or damaged outside camtui: not text, nested 200,000 deep, a 5,000-digit number, NaN). A damaged row costs
+    its own value, never the dashboard or the verb that reads it."""
+    if not isinstance(text, str | bytes):
+        return default
+    try:
+        return safe_json.loads(text if isinstance(text, str) else text.decode("utf-8", "replace"))
+    except ValueError:  # json.JSONDecodeError and safe_json's errors are ValueErrors
+        return default
+
+
+def string_list(text: Any) -> tuple[str, ...]:
+    """A JSON list of strings read back (recipients, members); a damaged row reads as no strings."""
+    value = json_value(text, [])
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
 
 
 def to_ms(when: datetime) -> int:

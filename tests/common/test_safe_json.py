@@ -33,8 +33,11 @@ def test_the_limit_is_inclusive_and_objects_count() -> None:
 
 
 def test_an_integer_python_refuses_to_convert_is_a_decode_error() -> None:
-    with pytest.raises(safe_json.JSONUnreadable, match="4300 digits"):
+    with pytest.raises(ValueError, match="4300 digits"):
+        json.loads("[" + "7" * 5000 + "]")  # what every caller got before: a bare ValueError
+    with pytest.raises(safe_json.JSONUnreadable, match="5,000 digits") as caught:
         safe_json.loads("[" + "7" * 5000 + "]")
+    assert caught.value.pos == 1  # where the number starts
 
 
 def test_a_custom_parser_keeps_its_own_errors() -> None:

@@ -6,6 +6,7 @@ why, and a time estimate. Nothing is sent and nothing is written."""
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -281,6 +282,15 @@ def known_rooms_for(store: Store, chat_rooms: Iterable[str] = ()) -> set[str]:
     return {*store.directory.used_rooms(), *(r for r in chat_rooms if r)}
 
 
+def measured_rate(store: Store) -> float | None:
+    """The send rate the last batch measured (items a second), or None when the store holds none usable (a
+    damaged row: text, NaN, a negative number): the estimate then uses the default rate."""
+    rate = store.ui_state.get(RATE_KEY, kind=(int, float))
+    if isinstance(rate, bool) or rate is None or not math.isfinite(rate) or rate <= 0:
+        return None
+    return float(rate)
+
+
 def plan_for_store(
     bf: BatchFile,
     store: Store,
@@ -292,7 +302,7 @@ def plan_for_store(
     """`plan_batch` with everything the local store knows: rooms (`known_rooms_for`), organisation domains, the
     journal and the measured send rate. The composer's batch dialog and `camtui send-batch` both plan through
     this, so one file gives one plan. `options`: the remaining `plan_batch` keywords (chunk_size, force_unknown…)."""
-    options.setdefault("items_per_second", store.ui_state.get(RATE_KEY))
+    options.setdefault("items_per_second", measured_rate(store))
     return plan_batch(
         bf,
         users=users,

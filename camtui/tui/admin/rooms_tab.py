@@ -184,7 +184,7 @@ class RoomsTab(Horizontal):
         path = Path(self.query_one("#room-file", Input).value.strip()).expanduser()
         try:
             text = path.read_bytes().decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
+        except (OSError, ValueError) as exc:  # UnicodeDecodeError, a NUL byte in the name
             self.query_one("#room-err-paste", Static).update(f"{path}: cannot read as UTF-8: {exc}")
             return
         self.query_one("#room-paste", TextArea).text = text

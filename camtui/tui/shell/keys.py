@@ -10,12 +10,13 @@ The keys are ctrl+ combinations where a dialog has a text field (a letter would 
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
 from textual.binding import Binding
+
+from camtui.common import safe_toml
 
 COPY_SHARE = Binding("ctrl+y", "copy('share')", "Copy share URL", id="copy-share")
 COPY_LOGIN = Binding("ctrl+l", "copy('login')", "Copy auto-login URL", id="copy-login")
@@ -98,15 +99,21 @@ def load_keymap(path: Path) -> tuple[dict[str, str], list[str]]:
 
     Only shared bindings can be named: a typo would otherwise be silently ignored."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         return {}, []
     except OSError as exc:
-        return {}, [f"{path}: {exc.strerror or exc}"]
+        return {}, [f"{path}: cannot read: {exc.strerror or exc}"]
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        return {}, [f"{path}: {exc}"]
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return {}, [f"{path}:{line}: not UTF-8 text (save the file as UTF-8); the declared keys stay"]
+    try:
+        data = safe_toml.loads(text)
+    except safe_toml.TOMLUnreadable as exc:
+        where = f"{path}:{exc.line}" if exc.line is not None else str(path)
+        return {}, [f"{where}: invalid TOML: {exc.problem}; the declared keys stay"]
     keymap: dict[str, str] = {}
     problems: list[str] = []
     for name, value in data.items():
