@@ -316,7 +316,7 @@ def parse_users_csv(text: str) -> tuple[User, ...]:
     try:
         return _parse_users_rows(reader)
     except csv.Error as exc:  # e.g. a cell over csv's field limit (128 KB)
-        raise MalformedBody(f"users CSV line {reader.line_num}: {exc}") from None
+        raise MalformedBody(f"users CSV line {reader.reader.line_num}: {exc}") from None
 
 
 def _parse_users_rows(reader: csv.DictReader[str]) -> tuple[User, ...]:
