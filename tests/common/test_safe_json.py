@@ -3,6 +3,7 @@ never `RecursionError`; ordinary documents parse exactly as `json.loads` parses 
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pytest
@@ -44,3 +45,43 @@ def test_a_custom_parser_keeps_its_own_errors() -> None:
     with pytest.raises(json.JSONDecodeError):
         safe_json.loads("[1,", parse=json.loads)
     assert safe_json.loads("[1, 2]", parse=lambda t: json.loads(t)[::-1]) == [2, 1]
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "pos"),
+    [
+        ('{"id": NaN}', "NaN is not a JSON number", 7),
+        ("[1, -Infinity]", "-Infinity is not a JSON number", 4),
+        ("[Infinity]", "Infinity is not a JSON number", 1),
+        ("[1e999999]", "the number 1e999999 is too large", 1),
+        ("[-1E+400]", "the number -1E+400 is too large", 1),
+        ("[" + "1" * 400 + ".5]", "is too large", 1),
+        ("[0, " + "9" * 100_000 + "]", "an integer of 100,000 digits (at most 4,300)", 4),
+    ],
+    ids=["nan", "minus-infinity", "infinity", "1e999999", "1E+400", "400-digit-float", "100000-digit-int"],
+)
+def test_numbers_json_does_not_have_are_refused_where_they_stand(text: str, words: str, pos: int) -> None:
+    with contextlib.suppress(ValueError):  # Python takes these (the long integer: fails, with no position)
+        json.loads(text)
+    with pytest.raises(safe_json.JSONUnreadable) as caught:
+        safe_json.loads(text)
+    assert words in caught.value.msg and caught.value.pos == pos
+
+
+@pytest.mark.parametrize("text", ["[1e308, 1e-999999, -0.0, 12.5e3]", '["NaN", "Infinity", "1e999999"]'])
+def test_finite_numbers_and_the_words_inside_strings_are_fine(text: str) -> None:
+    assert safe_json.loads(text) == json.loads(text)
+    long_but_convertible = "[" + "7" * 4300 + "]"
+    assert safe_json.loads(long_but_convertible) == json.loads(long_but_convertible)
+
+
+def test_finite_false_keeps_pythons_constants() -> None:
+    value = safe_json.loads("[NaN]", finite=False)
+    assert value[0] != value[0]
+
+
+def test_a_control_character_in_a_string_is_named() -> None:
+    with pytest.raises(json.JSONDecodeError) as caught:
+        safe_json.loads('{"name": "a\x00b"}')
+    assert caught.value.msg == "control character U+0000 inside a string (write it as \\u0000)"
+    assert caught.value.pos == 11
