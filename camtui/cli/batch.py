@@ -71,7 +71,13 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from camtui.compose.batch import BatchLoadError, is_unknown_list, load_batch_file, original_path
+    from camtui.compose.batch import (
+        BatchLoadError,
+        is_unknown_list,
+        load_batch_file,
+        original_path,
+        unknown_list_problem,
+    )
 
     as_json = bool(args.json)
     if args.chunk_size is not None and not 1 <= args.chunk_size <= 1000:
@@ -80,6 +86,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         _check_encoding(args.file)
         bf = load_batch_file(args.file)
+        problem = unknown_list_problem(bf)
+        if problem:
+            raise UsageProblem(problem)
         if is_unknown_list(bf):  # FILE.unknown.json: a chosen subset of FILE's unknown items
             listed, source = bf, original_path(bf.path)
             assert source is not None

@@ -414,3 +414,19 @@ def test_as_real_processes_no_traceback(sandbox, tmp_path) -> None:
         if words:
             assert words in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert sandbox.delivered_messages() == []
+
+
+@pytest.mark.parametrize("index", ['"0"', "0.0", "true", "null", "[0]"])
+def test_an_unknown_items_file_with_an_edited_index_is_refused(camtui, sandbox, tmp_path, index: str) -> None:
+    """Before: such a file read as an ordinary batch, and `send-batch f.unknown.json` (no --force-unknown) sent
+    its items — which may have arrived already — again."""
+    (tmp_path / "f.json").write_text("[" + MESSAGE + "]", encoding="utf-8")
+    listed = tmp_path / "f.unknown.json"
+    listed.write_text(
+        f'messages=[{MESSAGE[:-1]}, "index": {index}, "outcome": "unknown: reset"}}]', encoding="utf-8"
+    )
+    r = camtui("send-batch", str(listed), "--store", str(tmp_path / "s.db"))
+    assert r.code == 2
+    assert_one_line(r.err, f"f.unknown.json: item 1 has index {index}, not a whole number")
+    assert r.err.strip().endswith("nothing was sent")
+    assert sandbox.delivered_messages() == []

@@ -48,6 +48,7 @@ from camtui.compose.batch.unknown import (
     is_unknown_list,
     match_unknown_subset,
     original_path,
+    unknown_list_problem,
     unknown_path,
     write_unknown_items,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "parse_batch_text",
     "plan_batch",
     "plan_for_store",
+    "unknown_list_problem",
     "unknown_path",
     "write_failed_items",
     "write_unknown_items",

@@ -140,7 +140,14 @@ class BatchScreen(ModalScreen[None]):
 
     @work(group="composer-batch-plan", exclusive=True, exit_on_error=False)
     async def _plan_worker(self, path: str, force_unknown: bool = False) -> None:
-        from camtui.compose.batch import DEFAULT_CHUNK, BatchLoadError, load_batch_file, plan_for_store
+        from camtui.compose.batch import (
+            DEFAULT_CHUNK,
+            BatchLoadError,
+            is_unknown_list,
+            load_batch_file,
+            plan_for_store,
+            unknown_list_problem,
+        )
 
         self.plan = None
         self.summary = None
@@ -157,6 +164,13 @@ class BatchScreen(ModalScreen[None]):
             # The same inputs as `camtui send-batch` (rooms used before + configured rooms, domains, journal,
             # measured rate): one file, one plan.
             bf = load_batch_file(path)
+            problem = unknown_list_problem(bf)
+            if problem or is_unknown_list(bf):  # its items may have arrived: never sent as a fresh batch
+                raise BatchLoadError(
+                    problem
+                    or f"{bf.path}: lists items whose outcome is unknown; after checking them, send the rest "
+                    f"with: camtui send-batch {bf.path} --force-unknown"
+                )
             return plan_for_store(
                 bf,
                 store,
