@@ -83,6 +83,13 @@ def interpret(
             method=method,
             retry_after=retry_after,
         )
+    if isinstance(body, dict) and body.get("status") not in (None, "") and _status_of(body) is None:
+        # `"status": NaN`, `"status": [1]`: not the vendor's success, and not an error it describes either
+        raise MalformedResponse(
+            redact(f"the server's answer has a status that is not a number: {snippet(text)!r}"),
+            http_status=status,
+            method=method,
+        )
     if not isinstance(body, dict):
         what = (
             "empty"

@@ -430,3 +430,53 @@ def test_an_unknown_items_file_with_an_edited_index_is_refused(camtui, sandbox, 
     assert_one_line(r.err, f"f.unknown.json: item 1 has index {index}, not a whole number")
     assert r.err.strip().endswith("nothing was sent")
     assert sandbox.delivered_messages() == []
+
+
+# --------------------------------------------------------------------------------- the server's JSON answers
+
+
+def http(body: bytes, content_type: bytes = b"application/json") -> bytes:
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: " + content_type + b"\r\nContent-Length: %d\r\n\r\n" % len(body)
+    return head + body
+
+
+ANSWERS = [
+    ("deep", http(b"[" * 200_000), "nested too deeply to read"),
+    ("long-int", http(b'{"status":200,"conferenceRooms":' + LONG_INT.encode() + b"}"), "not a JSON object"),
+    ("nan-status", http(b'{"status":NaN}'), "has a status that is not a number"),
+    ("wrong-type", http(b'{"status":200,"conferenceRooms":"x","messageId":[1]}'), "unexpected response body"),
+    ("empty", http(b""), "the server's answer is empty"),
+    ("not-json", http(b"<html>proxy error</html>", b"text/html"), "not a JSON object"),
+]
+
+
+@pytest.mark.parametrize(("name", "answer", "words"), ANSWERS, ids=[a[0] for a in ANSWERS])
+@pytest.mark.parametrize(("verb", "code"), [("rooms", 1), ("send", 3)])
+def test_hostile_answers_are_a_typed_error_and_exit_code(
+    isolated_env, capsys, name: str, answer: bytes, words: str, verb: str, code: int
+) -> None:
+    """A read (`rooms`) exits 1 with "500 Malformed response"; a write (`send`) exits 3: its outcome is unknown
+    (the server may have acted before its answer went wrong) and it is not resent."""
+    from camtui.api import RetryPolicy
+    from camtui.cli import scripting
+    from camtui.cli.main import main
+
+    server = RawServer()
+    server.answer = answer
+    try:
+        isolated_env.setenv("CAMTUI_SERVER_URL", server.url)
+        isolated_env.setenv("CAMTUI_API_TOKEN", "token-123456")
+        isolated_env.setattr(scripting, "RETRY_POLICY", RetryPolicy(max_attempts=1))
+        argv = ["rooms"] if verb == "rooms" else ["send", "messenger", "hello", "-u", "user1@xxx.com"]
+        assert main(argv) == code
+    finally:
+        server.close()
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    first = err.splitlines()[0]
+    if words == "unexpected response body" and verb == "send":
+        words = "unexpected response body: expected text, got list"
+    assert words in first, err
+    assert first.startswith(
+        "camtui: error 500 Malformed response" if code == 1 else "camtui: outcome unknown"
+    )
