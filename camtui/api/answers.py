@@ -17,6 +17,7 @@ import httpx
 from camtui.api import codes, wire
 from camtui.api.errors import CAMAPIError, MalformedResponse
 from camtui.api.retry import parse_retry_after
+from camtui.common import safe_json
 
 
 @dataclass(slots=True)
@@ -70,6 +71,8 @@ def interpret(
         raise MalformedResponse(
             "the server's answer is JSON nested too deeply to read", http_status=status, method=method
         ) from None
+    if body is not None and safe_json.has_surrogate_escape(text):  # a lone "\ud800": U+FFFD, as bad UTF-8 is
+        body = safe_json.replace_surrogates(body)
     if isinstance(body, dict) and (body.get("errors") or _status_of(body) not in (None, 200)):
         raise envelope_error(method, body, status, retry_after, redact)
     if status != 200:

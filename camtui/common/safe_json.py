@@ -85,6 +85,76 @@ def number_error(text: str) -> JSONUnreadable | None:
     return None
 
 
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+"""A `\\udXXX` escape: JSON may spell half of a UTF-16 pair, which alone is no character (and cannot be printed
+or sent as UTF-8: `UnicodeEncodeError`)."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_PAIR_OR_LONE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|(\\u[dD][89a-fA-F][0-9a-fA-F]{2})"
+)
+
+
+def has_surrogate_escape(text: str) -> bool:
+    """Whether `text` spells a UTF-16 surrogate escape (paired or not): only then can its values hold one."""
+    return _ESCAPED_SURROGATE.search(text) is not None
+
+
+def replace_surrogates(value: Any) -> Any:
+    """`value` with every lone surrogate in its strings (keys too) replaced by U+FFFD, as invalid UTF-8 bytes
+    are: the server's text stays readable and can be printed. Lists and dicts are changed in place."""
+    if isinstance(value, str):
+        return _fixed(value)
+    for node in _containers(value):
+        if isinstance(node, list):
+            node[:] = [_fixed(item) if isinstance(item, str) else item for item in node]
+        else:
+            for key in [k for k in node if isinstance(k, str) and _SURROGATE.search(k)]:
+                node[_fixed(key)] = node.pop(key)
+            for key, item in node.items():
+                if isinstance(item, str):
+                    node[key] = _fixed(item)
+    return value
+
+
+def holds_surrogate(value: Any) -> bool:
+    """Whether any string in `value` (keys too) holds a lone surrogate."""
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    for node in _containers(value):
+        items = node if isinstance(node, list) else [*node, *node.values()]
+        if any(isinstance(item, str) and _SURROGATE.search(item) for item in items):
+            return True
+    return False
+
+
+def _containers(value: Any) -> list[Any]:
+    """Every list and dict in `value`, found without recursion (a parsed answer may be ~1,000 levels deep)."""
+    found: list[Any] = []
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list | dict):
+            found.append(node)
+            stack.extend(
+                v for v in (node if isinstance(node, list) else node.values()) if isinstance(v, list | dict)
+            )
+    return found
+
+
+def _fixed(text: str) -> str:
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def _lone_surrogate_error(text: str, value: Any) -> JSONUnreadable | None:
+    """The error for a lone surrogate escape in `text`, if `value` (its parse) really holds one."""
+    if not holds_surrogate(value):
+        return None
+    for m in _PAIR_OR_LONE.finditer(text):
+        if m.group(1):
+            return JSONUnreadable(f"{m.group(1)} is half of a UTF-16 pair, not a character", text, m.start())
+    return JSONUnreadable("half of a UTF-16 pair, not a character", text, 0)  # pragma: no cover
+
+
 def _clip(text: str, width: int = 24) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -110,7 +180,14 @@ def loads(
         if err is not None:
             raise err
     try:
-        return parse(text)
+        value = parse(text)
+        if finite and has_surrogate_escape(text):
+            err = _lone_surrogate_error(text, value)
+            if err is not None:
+                raise err
+        return value
+    except JSONUnreadable:
+        raise
     except json.JSONDecodeError as exc:
         if exc.msg == "Invalid control character at" and exc.pos < len(exc.doc):  # Python's words, unfinished
             code = ord(exc.doc[exc.pos])

@@ -83,6 +83,9 @@ CASES = [
     ),
     Case("batch-nul-in-string", "batch", b('[{"message": "a\x00b"}]'), 2, "control character U+0000 inside"),
     Case(
+        "batch-lone-surrogate", "batch", b('[{"message": "a\\ud800"}]'), 2, "\\ud800 is half of a UTF-16 pair"
+    ),
+    Case(
         "batch-nul-bytes", "batch", b"\x00\x00\x00", 2, "not valid JSON: Expecting value (line 1, column 1)"
     ),
     Case(
@@ -127,6 +130,9 @@ CASES = [
         "(line 1, column 19: NaN is not a JSON number)",
     ),
     Case("room-nul-in-string", "chatroom", b('{"name": "a\x00b"}'), 2, "control character U+0000"),
+    Case(
+        "room-lone-surrogate", "chatroom", b('{"name": "\\udc00"}'), 2, "(line 1, column 11: \\udc00 is half"
+    ),
     Case(
         "room-invalid-utf8",
         "chatroom",
@@ -480,3 +486,56 @@ def test_hostile_answers_are_a_typed_error_and_exit_code(
     assert first.startswith(
         "camtui: error 500 Malformed response" if code == 1 else "camtui: outcome unknown"
     )
+
+
+def test_a_lone_surrogate_in_an_answer_is_shown_as_a_replacement_character(isolated_env, capsys) -> None:
+    """JSON may spell half a UTF-16 pair (`"\\ud800"`); printed, that was a `UnicodeEncodeError` traceback after
+    the answer had been read. Now it is U+FFFD, as invalid UTF-8 bytes in an answer are."""
+    from camtui.cli.main import main
+
+    server = RawServer()
+    room = b'{"id":"r1","name":"\\ud800 A","reservedSchedules":[]}'
+    status = b'{"status":200,"conferenceRoomStatus":{"conferenceRooms":[' + room + b'],"period":"202612"}}'
+    server.answer = http(status)
+    try:
+        isolated_env.setenv("CAMTUI_SERVER_URL", server.url)
+        isolated_env.setenv("CAMTUI_API_TOKEN", "token-123456")
+        assert main(["rooms", "2026-12"]) == 0
+        assert "\ufffd A (r1)" in capsys.readouterr().out
+        assert main(["rooms", "2026-12", "--json"]) == 0
+        assert '"name": "\ufffd A"' in capsys.readouterr().out
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (
+            [b"send", b"messenger", b"\xff hi", b"-u", b"user1@xxx.com"],
+            "MESSAGE is not valid UTF-8 (byte 0xff at",
+        ),
+        ([b"send", b"\x93\xfa\x96\x7b", b"hi"], "TO is not valid UTF-8 (byte 0x93 at character 1)"),
+        ([b"send", b"messenger", b"hi", b"-u", b"\xff@xxx.com"], "-u is not valid UTF-8"),
+        ([b"call", b"create", b"--title", b"\x8f\xe1\x8a\x51"], "--title is not valid UTF-8"),
+    ],
+    ids=["message", "shift-jis-room-name", "recipient", "title"],
+)
+def test_argument_bytes_that_are_not_utf8_are_refused(
+    sandbox, tmp_path, args: list[bytes], words: str
+) -> None:
+    """Python hands such bytes over as lone surrogates; sending them was a `UnicodeEncodeError` traceback."""
+    (tmp_path / "empty.toml").write_text("", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if "PROXY" not in k.upper() and k != "PYTHONIOENCODING"}
+    env.update(
+        CAMTUI_CONFIG=str(tmp_path / "empty.toml"),
+        CAMTUI_SERVER_URL=sandbox.url,
+        CAMTUI_API_TOKEN=sandbox.admin_token,
+        LC_ALL="C.UTF-8",
+    )
+    done = subprocess.run([sys.executable, "-m", "camtui", *args], env=env, capture_output=True, timeout=60)
+    err = done.stderr.decode("utf-8", "replace")
+    assert done.returncode == 2, err
+    assert_one_line(err, words)
+    assert err.strip().endswith("nothing was sent")
+    assert sandbox.delivered_messages() == []

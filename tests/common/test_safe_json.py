@@ -85,3 +85,27 @@ def test_a_control_character_in_a_string_is_named() -> None:
         safe_json.loads('{"name": "a\x00b"}')
     assert caught.value.msg == "control character U+0000 inside a string (write it as \\u0000)"
     assert caught.value.pos == 11
+
+
+def test_a_lone_surrogate_in_a_file_is_refused_where_it_stands() -> None:
+    text = '[{"message": "ok \\ud83d\\ude00"}, {"message": "x\\ud800"}]'
+    with pytest.raises(safe_json.JSONUnreadable) as caught:
+        safe_json.loads(text)
+    assert caught.value.msg == "\\ud800 is half of a UTF-16 pair, not a character"
+    assert caught.value.pos == text.index("\\ud800")
+    assert safe_json.loads('["\\ud83d\\ude00"]') == ["\U0001f600"]  # a whole pair is one character
+
+
+def test_replace_surrogates_walks_deep_values_without_recursion() -> None:
+    value = json.loads('{"\\udc00k": ["x\\ud800", {"y": "\\udfff"}]}')
+    assert safe_json.holds_surrogate(value)
+    assert safe_json.replace_surrogates(value) == {"\ufffdk": ["x\ufffd", {"y": "\ufffd"}]}
+    assert not safe_json.holds_surrogate(value)
+    deep: list = ["\ud800"]
+    for _ in range(5000):  # deeper than the interpreter's recursion limit
+        deep = [deep]
+    safe_json.replace_surrogates(deep)
+    inner = deep
+    while isinstance(inner[0], list):
+        inner = inner[0]
+    assert inner == ["\ufffd"]
