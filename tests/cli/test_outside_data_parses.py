@@ -392,6 +392,11 @@ PROCESS_CASES = [
     (["send-batch", "{dir}/deep.json", "--dry-run", "--store", "{dir}/s.db"], 2, "nested deeper than 64"),
     (["chatroom", "{dir}/nan.json"], 2, "NaN is not a JSON number"),
     (["send-batch", "{dir}/ok.json", "--store", "{dir}/junk.db"], 2, "file is not a database"),
+    (
+        ["--config", "{dir}/junk-store.toml"],
+        2,
+        "junk.db: cannot open the local database: file is not a database",
+    ),
 ]
 
 
@@ -403,6 +408,7 @@ def test_as_real_processes_no_traceback(sandbox, tmp_path) -> None:
     (tmp_path / "ok.json").write_text("[" + MESSAGE + "]", encoding="utf-8")
     (tmp_path / "junk.db").write_bytes(b"junk" * 1000)
     (tmp_path / "empty.toml").write_text("", encoding="utf-8")
+    (tmp_path / "junk-store.toml").write_text(f'[store]\npath = "{tmp_path}/junk.db"\n', encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if "PROXY" not in k.upper()}
     env.update(
         CAMTUI_CONFIG=str(tmp_path / "empty.toml"),
@@ -413,7 +419,12 @@ def test_as_real_processes_no_traceback(sandbox, tmp_path) -> None:
     for args, code, words in PROCESS_CASES:
         argv = [a.format(dir=tmp_path) for a in args]
         done = subprocess.run(
-            [sys.executable, "-m", "camtui", *argv], env=env, capture_output=True, text=True, timeout=60
+            [sys.executable, "-m", "camtui", *argv],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            stdin=subprocess.DEVNULL,
         )
         assert done.returncode == code, (argv, done.stderr[-400:])
         assert "Traceback" not in done.stderr, done.stderr[-2000:]
