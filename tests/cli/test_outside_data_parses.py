@@ -550,3 +550,14 @@ def test_argument_bytes_that_are_not_utf8_are_refused(
     assert_one_line(err, words)
     assert err.strip().endswith("nothing was sent")
     assert sandbox.delivered_messages() == []
+
+
+@pytest.mark.parametrize("verb", [["web"], ["config"], ["send-batch", "x.json"]])
+def test_every_verb_reading_the_config_refuses_a_hostile_one(camtui, tmp_path, verb: list[str]) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("[web]\nmax_sessions = " + LONG_INT + "\n", encoding="utf-8")
+    (tmp_path / "x.json").write_text("[" + MESSAGE + "]", encoding="utf-8")
+    args = [a.replace("x.json", str(tmp_path / "x.json")) for a in verb]
+    r = camtui("--config", str(config), *args)
+    assert r.code == 2, r.err
+    assert_one_line(r.err, "config.toml:2: invalid TOML: a number too long to read")
