@@ -27,7 +27,11 @@ def tls_context(url: str, verify: bool, ca_bundle: str | None, trust_env: bool) 
         path = Path(ca_bundle).expanduser()
         if not path.is_file():
             raise ValueError(f"CA bundle not found: {path}")
-        return ssl.create_default_context(cafile=str(path))
+        try:
+            return ssl.create_default_context(cafile=str(path))
+        except (ssl.SSLError, OSError, ValueError) as exc:  # not PEM, unreadable, a DER file…
+            reason = getattr(exc, "reason", None) or getattr(exc, "strerror", None) or exc
+            raise ValueError(f"CA bundle {path}: not a certificate file camtui can use ({reason})") from None
     return httpx.create_ssl_context(verify=True, trust_env=trust_env)
 
 

@@ -561,3 +561,19 @@ def test_every_verb_reading_the_config_refuses_a_hostile_one(camtui, tmp_path, v
     r = camtui("--config", str(config), *args)
     assert r.code == 2, r.err
     assert_one_line(r.err, "config.toml:2: invalid TOML: a number too long to read")
+
+
+@pytest.mark.parametrize("content", [b"junk\n", b"\xff\xfe\x00\x01", b""], ids=["text", "binary", "empty"])
+def test_a_ca_bundle_that_is_not_a_certificate(isolated_env, capsys, tmp_path, content: bytes) -> None:
+    """Before: `ssl.SSLError` traceback when the client was built."""
+    from camtui.cli.main import main
+
+    bundle = tmp_path / "company-ca.pem"
+    bundle.write_bytes(content)
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[server]\nurl = "https://127.0.0.1:9"\napi_token = "token-123456"\nca_bundle = "{bundle}"\n',
+        encoding="utf-8",
+    )
+    assert main(["--config", str(config), "rooms"]) == 2
+    assert_one_line(capsys.readouterr().err, f"CA bundle {bundle}: not a certificate file camtui can use")
