@@ -14,6 +14,7 @@ from typing import Any
 from camtui.admin.rollback import Mismatch, verify_after, write_rollback
 from camtui.admin.users_plan import UsersPlan, plan_users_update
 from camtui.api.models import User
+from camtui.common.paths import expand_user
 
 Progress = Callable[[str], None]
 
@@ -28,7 +29,7 @@ def data_dir_of(store_path: str | Path | None) -> Path:
         from platformdirs import user_data_dir
 
         return Path(user_data_dir("camtui"))
-    return Path(store_path).expanduser().parent
+    return expand_user(store_path).parent
 
 
 async def fresh_directory(

@@ -11,9 +11,10 @@ from __future__ import annotations
 import ssl
 import urllib.request
 from collections.abc import Mapping
-from pathlib import Path
 
 import httpx
+
+from camtui.common.paths import expand_user
 
 
 def tls_context(url: str, verify: bool, ca_bundle: str | None, trust_env: bool) -> ssl.SSLContext | bool:
@@ -24,7 +25,7 @@ def tls_context(url: str, verify: bool, ca_bundle: str | None, trust_env: bool) 
     if not verify:
         return httpx.create_ssl_context(verify=False)
     if ca_bundle:
-        path = Path(ca_bundle).expanduser()
+        path = expand_user(ca_bundle)
         if not path.is_file():
             raise ValueError(f"CA bundle not found: {path}")
         try:

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from camtui.common.paths import expand_user
 from camtui.tui.launch import add_notice, mark_startup, run_app, skip_httpx_cli
 
 if TYPE_CHECKING:
@@ -150,7 +151,7 @@ def run_demo(args: argparse.Namespace) -> int:
             api_token=sandbox.admin_token,
             watch_calls=tuple(dict.fromkeys((*settings.watch_calls, *watch))),
         )
-        store_path = Path(args.store).expanduser() if args.store else Path(tmp.name) / "store.db"
+        store_path = expand_user(args.store) if args.store else Path(tmp.name) / "store.db"
         return run_app(
             settings,
             server_label=f"demo sandbox {_host(sandbox.url)}",

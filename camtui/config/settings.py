@@ -18,6 +18,7 @@ from types import MappingProxyType
 from typing import Any
 
 from camtui.common import safe_toml
+from camtui.common.paths import expand_user
 
 ENV_CONFIG = "CAMTUI_CONFIG"
 ENV_SERVER_URL = "CAMTUI_SERVER_URL"
@@ -192,9 +193,9 @@ def resolve_config_path(config_path: str | None, env: Mapping[str, str] | None =
     """The file to read and whether the user named it explicitly (then it must exist)."""
     env = os.environ if env is None else env
     if config_path:
-        return Path(config_path).expanduser(), True
+        return expand_user(config_path), True
     if env.get(ENV_CONFIG):
-        return Path(env[ENV_CONFIG]).expanduser(), True
+        return expand_user(env[ENV_CONFIG]), True
     return default_config_path(), False
 
 
@@ -360,10 +361,10 @@ def _convert(value: Any, kind: str, name: str, *, path: Path, line: int | None, 
                     f'expected a time like "08:00", got {value!r}', path=path, line=line, key=key
                 )
             return f"{int(match.group(1)):02d}:{match.group(2)}"
-        if kind == "str" and name == "ca_bundle" and value and not Path(value).expanduser().exists():
+        if kind == "str" and name == "ca_bundle" and value and not expand_user(value).exists():
             raise ConfigError(f"file not found: {value}", path=path, line=line, key=key)
         if kind == "str" and name in ("ca_bundle", "store_path"):
-            return str(Path(value).expanduser()) if value else None
+            return str(expand_user(value)) if value else None
         return value
     if kind == "bool":
         if not isinstance(value, bool):

@@ -577,3 +577,19 @@ def test_a_ca_bundle_that_is_not_a_certificate(isolated_env, capsys, tmp_path, c
     )
     assert main(["--config", str(config), "rooms"]) == 2
     assert_one_line(capsys.readouterr().err, f"CA bundle {bundle}: not a certificate file camtui can use")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["chatroom", "~nosuchuser-camtui/room.json"],
+        ["users", "update", "~nosuchuser-camtui/people.csv", "--dry-run"],
+    ],
+    ids=["chatroom", "users-update"],
+)
+def test_a_home_directory_that_cannot_be_found(camtui, args: list[str]) -> None:
+    """`Path("~nosuchuser/x").expanduser()` raises RuntimeError: before, a traceback; now the path as typed."""
+    r = camtui(*args)
+    assert r.code == 2
+    assert_one_line(r.err, "~nosuchuser-camtui/")
+    assert "no such file" in r.err

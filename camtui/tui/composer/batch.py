@@ -9,7 +9,6 @@ only when the user ticks the box for it.
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -20,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from camtui.common.paths import expand_user
 from camtui.tui.composer.confirm import ConfirmScreen
 from camtui.tui.shell.quit_guard import track_send
 
@@ -127,7 +127,7 @@ class BatchScreen(ModalScreen[None]):
             self._status("Type the path of a batch file.")
             return
         self.query_one("#batch-apply", Button).disabled = True
-        self._loaded_path = str(Path(path).expanduser())
+        self._loaded_path = str(expand_user(path))
         self._plan_worker(self._loaded_path, self.query_one("#batch-force-unknown", Checkbox).value)
 
     @on(Checkbox.Changed, "#batch-force-unknown")
