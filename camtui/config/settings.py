@@ -401,7 +401,7 @@ def _check_zone(value: str, *, path: Path | None, line: int | None, key: str) ->
 
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Asia" is a folder of zones, a long name
         raise ConfigError(
             f'unknown time zone {value!r} (use an IANA name like "Asia/Tokyo")', path=path, line=line, key=key
         ) from None

@@ -301,6 +301,16 @@ CONFIGS = [
     ("shift-jis", "# 日本語\n", ":1: not UTF-8 text"),
     ("utf16", "[server]\n", ":1: not UTF-8 text"),
     ("wrong-type", '[server]\ntimeout_seconds = "ten"', ":2: [server] timeout_seconds: expected a number"),
+    (
+        "zone-is-a-folder",
+        '[display]\ntime_zone = "Asia"',
+        ":2: [display] time_zone: unknown time zone 'Asia'",
+    ),
+    (
+        "zone-too-long",
+        '[display]\ntime_zone = "' + "x" * 5000 + '"',
+        ":2: [display] time_zone: unknown time zone",
+    ),
     ("section-not-a-table", "server = 1", ":1: server: expected a [server] table, got an integer"),
 ]
 
