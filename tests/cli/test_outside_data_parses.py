@@ -603,3 +603,18 @@ def test_a_home_directory_that_cannot_be_found(camtui, args: list[str]) -> None:
     assert r.code == 2
     assert_one_line(r.err, "~nosuchuser-camtui/")
     assert "no such file" in r.err
+
+
+def test_init_with_a_piped_token_that_is_not_utf8(isolated_env, capsys, tmp_path) -> None:
+    """`printf '\\xff…' | camtui init`: before, a UnicodeDecodeError traceback; now one line, nothing written."""
+    import io
+
+    from camtui.cli.main import main
+
+    isolated_env.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"\xff\xfe token\n"), encoding="utf-8"))
+    target = tmp_path / "new" / "config.toml"
+    code = main(["--config", str(target), "init", "--url", "http://127.0.0.1:9", "--no-check"])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert err.strip().splitlines()[-1] == "camtui: the input is not UTF-8 text; nothing written."
+    assert not target.exists()
