@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import NamedTuple
 
-from camtui.store.db import transaction
+from camtui.store.db import check_columns, transaction
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS calls_watched (
@@ -119,6 +119,7 @@ class CallStore:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
+                    check_columns(conn, statement)
 
     def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
         """One transaction of our own; inside someone else's, join it (they commit)."""

@@ -52,3 +52,21 @@ def test_ui_state_damaged_or_of_the_wrong_kind(tmp_path: Path) -> None:
 def test_a_nul_in_the_store_path_is_a_store_error() -> None:
     with pytest.raises(StoreError, match="cannot open the local database: embedded null byte"):
         Store.open("bad\x00name.db")
+
+
+def test_another_programs_sqlite_file_is_a_store_error(tmp_path: Path) -> None:
+    """Before: it opened, and the first read failed with `sqlite3.OperationalError: no such column` (a traceback
+    in `send-batch`, or in the dashboard's first poll)."""
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE ui_state (key TEXT)")  # same table name, another program's columns
+    conn.commit()
+    conn.close()
+    with pytest.raises(
+        StoreError, match=r"other\.db: not a usable camtui database \(its table ui_state has no column"
+    ):
+        Store.open(path)
+    with Store.open(tmp_path / "fresh.db") as store:  # a store camtui made passes the same check on reopening
+        store.ui_state.set("k", 1)
+    with Store.open(tmp_path / "fresh.db") as store:
+        assert store.ui_state.get("k") == 1
