@@ -618,3 +618,13 @@ def test_init_with_a_piped_token_that_is_not_utf8(isolated_env, capsys, tmp_path
     assert code == 2 and "Traceback" not in err
     assert err.strip().splitlines()[-1] == "camtui: the input is not UTF-8 text; nothing written."
     assert not target.exists()
+
+
+def test_check_argument_text_names_the_byte() -> None:
+    from camtui.cli.support import UsageProblem, check_argument_text
+
+    assert check_argument_text("夜間バッチ 😀", "MESSAGE") == "夜間バッチ 😀"
+    with pytest.raises(UsageProblem, match=r"^MESSAGE is not valid UTF-8 \(byte 0x93 at character 3\)"):
+        check_argument_text(b"ok\x93".decode("utf-8", "surrogateescape"), "MESSAGE")
+    with pytest.raises(UsageProblem, match=r"^--title holds half of a UTF-16 pair \(character 1\)"):
+        check_argument_text("\ud800", "--title")
