@@ -174,13 +174,16 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def demo_display_settings(config_path: str | None) -> Settings:
     """Display preferences (theme, zone, hours…) from the user's config if it is valid; never its server."""
-    from camtui.config.settings import ConfigError, Settings, load_settings
+    import os
 
+    from camtui.config.settings import LOCALE_ENV, ConfigError, Settings, load_settings, locale_from_env
+
+    locale_env = {var: os.environ[var] for var in LOCALE_ENV if var in os.environ}  # never the server's vars
     try:
-        loaded = load_settings(config_path, env={}, resolve_token=False)
+        loaded = load_settings(config_path, env=locale_env, resolve_token=False)
     except ConfigError as exc:
         add_notice(f"Your config was ignored for the demo: {exc}")
-        return Settings.defaults()
+        return Settings.defaults().with_changes(locale=locale_from_env(locale_env)[0])
     return loaded.with_changes(server_url=None, api_token=None, api_token_command=None, store_path=None)
 
 

@@ -55,7 +55,8 @@ class Settings:
     timeout_seconds: float = 10.0
     read_budget_seconds: float = 30.0
     time_zone: str = "Asia/Tokyo"
-    locale: str = "ja"
+    locale: str = "en"
+    """Language of humanised times; without a config key it follows LC_ALL / LC_TIME / LANG (`locale_from_env`)."""
     theme: str | None = None
     """Initial theme; the one picked at run time is remembered in the store and wins."""
     rooms_day_start: str = "08:00"
@@ -232,6 +233,9 @@ def load_settings(
         values["api_token"] = run_token_command(values["api_token_command"], path=path)
         sources["api_token"] = "file (api_token_command)"
 
+    if "locale" not in values:
+        values["locale"], sources["locale"] = locale_from_env(env)
+
     if values.get("rooms_day_start", "08:00") >= values.get("rooms_day_end", "21:00"):
         raise ConfigError(
             "rooms.day_start must be before rooms.day_end",
@@ -243,6 +247,20 @@ def load_settings(
         if f.name not in ("config_path", "sources"):
             sources.setdefault(f.name, "default")
     return Settings(**values, config_path=file_used, sources=MappingProxyType(sources))
+
+
+LOCALE_ENV = ("LC_ALL", "LC_TIME", "LANG")
+"""The variables that choose the language of times, in the order POSIX gives them precedence."""
+
+
+def locale_from_env(env: Mapping[str, str]) -> tuple[str, str]:
+    """The humanised-time language the environment asks for ("ja" for ja_JP.UTF-8 and the like, otherwise
+    "en") and where it came from, for `camtui config`."""
+    for var in LOCALE_ENV:
+        value = env.get(var, "").strip()
+        if value:
+            return ("ja" if value.lower().startswith("ja") else "en"), f"env {var}={value}"
+    return "en", "default (LANG, LC_TIME unset)"
 
 
 def run_token_command(command: str, *, path: Path | None = None) -> str:
