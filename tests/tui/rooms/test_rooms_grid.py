@@ -97,7 +97,11 @@ async def test_arrow_keys_move_the_cursor_and_enter_selects_the_cell() -> None:
     app = GridPreviewApp()
     async with app.run_test(size=(120, 14)) as pilot:
         grid = app.query_one(RoomsGrid)
-        await pilot.press("down", "down", "right", "right", "right", "right", "right", "right", "enter")
+        await pilot.pause()
+        assert (grid.cursor_row, grid.cursor_col) == (0, grid.now_slot) == (0, 5)  # it starts on now
+        await pilot.press(
+            "home", "down", "down", "right", "right", "right", "right", "right", "right", "enter"
+        )
         assert (grid.cursor_row, grid.cursor_col) == (2, 6)
         assert app.selected == [("room-003", 6)]
         await pilot.press("up", "up", "up", "left", "home")
@@ -112,7 +116,7 @@ async def test_cursor_cell_is_highlighted() -> None:
     app = GridPreviewApp()
     async with app.run_test(size=(120, 14)) as pilot:
         grid = app.query_one(RoomsGrid)
-        await pilot.press("down", "right")
+        await pilot.press("home", "down", "right")
         await pilot.pause()
         line = screen_lines(app)[2]
         SLOT_WIDTH = grid.slot_width
@@ -360,12 +364,17 @@ async def test_cursor_keeps_its_time_of_day_when_the_hours_widen() -> None:
         await pilot.pause()
         grid = app.query_one(RoomsGrid)
         grid.move_cursor(1, 4)  # 10:00
+        width = grid.slot_width
         early = datetime(2026, 5, 12, 6, 0, tzinfo=JST)
         wide = DayAxis.build(app.axis.day, app.axis.tz, cover=[(early, early)])
         assert len(wide) == len(app.axis) + 4
         grid.set_data(wide, build_rows(app.rooms, wide, app.now), *now_position(wide, app.now))
         await pilot.pause()
         assert grid.cursor_col == 8 and wide.starts[8].hour == 10
+        # The scale and the hours in view hold (no jump): 06:00–08:00 are to the left, a scroll away.
+        assert grid.slot_width == width
+        assert text_lines(app)[0][grid._name_width :].startswith("08:00")
+        await pilot.press("home")
         assert text_lines(app)[0][grid._name_width :].startswith("06:00")
 
 
