@@ -6,6 +6,7 @@ Pure arithmetic (no Textual), shared by the day grid and the month overview.
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import pairwise
 
 from camtui.tui.rooms.model import DayAxis
 
@@ -59,9 +60,7 @@ def scale_slots(axis: DayAxis, zoom_hours: int | None) -> int:
     bounds = axis.bounds_ms
     if len(bounds) < 2:
         return 0
-    step = max(
-        b - a for a, b in zip(bounds, bounds[1:], strict=False)
-    )  # the slot length (edges may be short)
+    step = max(b - a for a, b in pairwise(bounds))  # the slot length (the edges' may be shorter)
     lo, hi = axis.hours_ms if axis.hours_ms != (0, 0) else (bounds[0], bounds[-1])
     configured = max(1, -(-(hi - lo) // step))
     if zoom_hours is None:

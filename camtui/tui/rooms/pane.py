@@ -19,10 +19,10 @@ from textual.widgets import Input, Static
 
 from camtui.tui.rooms.detail import ReservationDetailScreen
 from camtui.tui.rooms.grid import RoomsGrid
+from camtui.tui.rooms.layout import ZOOM_HOURS
 from camtui.tui.rooms.logic import day_relative, step_interval
 from camtui.tui.rooms.model import Cell
 from camtui.tui.rooms.polling import RoomsPolling
-from camtui.tui.rooms.layout import ZOOM_HOURS
 from camtui.tui.shell.keys import AGENDA_ALL, AGENDA_ROOM, POLL_FASTER, POLL_SLOWER, ZOOM_IN, ZOOM_OUT
 
 SCREENSHOTS: list[tuple[str, list[str]]] = [
