@@ -41,6 +41,7 @@ from camtui.compose.batch.plan import (
     known_rooms_for,
     plan_batch,
     plan_for_store,
+    refused_rooms_for,
 )
 from camtui.compose.batch.stop import IN_FLIGHT_NOTICE, StopRequest
 from camtui.compose.batch.unknown import (
@@ -75,6 +76,7 @@ __all__ = [
     "decode_utf8",
     "is_unknown_list",
     "known_rooms_for",
+    "refused_rooms_for",
     "load_batch_file",
     "match_unknown_subset",
     "original_path",
