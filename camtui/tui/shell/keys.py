@@ -28,12 +28,21 @@ POLL_FASTER = Binding(
 )
 SUCCESSOR = Binding("N", "successor", "Successor call", show=False, id="successor-call")
 ZOOM_IN = Binding(
-    "greater_than_sign", "zoom(1)", "Zoom in: fewer hours, wider slots", key_display=">", id="zoom-in"
+    "greater_than_sign",
+    "zoom(1)",
+    "Zoom in: fewer hours, wider slots",
+    show=False,
+    key_display=">",
+    id="zoom-in",
 )
-ZOOM_OUT = Binding("less_than_sign", "zoom(-1)", "Zoom out: more hours", key_display="<", id="zoom-out")
+ZOOM_OUT = Binding(
+    "less_than_sign", "zoom(-1)", "Zoom out: more hours", show=False, key_display="<", id="zoom-out"
+)
 """The rooms grid's zoom (+ and - are the poll interval's)."""
-AGENDA_ROOM = Binding("a", "agenda('room')", "Agenda of this room (a list, never cut)", id="agenda-room")
-AGENDA_ALL = Binding("A", "agenda('all')", "Agenda of all rooms shown", id="agenda-all")
+AGENDA_ROOM = Binding(
+    "a", "agenda('room')", "Agenda of this room (a list, never cut)", show=False, id="agenda-room"
+)
+AGENDA_ALL = Binding("A", "agenda('all')", "Agenda of all rooms shown", show=False, id="agenda-all")
 
 SHARED: tuple[Binding, ...] = (
     COPY_SHARE,
