@@ -157,3 +157,16 @@ async def test_help_lists_the_zoom_and_agenda_keys(server) -> None:
         ):
             assert words in text, words
             assert any(line.strip().startswith(key) and words in line for line in text.splitlines()), key
+
+
+def test_zoom_and_agenda_keys_are_declared_once_and_can_be_rebound(tmp_path) -> None:
+    from camtui.tui.rooms.pane import RoomsPane
+    from camtui.tui.shell import keys
+
+    ids = {b.id for b in RoomsPane.BINDINGS if getattr(b, "id", None)}
+    assert {"zoom-in", "zoom-out", "agenda-room", "agenda-all"} <= ids <= keys.SHARED_IDS
+    assert keys.key_of(None, keys.ZOOM_IN) == ">" and keys.key_of(None, keys.ZOOM_OUT) == "<"
+    path = tmp_path / "keymap.toml"
+    path.write_text('zoom-in = "Z"\nagenda-all = "ctrl+a"\n', encoding="utf-8")
+    keymap, problems = keys.load_keymap(path)
+    assert problems == [] and keymap == {"zoom-in": "Z", "agenda-all": "ctrl+a"}
