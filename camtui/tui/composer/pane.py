@@ -182,6 +182,7 @@ class ComposerPane(
                 )
             with TabPane("Sent", id=TAB_SENT):
                 yield SentLogTable(id="composer-sent")
+                yield Static("", id="composer-sent-help", markup=False)
 
     # ----- shortcuts to the parts -----------------------------------------------------------------------------
 
