@@ -30,6 +30,7 @@ from camtui.tui.rooms.layout import (
     NAME_WIDE_MAX,
     ZOOM_MAX_SLOT_WIDTH,
     fit_columns,
+    fit_day_columns,
     now_position,
     scale_slots,
 )
@@ -210,11 +211,12 @@ class RoomsGrid(GridPainter, can_focus=True):
 
         A column is kept for the vertical scrollbar only when the rows will need one, so a grid whose rows all
         fit ends flush with the pane's right edge."""
-        slots = scale_slots(self.axis, self.zoom_hours) if self.axis is not None else 0
+        scale = scale_slots(self.axis, self.zoom_hours) if self.axis is not None else 0
+        slots = len(self.axis) if self.axis is not None else 0
         scrollbar = 1 + max(len(self.rows), self._rows_hint, 1) > self.size.height
         available = self.size.width - (self.styles.scrollbar_size_vertical if scrollbar else 0)
         widest = MAX_SLOT_WIDTH if self.zoom_hours is None else ZOOM_MAX_SLOT_WIDTH
-        fitted = fit_columns(available, slots, self._widest_name, widths=(MIN_SLOT_WIDTH, widest))
+        fitted = fit_day_columns(available, scale, slots, self._widest_name, widths=(MIN_SLOT_WIDTH, widest))
         if fitted == (self._name_width, self.slot_width):
             return False
         self._name_width, self.slot_width = fitted

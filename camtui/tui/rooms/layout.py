@@ -66,3 +66,16 @@ def scale_slots(axis: DayAxis, zoom_hours: int | None) -> int:
     if zoom_hours is None:
         return configured
     return max(1, min(configured, zoom_hours * HOUR_MS // step))
+
+
+def fit_day_columns(
+    available: int, scale: int, slots: int, widest_name: int, *, widths: tuple[int, int]
+) -> tuple[int, int]:
+    """(name column, slot width) for a day grid: the slot width fits `scale` slots (the configured hours, see
+    `scale_slots`), so it is the same on every day; a day with more slots (widened by early or late meetings)
+    takes the extra cells from the name column's leftover before it scrolls."""
+    name, width = fit_columns(available, scale, widest_name, widths=widths)
+    if slots > scale:
+        natural = max(NAME_MIN, min(NAME_MAX, widest_name + 3))
+        name = max(min(name, natural), min(name, available - slots * width))
+    return name, width

@@ -371,10 +371,8 @@ async def test_cursor_keeps_its_time_of_day_when_the_hours_widen() -> None:
         grid.set_data(wide, build_rows(app.rooms, wide, app.now), *now_position(wide, app.now))
         await pilot.pause()
         assert grid.cursor_col == 8 and wide.starts[8].hour == 10
-        # The scale and the hours in view hold (no jump): 06:00–08:00 are to the left, a scroll away.
+        # The scale holds (no jump): the four early slots took the names' leftover cells, so all of it shows.
         assert grid.slot_width == width
-        assert text_lines(app)[0][grid._name_width :].startswith("08:00")
-        await pilot.press("home")
         assert text_lines(app)[0][grid._name_width :].startswith("06:00")
 
 
@@ -396,3 +394,17 @@ async def test_a_long_room_name_uses_the_width_the_slots_leave() -> None:
             grid = app.query_one(RoomsGrid)
             assert grid._name_width + len(app.axis) * grid.slot_width == size[0]
             assert long_name in text_lines(app)[1]
+
+
+def test_a_widened_day_keeps_the_slot_width_and_takes_cells_from_the_names_first() -> None:
+    from camtui.tui.rooms.layout import fit_day_columns
+
+    widths = (3, 8)
+    plain = fit_day_columns(158, 26, 26, 14, widths=widths)
+    assert plain == fit_columns(158, 26, 14)
+    one_more = fit_day_columns(158, 26, 27, 14, widths=widths)
+    assert one_more[1] == plain[1]  # the same cells per slot: no jump between days
+    assert one_more[0] + 27 * one_more[1] <= 158  # the late slot fits: the names gave their leftover
+    assert one_more[0] >= 14 + 3  # but never below the names' own width
+    many = fit_day_columns(158, 26, 40, 14, widths=widths)
+    assert many == (17, plain[1])  # too many to fit: names at their width, the slots scroll
