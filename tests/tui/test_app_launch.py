@@ -60,6 +60,8 @@ def _demo_env(tmp_path: Path) -> dict[str, str]:
     env["XDG_CONFIG_HOME"] = str(tmp_path / "config")  # no user config: the demo needs none
     env["XDG_DATA_HOME"] = str(tmp_path / "data")
     env.pop("CAMTUI_CONFIG", None)
+    env["TMPDIR"] = str(tmp_path / "tmp")  # tempfile honours it: the demo's child is told from others'
+    (tmp_path / "tmp").mkdir(exist_ok=True)
     return env
 
 
@@ -68,12 +70,12 @@ DEMO_SMALL = [sys.executable, "-m", "camtui", "demo", "--rooms", "6", "--users",
 
 def test_demo_paints_rooms_data_then_quits_and_stops_its_server(tmp_path: Path) -> None:
     env = _demo_env(tmp_path)
-    before = _serve_children()
     code, err = run_in_pty([*DEMO_SMALL, "--store", str(tmp_path / "s.db")], env)
     assert code == 0, err
     marks = json.loads((tmp_path / "probe.json").read_text(encoding="utf-8"))
     assert marks["first_rooms_painted"] > marks["app_built"] > marks["process_start"]
-    assert _serve_children() == before  # the sandbox child is gone
+    assert _serve_children(str(tmp_path)) == set()  # the sandbox child is gone
+    assert list((tmp_path / "tmp").iterdir()) == []  # its temporary sandbox folder is removed too
     assert (tmp_path / "s.db").exists()
     # The demo wrote only its own folder (the sandbox's data), never the real store.
     assert {p.name for p in (tmp_path / "data" / "camtui").iterdir()} == {"demo"}
@@ -112,8 +114,9 @@ def test_demo_keeps_its_own_store_and_sandbox_between_runs_and_fresh_starts_clea
         assert store.drafts.get("ルーム名") is None and store.ui_state.get("theme") is None
 
 
-def _serve_children() -> set[int]:
-    """Pids of `camtui serve` processes started by a demo (their --db is in a demo folder)."""
+def _serve_children(under: str) -> set[int]:
+    """Pids of `camtui serve` processes started by a demo whose --db lives under `under` (its demo folder, or a
+    camtui-demo-* temporary one): other demos may run on this machine at the same time, only this test's count."""
     pids = set()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -123,7 +126,8 @@ def _serve_children() -> set[int]:
         except OSError:
             continue
         if "serve" in cmdline and any(
-            "camtui-demo-" in p or p.endswith("demo/sandbox.sqlite3") for p in cmdline
+            p.startswith(under) and ("camtui-demo-" in p or p.endswith("demo/sandbox.sqlite3"))
+            for p in cmdline
         ):
             pids.add(int(entry.name))
     return pids
