@@ -176,7 +176,8 @@ def demo_display_settings(config_path: str | None) -> Settings:
     """Display preferences (theme, zone, hours…) from the user's config if it is valid; never its server."""
     import os
 
-    from camtui.config.settings import LOCALE_ENV, ConfigError, Settings, load_settings, locale_from_env
+    from camtui.config.settings import ConfigError, Settings, load_settings
+    from camtui.config.time_language import LOCALE_ENV, locale_from_env
 
     locale_env = {var: os.environ[var] for var in LOCALE_ENV if var in os.environ}  # never the server's vars
     try:

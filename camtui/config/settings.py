@@ -18,6 +18,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from camtui.config.time_language import locale_from_env
+
 ENV_CONFIG = "CAMTUI_CONFIG"
 ENV_SERVER_URL = "CAMTUI_SERVER_URL"
 ENV_API_TOKEN = "CAMTUI_API_TOKEN"
@@ -56,7 +58,7 @@ class Settings:
     read_budget_seconds: float = 30.0
     time_zone: str = "Asia/Tokyo"
     locale: str = "en"
-    """Language of humanised times; without a config key it follows LC_ALL / LC_TIME / LANG (`locale_from_env`)."""
+    """Language of humanised times; without a config key, the locale's (`config.time_language`)."""
     theme: str | None = None
     """Initial theme; the one picked at run time is remembered in the store and wins."""
     rooms_day_start: str = "08:00"
@@ -247,20 +249,6 @@ def load_settings(
         if f.name not in ("config_path", "sources"):
             sources.setdefault(f.name, "default")
     return Settings(**values, config_path=file_used, sources=MappingProxyType(sources))
-
-
-LOCALE_ENV = ("LC_ALL", "LC_TIME", "LANG")
-"""The variables that choose the language of times, in the order POSIX gives them precedence."""
-
-
-def locale_from_env(env: Mapping[str, str]) -> tuple[str, str]:
-    """The humanised-time language the environment asks for ("ja" for ja_JP.UTF-8 and the like, otherwise
-    "en") and where it came from, for `camtui config`."""
-    for var in LOCALE_ENV:
-        value = env.get(var, "").strip()
-        if value:
-            return ("ja" if value.lower().startswith("ja") else "en"), f"env {var}={value}"
-    return "en", "default (LANG, LC_TIME unset)"
 
 
 def run_token_command(command: str, *, path: Path | None = None) -> str:
