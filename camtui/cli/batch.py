@@ -152,7 +152,14 @@ async def _main(
 async def _send(
     args: argparse.Namespace, bf: Any, conn: Connection, store: Any, stop: Any, listed: Any
 ) -> int:
-    from camtui.compose.batch import BatchRefused, apply_batch, match_unknown_subset, plan_batch
+    from camtui.compose.batch import (
+        BatchRefused,
+        apply_batch,
+        known_rooms_for,
+        match_unknown_subset,
+        plan_batch,
+        refused_rooms_for,
+    )
     from camtui.compose.batch.plan import measured_rate
     from camtui.store import BatchBusyError
 
@@ -189,12 +196,12 @@ async def _send(
         users, note = await _directory(client, store)
         if note:
             _err(note)
-        known_rooms = set(conn.chat_rooms) | set(store.directory.used_rooms())
         plan = plan_batch(
             bf,
             users=users,
             org_domains=store.directory.domains(),
-            known_rooms=known_rooms,
+            known_rooms=known_rooms_for(store, conn.chat_rooms),
+            refused_rooms=refused_rooms_for(store),
             journal=journal,
             chunk_size=args.chunk_size or 200,
             force_unknown=args.force_unknown,

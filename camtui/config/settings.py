@@ -19,6 +19,7 @@ from typing import Any
 
 from camtui.common import safe_toml
 from camtui.common.paths import expand_user
+from camtui.config.time_language import locale_from_env
 
 ENV_CONFIG = "CAMTUI_CONFIG"
 ENV_SERVER_URL = "CAMTUI_SERVER_URL"
@@ -57,7 +58,8 @@ class Settings:
     timeout_seconds: float = 10.0
     read_budget_seconds: float = 30.0
     time_zone: str = "Asia/Tokyo"
-    locale: str = "ja"
+    locale: str = "en"
+    """Language of humanised times; without a config key, the locale's (`config.time_language`)."""
     theme: str | None = None
     """Initial theme; the one picked at run time is remembered in the store and wins."""
     rooms_day_start: str = "08:00"
@@ -233,6 +235,9 @@ def load_settings(
     if values.get("api_token") is None and values.get("api_token_command") and resolve_token:
         values["api_token"] = run_token_command(values["api_token_command"], path=path)
         sources["api_token"] = "file (api_token_command)"
+
+    if "locale" not in values:
+        values["locale"], sources["locale"] = locale_from_env(env)
 
     if values.get("rooms_day_start", "08:00") >= values.get("rooms_day_end", "21:00"):
         raise ConfigError(

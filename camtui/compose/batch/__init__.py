@@ -41,6 +41,7 @@ from camtui.compose.batch.plan import (
     known_rooms_for,
     plan_batch,
     plan_for_store,
+    refused_rooms_for,
 )
 from camtui.compose.batch.stop import IN_FLIGHT_NOTICE, StopRequest
 from camtui.compose.batch.unknown import (
@@ -82,6 +83,7 @@ __all__ = [
     "parse_batch_text",
     "plan_batch",
     "plan_for_store",
+    "refused_rooms_for",
     "unknown_list_problem",
     "unknown_path",
     "write_failed_items",

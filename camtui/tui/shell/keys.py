@@ -1,7 +1,7 @@
 """The keys of actions that appear in more than one place, declared once.
 
 An action offered in several panes or dialogs (copy a link, show a password, change the poll interval) has one
-key everywhere: each class lists the shared `Binding` object below in its BINDINGS. Each has an `id`, so a keymap
+key everywhere (the rooms grid's zoom and agenda keys are declared here too, so a keymap file can move them): each class lists the shared `Binding` object below in its BINDINGS. Each has an `id`, so a keymap
 file (`keymap.toml` next to `config.toml`: `copy-share = "c"`) rebinds it everywhere at once, and the help and the
 dialogs' hint lines read the key from here (through the keymap), never from a copy typed into a string.
 
@@ -28,8 +28,35 @@ POLL_FASTER = Binding(
     "minus", "interval(-1)", "Poll more often", show=False, key_display="-", id="poll-faster"
 )
 SUCCESSOR = Binding("N", "successor", "Successor call", show=False, id="successor-call")
+ZOOM_IN = Binding(
+    "greater_than_sign",
+    "zoom(1)",
+    "Zoom in: fewer hours, wider slots",
+    show=False,
+    key_display=">",
+    id="zoom-in",
+)
+ZOOM_OUT = Binding(
+    "less_than_sign", "zoom(-1)", "Zoom out: more hours", show=False, key_display="<", id="zoom-out"
+)
+"""The rooms grid's zoom (+ and - are the poll interval's)."""
+AGENDA_ROOM = Binding(
+    "a", "agenda('room')", "Agenda of this room (a list, never cut)", show=False, id="agenda-room"
+)
+AGENDA_ALL = Binding("A", "agenda('all')", "Agenda of all rooms shown", show=False, id="agenda-all")
 
-SHARED: tuple[Binding, ...] = (COPY_SHARE, COPY_LOGIN, REVEAL, POLL_SLOWER, POLL_FASTER, SUCCESSOR)
+SHARED: tuple[Binding, ...] = (
+    COPY_SHARE,
+    COPY_LOGIN,
+    REVEAL,
+    POLL_SLOWER,
+    POLL_FASTER,
+    SUCCESSOR,
+    ZOOM_IN,
+    ZOOM_OUT,
+    AGENDA_ROOM,
+    AGENDA_ALL,
+)
 """Every shared binding: what a keymap file may name."""
 SHARED_IDS = frozenset(b.id for b in SHARED if b.id)
 
@@ -52,7 +79,15 @@ def key_of(app: HasKeymap | None, binding: Binding) -> str:
     return ", ".join(_spell(k) for k in binding.key.split(","))
 
 
-_SPELLING = {"plus": "+", "minus": "-", "equals_sign": "=", "slash": "/", "question_mark": "?"}
+_SPELLING = {
+    "plus": "+",
+    "minus": "-",
+    "equals_sign": "=",
+    "slash": "/",
+    "question_mark": "?",
+    "greater_than_sign": ">",
+    "less_than_sign": "<",
+}
 
 
 def keymapped_display(app: Any) -> Callable[[Binding], str]:
