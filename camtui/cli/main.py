@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -61,6 +62,7 @@ def _dashboard_only(argv: Sequence[str]) -> argparse.Namespace | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _printable_stdout()
     quick = _dashboard_only(sys.argv[1:] if argv is None else argv)
     if quick is not None:
         launch = importlib.import_module("camtui.tui.launch")
@@ -85,6 +87,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return _reader_went_away()
+
+
+def _printable_stdout() -> None:
+    """A file name given as bytes that are not UTF-8 reaches Python as lone surrogates; echoed on stdout
+    ("exported 300 users to \\udcff.csv") it would be a `UnicodeEncodeError` traceback after the work was done.
+    stdout writes such a character as its escape instead, as stderr always does."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None and getattr(sys.stdout, "errors", None) == "strict":
+        with contextlib.suppress(ValueError, OSError):  # a stream that cannot be reconfigured: left as is
+            reconfigure(errors="backslashreplace")
 
 
 EXIT_BROKEN_PIPE = 141

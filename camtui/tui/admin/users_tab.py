@@ -29,6 +29,7 @@ from camtui.admin.directory_view import (
 from camtui.admin.rollback import user_row
 from camtui.admin.users_apply import fresh_directory
 from camtui.api.wire import USERS_CSV_COLUMNS
+from camtui.common.paths import expand_user
 from camtui.tui.admin.diff_panel import DiffPanel, DirectoryChanged
 from camtui.tui.admin.lines import LineList
 from camtui.tui.admin.paths import PathSuggester
@@ -197,7 +198,7 @@ class UsersTab(Vertical):
     @on(Button.Pressed, "#admin-export")
     @on(Input.Submitted, "#admin-export-path")
     def _export(self) -> None:
-        target = Path(self.query_one("#admin-export-path", Input).value.strip()).expanduser()
+        target = expand_user(self.query_one("#admin-export-path", Input).value.strip())
         bom = self.query_one("#admin-export-bom", Checkbox).value
         try:
             if target.is_dir() or not target.parent.is_dir():
@@ -216,7 +217,7 @@ class UsersTab(Vertical):
     @on(Button.Pressed, "#admin-diff-button")
     @on(Input.Submitted, "#admin-update-path")
     def _diff(self) -> None:
-        path = Path(self.query_one("#admin-update-path", Input).value.strip()).expanduser()
+        path = expand_user(self.query_one("#admin-update-path", Input).value.strip())
         self.query_one(DiffPanel).open_file(path)
 
     @on(DirectoryChanged)
