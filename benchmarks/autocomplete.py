@@ -9,10 +9,11 @@ Stock: textual-autocomplete 4.0.6 ranks per keystroke with `AutoComplete.get_mat
 over every candidate's value, keeping score > 0, sorting by score. We run exactly that loop over the same users
 (value = "name <email> department romaji"), leaving out only the highlighting of each hit (which adds time), so
 the stock figure is a lower bound. At 100k candidates it takes seconds per keystroke, so it is measured on a
-random sample of the keystrokes (`--stock-sample`); ours is measured on the same sample and on all keystrokes.
+random sample of the keystrokes (`--stock-sample`); ours is measured on the same sample and on all keystrokes,
+as the app uses it (the index written to a file and memory-mapped: compose/index_file.py) and in memory.
 
     pip install -e ".[bench]"    # textual-autocomplete, which only this benchmark uses
-    .venv/bin/python benchmarks/autocomplete.py [--users 100000] [--people 300] [--stock-sample 25]
+    PYTHONPATH=. .venv/bin/python benchmarks/autocomplete.py [--users 100000] [--people 300] [--stock-sample 25]
 """
 
 from __future__ import annotations
@@ -21,10 +22,13 @@ import argparse
 import gc
 import random
 import statistics
+import tempfile
 import time
 from operator import itemgetter
+from pathlib import Path
 
 from camtui.api.models import User
+from camtui.compose.index_file import open_index, release_pages, write_index
 from camtui.compose.matcher import RecipientMatcher
 from camtui.sandbox.demo import make_users
 
@@ -67,6 +71,23 @@ def time_each(fn, queries: list[str]) -> list[float]:  # type: ignore[no-untyped
         fn(q)
         out.append((time.perf_counter() - t) * 1000)
     return out
+
+
+def cpu_each(fn, queries: list[str]) -> list[float]:  # type: ignore[no-untyped-def]
+    """The thread's CPU time per keystroke: what the matcher costs, without the waits of a loaded machine."""
+    out = []
+    for q in queries:
+        t = time.thread_time()
+        fn(q)
+        out.append((time.thread_time() - t) * 1000)
+    return out
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def stock_matcher(users: list[User]):  # type: ignore[no-untyped-def]
@@ -113,29 +134,58 @@ def main() -> None:
     t = time.perf_counter()
     ours = RecipientMatcher(users)
     print(f"our index built in {time.perf_counter() - t:.2f} s (once per directory load, in a worker thread)")
+    with tempfile.TemporaryDirectory() as tmp:  # what the app uses: the index written to a file and mapped
+        write_index(ours, Path(tmp) / "index", {})
+        mapped = open_index(Path(tmp) / "index")
+    assert mapped is not None
     queries = keystrokes(users, args.people, rng)
     print(
         f"keystrokes: {len(queries)} (typing {args.people} people's e-mail, name, romaji both ways, department, "
         "a typo'd romaji, kana)"
     )
 
+    rss_before = rss_mb()
+    all_mapped = time_each(lambda q: mapped.match(q, args.limit), queries)
+    rss_mapped = rss_mb() - rss_before
+    release_pages(mapped)  # what the composer does once the recipients rest
+    rss_released = rss_mb() - rss_before
+    mapped_cpu = cpu_each(lambda q: mapped.match(q, args.limit), queries)
     all_ours = time_each(lambda q: ours.match(q, args.limit), queries)
+    ours_cpu = cpu_each(lambda q: ours.match(q, args.limit), queries)
     sample = rng.sample(queries, min(args.stock_sample, len(queries)))
     sample_ours = time_each(lambda q: ours.match(q, args.limit), sample)
-    stock = stock_matcher(users)
-    t = time.perf_counter()
-    sample_stock = time_each(stock, sample)
-    stock_total = time.perf_counter() - t
+    try:
+        stock = stock_matcher(users)
+    except ImportError:
+        stock = None
+    sample_stock: list[float] = []
+    stock_total = 0.0
+    if stock is not None:
+        t = time.perf_counter()
+        sample_stock = time_each(stock, sample)
+        stock_total = time.perf_counter() - t
 
     print()
-    print(row("ours, every keystroke", all_ours))
+    print(row("ours mapped (the app's), every keystroke", all_mapped))
+    print(row("  same, CPU time of the thread", mapped_cpu))
+    print(
+        f"  (RSS: +{rss_mapped:.1f} MB of the index's file pages mapped by all those keystrokes; "
+        f"+{rss_released:.1f} MB once handed back, as the composer does when the recipients rest)"
+    )
+    print(row("ours in memory, every keystroke", all_ours))
+    print(row("  same, CPU time of the thread", ours_cpu))
     print(row(f"ours, the {len(sample)}-keystroke sample", sample_ours))
-    print(row("stock textual-autocomplete, same sample", sample_stock))
-    print()
-    ratio = percentile(sample_stock, 50) / max(percentile(sample_ours, 50), 1e-6)
-    print(f"median speed-up on the sample: {ratio:,.0f}x  (stock sample took {stock_total:.1f} s in all)")
-    goal = percentile(all_ours, 99)
-    print(f"goal p99 <= 5 ms at {len(users)} users: {'met' if goal <= 5 else 'NOT met'} ({goal:.3f} ms)")
+    if sample_stock:
+        print(row("stock textual-autocomplete, same sample", sample_stock))
+        print()
+        ratio = percentile(sample_stock, 50) / max(percentile(sample_ours, 50), 1e-6)
+        print(f"median speed-up on the sample: {ratio:,.0f}x  (stock sample took {stock_total:.1f} s in all)")
+    else:
+        print('stock textual-autocomplete: not installed (pip install -e ".[bench]"), not compared')
+    goal = percentile(all_mapped, 99)
+    print(
+        f"goal p99 <= 2 ms at {len(users)} users (mapped): {'met' if goal <= 2 else 'NOT met'} ({goal:.3f} ms)"
+    )
     # What people see: the first candidate for a few typical inputs.
     for q in ("山田 太", "やまだ", "taro yam", "sato hanako", "情報システム", "takahasi"):
         found = ours.match(q, 3)

@@ -5,7 +5,8 @@ a fresh HOME per run, N times (plus one warm-up run that is not counted), and CA
 writes its timings when the first rooms data is on screen (the floor: when its first frame is). The clock starts
 just before the child process is spawned, so interpreter start-up and imports count. With `--settle S` the app keeps
 running: its RSS is read S seconds after the data appeared, then its CPU over `--cpu-window` seconds (the app's
-process only; the sandbox's own process is reported apart).
+process only; the sandbox's own process is reported apart), then "children CPU": what the app's ended children
+used from the start (the directory's index builder, compose/index_build.py).
 
 Targets (`--targets`, comma-separated; default all):
 - `floor`: benchmarks/floor_app.py (Header, Static, Footer);
@@ -15,7 +16,7 @@ Targets (`--targets`, comma-separated; default all):
 
     .venv/bin/python benchmarks/startup.py [--runs 5] [--rooms 24] [--users 2000] [--settle 5] [--cpu-window 10]
                                            [--targets floor,demo,server] [--in-process]
-                                           [--worlds fresh|shared]
+                                           [--worlds fresh|shared] [--bytecode cached|none]
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class Figures:
     to_data: list[float] = field(default_factory=list)
     rss_mb: list[float] = field(default_factory=list)
     cpu_pct: list[float] = field(default_factory=list)
+    children_cpu_s: list[float] = field(default_factory=list)
     phases: dict[str, list[float]] = field(default_factory=dict)
 
 
@@ -59,6 +61,13 @@ def rss_mb(pid: int) -> float:
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
+
+
+def children_cpu_seconds(pid: int) -> float:
+    """CPU of the app's children that have ended (the directory's index builder; not the demo's sandbox, which
+    runs until the app quits): work moved out of the app's process is still counted, apart."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[13]) + int(fields[14])) / TICKS  # cutime + cstime
 
 
 def command_for(target: str, args: argparse.Namespace, workdir: Path, index: int) -> list[str]:
@@ -82,6 +91,7 @@ def one_run(
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 48, 160, 0, 0))
     env = dict(os.environ, CAMTUI_STARTUP_PROBE=str(probe), TERM="xterm-256color", COLUMNS="160", LINES="48")
+    bytecode_setting(args, env)
     env.pop("CAMTUI_CONFIG", None)
     env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / "config"), XDG_DATA_HOME=str(home / "data"))
     env["CAMTUI_SANDBOX_WORLDS"] = worlds_setting(args, workdir)
@@ -122,6 +132,7 @@ def one_run(
             before, t0 = cpu_seconds(proc.pid), time.monotonic()
             time.sleep(args.cpu_window)
             marks["cpu_pct"] = 100 * (cpu_seconds(proc.pid) - before) / (time.monotonic() - t0)
+            marks["children_cpu_s"] = children_cpu_seconds(proc.pid)
         return marks
     finally:
         if proc.poll() is None:
@@ -140,6 +151,15 @@ def worlds_setting(args: argparse.Namespace, workdir: Path) -> str:
     return str(workdir / "worlds") if args.worlds == "shared" else "off"
 
 
+def bytecode_setting(args: argparse.Namespace, env: dict[str, str]) -> None:
+    """`cached`: Python may write .pyc files (the warm-up run does), as `pip install` leaves them for a user;
+    `none`: every start compiles camtui's sources again (PYTHONDONTWRITEBYTECODE=1 and no .pyc yet)."""
+    if args.bytecode == "cached":
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+
+
 def start_server(
     args: argparse.Namespace, workdir: Path
 ) -> tuple[subprocess.Popen[str], dict[str, str], float]:
@@ -148,6 +168,7 @@ def start_server(
     if not args.simulation:
         cmd.append("--no-simulation")
     env = dict(os.environ, CAMTUI_SANDBOX_WORLDS=worlds_setting(args, workdir))
+    bytecode_setting(args, env)
     if args.worlds == "shared":  # fill the cache first, so "ready" is a start with the world cached
         warm = subprocess.Popen(
             [*cmd[:7], str(workdir / "warm.db"), *cmd[8:]],
@@ -197,7 +218,22 @@ def main() -> int:
         default="fresh",
         help="sandbox worlds generated each start (fresh) or cached across starts (shared)",
     )
+    parser.add_argument(
+        "--bytecode",
+        choices=("cached", "none"),
+        default="cached",
+        help="camtui's .pyc files written by the warm-up run, as an installed package has them (cached), or "
+        "its sources compiled at every start (none: what PYTHONDONTWRITEBYTECODE=1 without .pyc files gives)",
+    )
     args = parser.parse_args()
+    if args.bytecode == "none":
+        stale = list((ROOT / "camtui").rglob("__pycache__"))
+        if stale:
+            print(
+                f"--bytecode none: remove {len(stale)} __pycache__ folders under camtui/ first",
+                file=sys.stderr,
+            )
+            return 2
     targets = [t.strip() for t in args.targets.split(",") if t.strip()]
 
     results: dict[str, Figures] = {t: Figures() for t in targets}
@@ -220,6 +256,7 @@ def main() -> int:
                     if "rss_mb" in marks:
                         fig.rss_mb.append(marks["rss_mb"])
                         fig.cpu_pct.append(marks["cpu_pct"])
+                        fig.children_cpu_s.append(marks["children_cpu_s"])
                     for name, a, b in (
                         ("spawn→launch", "spawned", "launch_import"),
                         ("launch→app built", "launch_import", "app_built"),
@@ -235,15 +272,19 @@ def main() -> int:
     floor = statistics.median(results["floor"].to_data) if "floor" in results else None
     print(
         f"\n{args.rooms} rooms, {args.users} users, 160×48, fresh HOME per run, worlds {args.worlds}, "
-        f"median of {args.runs}:"
+        f"bytecode {args.bytecode}, median of {args.runs}:"
     )
-    print(f"{'target':<8} {'start → data':>14} {'× floor':>8} {'RSS settled':>12} {'CPU settled':>12}")
+    print(
+        f"{'target':<8} {'start → data':>14} {'× floor':>8} {'RSS settled':>12} {'CPU settled':>12} "
+        f"{'children CPU':>13}"
+    )
     for target, fig in results.items():
         med = statistics.median(fig.to_data)
         ratio = f"{med / floor:.1f}×" if floor else "-"
         rss = f"{statistics.median(fig.rss_mb):.0f} MB" if fig.rss_mb else "-"
         cpu = f"{statistics.median(fig.cpu_pct):.1f} %" if fig.cpu_pct else "-"
-        print(f"{target:<8} {med * 1000:>11.0f} ms {ratio:>8} {rss:>12} {cpu:>12}")
+        kids = f"{statistics.median(fig.children_cpu_s):.2f} s" if fig.children_cpu_s else "-"
+        print(f"{target:<8} {med * 1000:>11.0f} ms {ratio:>8} {rss:>12} {cpu:>12} {kids:>13}")
         phases = ", ".join(f"{k} {statistics.median(v) * 1000:.0f} ms" for k, v in fig.phases.items())
         if target != "floor" and phases:
             print(f"{'':<8} ({phases})")

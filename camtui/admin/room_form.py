@@ -22,14 +22,15 @@ class RoomTextError(ValueError):
 
 def parse_room_text(text: str) -> Mapping[str, Any]:
     """The chatRoom object of pasted text; the JS prefix is blanked (not cut) so error lines stay true."""
-    from camtui.api.lenient_json import loads
+    from camtui.api import lenient_json
+    from camtui.common import safe_json
 
     match = _JS_WRAPPER.match(text)
     if match:
         text = re.sub(r"[^\n]", " ", match.group(0)) + text[match.end() :]
     text = re.sub(r";(\s*)\Z", r" \1", text)
     try:
-        value = loads(text)
+        value = safe_json.loads(text, parse=lenient_json.loads)
     except json.JSONDecodeError as exc:
         raise RoomTextError(exc.lineno, exc.colno, f"not valid JSON: {exc.msg}") from None
     if isinstance(value, Mapping) and isinstance(value.get("chatRoom"), Mapping):

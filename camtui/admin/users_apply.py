@@ -14,6 +14,7 @@ from typing import Any
 from camtui.admin.rollback import Mismatch, verify_after, write_rollback
 from camtui.admin.users_plan import UsersPlan, plan_users_update
 from camtui.api.models import User
+from camtui.common.paths import expand_user
 
 Progress = Callable[[str], None]
 
@@ -28,7 +29,7 @@ def data_dir_of(store_path: str | Path | None) -> Path:
         from platformdirs import user_data_dir
 
         return Path(user_data_dir("camtui"))
-    return Path(store_path).expanduser().parent
+    return expand_user(store_path).parent
 
 
 async def fresh_directory(
@@ -38,13 +39,17 @@ async def fresh_directory(
     directory cache is refreshed with it when one is given."""
     import asyncio
 
-    from camtui.api.wire import parse_users_csv
+    from camtui.api import MalformedResponse
+    from camtui.api.wire import MalformedBody, parse_users_csv
 
     progress("exporting the directory")
     raw = await client.export_users_csv()
     progress(f"reading the export ({len(raw) / 1e6:.1f} MB)")
     # Parsed (100,000 people: about a second) and stored in a thread, so a screen's main thread stays free.
-    users = list(await asyncio.to_thread(lambda: parse_users_csv(raw.decode("utf-8-sig"))))
+    try:
+        users = list(await asyncio.to_thread(lambda: parse_users_csv(raw.decode("utf-8-sig"))))
+    except MalformedBody as exc:  # a cell over csv's field limit, no email column: the client's typed error
+        raise MalformedResponse(f"unexpected response body: {exc}", method="exportUsers") from None
     if directory is not None:
         progress(f"storing {len(users):,} users")
         await asyncio.to_thread(directory.replace, users)

@@ -17,6 +17,7 @@ import httpx
 from camtui.api import codes, wire
 from camtui.api.errors import CAMAPIError, MalformedResponse
 from camtui.api.retry import parse_retry_after
+from camtui.common import safe_json
 
 
 @dataclass(slots=True)
@@ -70,6 +71,8 @@ def interpret(
         raise MalformedResponse(
             "the server's answer is JSON nested too deeply to read", http_status=status, method=method
         ) from None
+    if body is not None and safe_json.has_surrogate_escape(text):  # a lone "\ud800": U+FFFD, as bad UTF-8 is
+        body = safe_json.replace_surrogates(body)
     if isinstance(body, dict) and (body.get("errors") or _status_of(body) not in (None, 200)):
         raise envelope_error(method, body, status, retry_after, redact)
     if status != 200:
@@ -82,6 +85,13 @@ def interpret(
             meaning=meaning,
             method=method,
             retry_after=retry_after,
+        )
+    if isinstance(body, dict) and body.get("status") not in (None, "") and _status_of(body) is None:
+        # `"status": NaN`, `"status": [1]`: not the vendor's success, and not an error it describes either
+        raise MalformedResponse(
+            redact(f"the server's answer has a status that is not a number: {snippet(text)!r}"),
+            http_status=status,
+            method=method,
         )
     if not isinstance(body, dict):
         what = (

@@ -11,9 +11,10 @@ from __future__ import annotations
 import ssl
 import urllib.request
 from collections.abc import Mapping
-from pathlib import Path
 
 import httpx
+
+from camtui.common.paths import expand_user
 
 
 def tls_context(url: str, verify: bool, ca_bundle: str | None, trust_env: bool) -> ssl.SSLContext | bool:
@@ -24,10 +25,14 @@ def tls_context(url: str, verify: bool, ca_bundle: str | None, trust_env: bool) 
     if not verify:
         return httpx.create_ssl_context(verify=False)
     if ca_bundle:
-        path = Path(ca_bundle).expanduser()
+        path = expand_user(ca_bundle)
         if not path.is_file():
             raise ValueError(f"CA bundle not found: {path}")
-        return ssl.create_default_context(cafile=str(path))
+        try:
+            return ssl.create_default_context(cafile=str(path))
+        except (ssl.SSLError, OSError, ValueError) as exc:  # not PEM, unreadable, a DER file…
+            reason = getattr(exc, "reason", None) or getattr(exc, "strerror", None) or exc
+            raise ValueError(f"CA bundle {path}: not a certificate file camtui can use ({reason})") from None
     return httpx.create_ssl_context(verify=True, trust_env=trust_env)
 
 

@@ -312,10 +312,11 @@ def parse_users_csv(text: str) -> tuple[User, ...]:
     text = text.lstrip("\ufeff")
     if not text.strip():
         return ()
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
-        return _parse_users_rows(csv.DictReader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise MalformedBody(f"users CSV: {exc}") from None
+        return _parse_users_rows(reader)
+    except csv.Error as exc:  # e.g. a cell over csv's field limit (128 KB)
+        raise MalformedBody(f"users CSV line {reader.reader.line_num}: {exc}") from None
 
 
 def _parse_users_rows(reader: csv.DictReader[str]) -> tuple[User, ...]:

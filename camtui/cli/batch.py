@@ -71,7 +71,13 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from camtui.compose.batch import BatchLoadError, is_unknown_list, load_batch_file, original_path
+    from camtui.compose.batch import (
+        BatchLoadError,
+        is_unknown_list,
+        load_batch_file,
+        original_path,
+        unknown_list_problem,
+    )
 
     as_json = bool(args.json)
     if args.chunk_size is not None and not 1 <= args.chunk_size <= 1000:
@@ -80,6 +86,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         _check_encoding(args.file)
         bf = load_batch_file(args.file)
+        problem = unknown_list_problem(bf)
+        if problem:
+            raise UsageProblem(problem)
         if is_unknown_list(bf):  # FILE.unknown.json: a chosen subset of FILE's unknown items
             listed, source = bf, original_path(bf.path)
             assert source is not None
@@ -104,9 +113,12 @@ def run(args: argparse.Namespace) -> int:
     except UsageProblem as exc:
         return _fail(str(exc), EXIT_USAGE, as_json)
     from camtui.compose.batch import StopRequest
-    from camtui.store import Store
+    from camtui.store import Store, StoreError
 
-    store = Store.open(args.store or conn.store_path)
+    try:
+        store = Store.open(args.store or conn.store_path)
+    except StoreError as exc:  # not a database, a directory, a NUL in the path: the journal cannot be kept
+        return _fail(f"{exc}; nothing was sent", EXIT_USAGE, as_json)
     stop = StopRequest()
     try:
         return asyncio.run(_main(args, bf, conn, store, stop, listed))
@@ -140,7 +152,15 @@ async def _main(
 async def _send(
     args: argparse.Namespace, bf: Any, conn: Connection, store: Any, stop: Any, listed: Any
 ) -> int:
-    from camtui.compose.batch import RATE_KEY, BatchRefused, apply_batch, match_unknown_subset, plan_batch
+    from camtui.compose.batch import (
+        BatchRefused,
+        apply_batch,
+        known_rooms_for,
+        match_unknown_subset,
+        plan_batch,
+        refused_rooms_for,
+    )
+    from camtui.compose.batch.plan import measured_rate
     from camtui.store import BatchBusyError
 
     as_json = bool(args.json)
@@ -176,18 +196,18 @@ async def _send(
         users, note = await _directory(client, store)
         if note:
             _err(note)
-        known_rooms = set(conn.chat_rooms) | set(store.directory.used_rooms())
         plan = plan_batch(
             bf,
             users=users,
             org_domains=store.directory.domains(),
-            known_rooms=known_rooms,
+            known_rooms=known_rooms_for(store, conn.chat_rooms),
+            refused_rooms=refused_rooms_for(store),
             journal=journal,
             chunk_size=args.chunk_size or 200,
             force_unknown=args.force_unknown,
             skip_invalid=args.skip_invalid,
             allow_duplicates=args.allow_duplicates,
-            items_per_second=store.ui_state.get(RATE_KEY),
+            items_per_second=measured_rate(store),
             only=only,
         )
         if not as_json:

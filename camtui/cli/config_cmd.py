@@ -201,6 +201,9 @@ def run_init(
     except (EOFError, KeyboardInterrupt):
         print("\ncamtui: cancelled; nothing written.", file=sys.stderr)
         return 2
+    except UnicodeDecodeError:  # a piped URL or token that is not UTF-8 text
+        print("camtui: the input is not UTF-8 text; nothing written.", file=sys.stderr)
+        return 2
 
     settings = Settings.defaults().with_changes(
         server_url=url,

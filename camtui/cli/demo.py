@@ -8,9 +8,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from camtui.common.paths import expand_user
 from camtui.tui.launch import add_notice, mark_startup, run_app, skip_httpx_cli
 
 if TYPE_CHECKING:
@@ -21,8 +21,10 @@ def register(subparsers: Any) -> None:
     demo = subparsers.add_parser(
         "demo",
         help="the dashboard on a local sandbox server (no account needed)",
-        description="Start the sandbox on a free loopback port (state in a temporary folder, simulation on) "
-        "and open the dashboard on it with the admin token. Quitting stops the server.",
+        description="Start the sandbox on a free loopback port (simulation on) and open the dashboard on it "
+        "with the admin token. Quitting stops the server. The demo keeps its own state (drafts, outbox, sent "
+        "log, watched calls, theme, and the sandbox's data) in the 'demo' folder of camtui's data dir, apart "
+        "from your real store; --fresh starts clean.",
     )
     demo.add_argument(
         "--config", metavar="PATH", default=argparse.SUPPRESS, help="config file (display prefs)"
@@ -38,7 +40,12 @@ def register(subparsers: Any) -> None:
     demo.add_argument(
         "--store",
         metavar="PATH",
-        help="store file (default: a temporary one, removed on quit, like the sandbox)",
+        help="store file (default: demo.sqlite3 in the demo folder of camtui's data dir, kept between runs)",
+    )
+    demo.add_argument(
+        "--fresh",
+        action="store_true",
+        help="start clean: forget the demo's drafts, outbox, sent log, watched calls, theme and sandbox data",
     )
     demo.add_argument(
         "--in-process",
@@ -56,15 +63,16 @@ def _positive(text: str) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    """Sandbox on loopback + dashboard on it; the sandbox (and its temporary state) goes away on quit.
+    """Sandbox on loopback + dashboard on it; the sandbox stops on quit, its data and the demo store stay
+    (`camtui.cli.demo_home`).
 
     The sandbox is `camtui serve` in a child process, started first thing: it imports and generates its demo
     data on the other core while this process imports the UI (the runner's module would cost this process
     ~0.25 s of imports it does not need). `--in-process` uses `camtui.sandbox.runner.start_sandbox` instead.
     """
-    import tempfile
     import threading
 
+    from camtui.cli.demo_home import open_demo_home
     from camtui.sandbox.child import DemoServer
     from camtui.tui.calls.demo_follow import follow_demo_calls
 
@@ -78,7 +86,9 @@ def run_demo(args: argparse.Namespace) -> int:
             print(f"camtui demo: --faults: {exc}", file=sys.stderr)
             return 2
 
-    tmp = tempfile.TemporaryDirectory(prefix="camtui-demo-")
+    home = open_demo_home(seed=args.seed, rooms=args.rooms, users=args.users, fresh=args.fresh)
+    for notice in home.notices:
+        add_notice(notice)
     started: dict[str, Any] = {}
 
     if args.in_process:
@@ -91,7 +101,7 @@ def run_demo(args: argparse.Namespace) -> int:
                 from camtui.sandbox.faults import parse_spec
 
                 started["sandbox"] = runner.start_sandbox(
-                    db_path=Path(tmp.name) / "sandbox.db",
+                    db_path=home.sandbox_path,
                     seed=args.seed,
                     rooms=args.rooms,
                     users=args.users,
@@ -102,7 +112,7 @@ def run_demo(args: argparse.Namespace) -> int:
                 started["error"] = exc
 
     else:
-        server = DemoServer.spawn(args, Path(tmp.name))
+        server = DemoServer.spawn(args, home.folder, db_path=home.sandbox_path)
 
         def start() -> None:
             try:
@@ -134,7 +144,7 @@ def run_demo(args: argparse.Namespace) -> int:
     if "error" in started:
         if not args.in_process:
             server.stop()
-        tmp.cleanup()
+        home.close()
         print(f"camtui demo: the sandbox did not start: {started['error']}", file=sys.stderr)
         return 1
     sandbox = started["sandbox"]
@@ -150,7 +160,7 @@ def run_demo(args: argparse.Namespace) -> int:
             api_token=sandbox.admin_token,
             watch_calls=tuple(dict.fromkeys((*settings.watch_calls, *watch))),
         )
-        store_path = Path(args.store).expanduser() if args.store else Path(tmp.name) / "store.db"
+        store_path = expand_user(args.store) if args.store else home.store_path
         return run_app(
             settings,
             server_label=f"demo sandbox {_host(sandbox.url)}",
@@ -159,18 +169,22 @@ def run_demo(args: argparse.Namespace) -> int:
         )
     finally:
         sandbox.stop()
-        tmp.cleanup()
+        home.close()
 
 
 def demo_display_settings(config_path: str | None) -> Settings:
     """Display preferences (theme, zone, hours…) from the user's config if it is valid; never its server."""
-    from camtui.config.settings import ConfigError, Settings, load_settings
+    import os
 
+    from camtui.config.settings import ConfigError, Settings, load_settings
+    from camtui.config.time_language import LOCALE_ENV, locale_from_env
+
+    locale_env = {var: os.environ[var] for var in LOCALE_ENV if var in os.environ}  # never the server's vars
     try:
-        loaded = load_settings(config_path, env={}, resolve_token=False)
+        loaded = load_settings(config_path, env=locale_env, resolve_token=False)
     except ConfigError as exc:
         add_notice(f"Your config was ignored for the demo: {exc}")
-        return Settings.defaults()
+        return Settings.defaults().with_changes(locale=locale_from_env(locale_env)[0])
     return loaded.with_changes(server_url=None, api_token=None, api_token_command=None, store_path=None)
 
 

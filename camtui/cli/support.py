@@ -136,6 +136,23 @@ def decode_utf8_input(data: bytes, name: str) -> str:
         raise UsageProblem(f"{name}: the file is not valid UTF-8 ({where}); save it as UTF-8") from None
 
 
+def check_argument_text(value: str, what: str) -> str:
+    """A text argument that goes to the server (a message, a title, a room name): Python hands bytes that are not
+    UTF-8 over as lone surrogates (`\\udcff`), which cannot be sent; UsageProblem naming the byte instead of a
+    `UnicodeEncodeError` traceback after the request was built."""
+    for offset, ch in enumerate(value):
+        if "\udc80" <= ch <= "\udcff":
+            raise UsageProblem(
+                f"{what} is not valid UTF-8 (byte 0x{ord(ch) - 0xDC00:02x} at character {offset + 1}); "
+                "nothing was sent"
+            )
+        if "\ud800" <= ch <= "\udfff":
+            raise UsageProblem(
+                f"{what} holds half of a UTF-16 pair (character {offset + 1}); nothing was sent"
+            )
+    return value
+
+
 def print_json(data: Any) -> None:
     """`--json` output on stdout: indented, non-ASCII kept as is (Japanese names stay readable)."""
     print(json.dumps(data, ensure_ascii=False, indent=2))

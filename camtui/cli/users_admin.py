@@ -15,6 +15,7 @@ from typing import Any
 
 from camtui.cli.support import EXIT_USAGE, UsageProblem, decode_utf8_input
 from camtui.cli.verb_io import Output, err, read_input
+from camtui.common.paths import expand_user
 
 ME_HELP = (
     "your own address (default: [admin] me in the config): a row changing your own admin rights is refused; "
@@ -162,7 +163,7 @@ async def _update(args: argparse.Namespace, client: Any, conn: Any) -> Any:
             raise UsageProblem(f"{question[:-7]}; not on a terminal: give --yes to apply without asking")
         if not _ask(question):
             return Output("nothing sent", {"created": 0, "updated": 0, "sent": False})
-    data_dir = Path(args.rollback_dir).expanduser() if args.rollback_dir else data_dir_of(conn.store_path)
+    data_dir = expand_user(args.rollback_dir) if args.rollback_dir else data_dir_of(conn.store_path)
     name = "updateUsers.csv" if args.csv == "-" else Path(args.csv).name
     try:
         result = await apply_plan(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from camtui.cli.support import UsageProblem
+from camtui.common.paths import expand_user
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +39,7 @@ def error_json(exc: Any) -> dict[str, Any]:
 def read_input(path_text: str) -> bytes:
     if path_text == "-":
         return sys.stdin.buffer.read()
-    path = Path(path_text).expanduser()
+    path = expand_user(path_text)
     try:
         return path.read_bytes()
     except FileNotFoundError:
@@ -48,3 +48,5 @@ def read_input(path_text: str) -> bytes:
         raise UsageProblem(f"{path_text}: is a directory") from None
     except OSError as exc:
         raise UsageProblem(f"{path_text}: cannot read: {exc.strerror or exc}") from None
+    except ValueError:  # a NUL byte in the name
+        raise UsageProblem(f"{path_text!r}: not a file name") from None

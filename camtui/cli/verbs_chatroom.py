@@ -23,7 +23,8 @@ def parse_chat_room_text(text: str, name: str) -> Any:
     `let/const/var chatRoom =` prefix, a trailing `;` and trailing commas are accepted. A JSON error becomes
     UsageProblem with the file's line and column (the prefix is blanked, not cut, so they stay true) and, for
     the usual slips, a hint."""
-    from camtui.api.lenient_json import loads
+    from camtui.api import lenient_json
+    from camtui.common import safe_json
 
     match = _JS_WRAPPER.match(text)
     if match:
@@ -31,7 +32,7 @@ def parse_chat_room_text(text: str, name: str) -> Any:
         text = blank + text[match.end() :]
     text = re.sub(r";(\s*)\Z", r" \1", text)
     try:
-        return loads(text)
+        return safe_json.loads(text, parse=lenient_json.loads)  # nesting, NaN, huge numbers: with the line
     except json.JSONDecodeError as exc:
         lines = [f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"]
         hint = _json_hint(exc)

@@ -7,7 +7,7 @@ import sys
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from camtui.cli.support import Connection, UsageProblem
+from camtui.cli.support import Connection, UsageProblem, check_argument_text, decode_utf8_input
 from camtui.cli.verb_io import Output, err
 
 if TYPE_CHECKING:
@@ -19,12 +19,16 @@ async def send(args: argparse.Namespace, client: CAMClient, conn: Connection) ->
     if text is None or text == "-":
         if text is None and sys.stdin.isatty():
             raise UsageProblem("no message: give MESSAGE or pipe it on stdin")
-        text = sys.stdin.read()
+        text = decode_utf8_input(sys.stdin.buffer.read(), "stdin")  # not UTF-8: one line, exit 2, never sent
         if text.endswith("\n"):
             text = text[:-1]
     if not text.strip():
         raise UsageProblem("the message is empty")
+    check_argument_text(args.to, "TO")
+    check_argument_text(text, "MESSAGE")
     users = [u.strip() for group in args.users for u in group.split(",") if u.strip()]
+    for user in users:
+        check_argument_text(user, "-u")
     bad = [u for u in users if "@" not in u]
     if bad:
         raise UsageProblem(f"not an e-mail address: {bad[0]!r} (users are given by e-mail)")
@@ -137,6 +141,8 @@ async def call_create(args: argparse.Namespace, client: CAMClient, conn: Connect
         raise UsageProblem(f"--expires: {exc}") from None
     if expires <= now:
         raise UsageProblem(f"--expires: {args.expires!r} is in the past")
+    check_argument_text(args.title, "--title")
+    check_argument_text(args.password, "--password")
     call = await client.create_quick_call(expires, password=args.password, title=args.title)
     local = call.expired_date.astimezone(expires.tzinfo)
     text = "\n".join(

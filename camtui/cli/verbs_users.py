@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from camtui.cli.support import Connection, UsageProblem
 from camtui.cli.verb_io import Output, err
+from camtui.common.paths import expand_user
 
 if TYPE_CHECKING:
     from camtui.api import CAMClient
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 async def users_export(args: argparse.Namespace, client: CAMClient, conn: Connection) -> Output:
     target = args.path
     if target != "-":
-        path = Path(target).expanduser()
+        path = expand_user(target)
         if path.is_dir():
             raise UsageProblem(f"{target}: is a directory; give a file name")
         if not path.parent.exists():
@@ -33,7 +34,7 @@ async def users_export(args: argparse.Namespace, client: CAMClient, conn: Connec
         return Output(None, None)
     try:
         # With a BOM, as the server sends it: spreadsheet programs then read the Japanese correctly.
-        with Path(target).expanduser().open("wb") as out:
+        with expand_user(target).open("wb") as out:
             out.write(BOM)
             out.write(body)
     except OSError as exc:
@@ -49,5 +50,13 @@ def _count_rows(raw: bytes) -> int:
     import csv
     import io
 
+    from camtui.api import MalformedResponse
+
     reader = csv.reader(io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8-sig", newline=""))
-    return max(0, sum(1 for row in reader if any(cell.strip() for cell in row)) - 1)
+    try:
+        return max(0, sum(1 for row in reader if any(cell.strip() for cell in row)) - 1)
+    except csv.Error as exc:  # a cell over csv's field limit (128 KB): no users CSV camtui could read back
+        raise MalformedResponse(
+            f"the users CSV cannot be read (line {reader.line_num}: {exc}); nothing written",
+            method="exportUsers",
+        ) from None

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from camtui.common.paths import expand_user
+
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
@@ -199,7 +201,7 @@ def run_demo_web(args: argparse.Namespace) -> int:
             sandbox.stop()
             print(f"camtui demo: the sandbox did not start: {exc}", file=sys.stderr)
             return 1
-        store = Path(args.store).expanduser() if getattr(args, "store", None) else Path(tmp) / "store.db"
+        store = expand_user(args.store) if getattr(args, "store", None) else Path(tmp) / "store.db"
         try:
             plan = plan_from_args(
                 args,

@@ -6,8 +6,6 @@ build freed (dict tables, lists) until asked: `malloc_trim(0)` hands them back (
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import sys
 
 _trim: object = None
@@ -19,6 +17,9 @@ def release_free_memory() -> bool:
     if not sys.platform.startswith("linux"):
         return False
     if _trim is None:
+        import ctypes  # here: ctypes is only needed once a large build has freed memory
+        import ctypes.util
+
         try:
             _trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
         except (OSError, AttributeError):  # musl and others have no malloc_trim

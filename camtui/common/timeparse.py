@@ -1,4 +1,5 @@
-"""Times and days as people type them ("in 2 hours", "18:00", "tomorrow 9:00", "fri", "+2").
+"""Times and days as people type them ("in 2 hours", "18:00", "tomorrow 9:00", "fri", "+2"), and the common
+Japanese forms ("18時", "18時30分", "午後6時", "明日18時", "明日 9:00", "2時間後", "30分後"; full-width digits too).
 
 Used by the dashboard and the scripting verbs alike. Every failure is a `ValueError` whose message is one
 human line saying what was not understood and what would be.
@@ -7,6 +8,7 @@ human line saying what was not understood and what would be.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -25,6 +27,10 @@ _NUMBER, _UNIT = r"\d+(?:\.\d+)?", r"[a-z]+|秒|分|時間|日|週間"
 _DURATION_PART = re.compile(rf"({_NUMBER})\s*({_UNIT})")
 _DURATION = re.compile(rf"^(?:(?:{_NUMBER})\s*(?:{_UNIT})\s*(?:and\s+|,\s*)?)+$")
 _CLOCK = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$")
+_JA_CLOCK_TEXT = r"(?:午前|午後)?\s*\d{1,2}時(?:\s*\d{1,2}分|半)?"
+_JA_CLOCK = re.compile(r"^(午前|午後)?\s*(\d{1,2})時(?:\s*(\d{1,2})分|(半))?$")
+_DAY_THEN_CLOCK = re.compile(rf"^(.+?)\s*((?:{_JA_CLOCK_TEXT})|(?:\d{{1,2}}:\d{{2}}))$")
+"""A day and a time with or without a space between: "明日18時", "明日9:00", "金曜18時半", "12月5日 18時"."""
 _WEEKDAYS = {
     "mon": 0, "monday": 0, "月": 0, "月曜": 0, "月曜日": 0,
     "tue": 1, "tues": 1, "tuesday": 1, "火": 1, "火曜": 1, "火曜日": 1,
@@ -34,7 +40,9 @@ _WEEKDAYS = {
     "sat": 5, "saturday": 5, "土": 5, "土曜": 5, "土曜日": 5,
     "sun": 6, "sunday": 6, "日曜": 6, "日曜日": 6,
 }  # fmt: skip
-_WHEN_EXAMPLES = "'in 2 hours', '90m', '18:00', 'tomorrow 9:00' or '2026-12-03 14:00'"
+_WHEN_EXAMPLES = (
+    "'in 2 hours', '90m', '18:00', '18時', '30分後', 'tomorrow 9:00', '明日18時' or '2026-12-03 14:00'"
+)
 _DAY_EXAMPLES = "'today', 'tomorrow', '+2', 'fri', '12/3' or '2026-12-03'"
 
 
@@ -45,9 +53,14 @@ def _zone(tz: str) -> ZoneInfo:
         raise ValueError(f"unknown time zone {tz!r}") from None
 
 
+def _normal(text: str) -> str:
+    """Full-width digits, colon and spaces as ASCII (NFKC), lower case, runs of spaces as one."""
+    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
+
+
 def parse_duration(text: str) -> timedelta:
-    """`2h`, `90 min`, `1h30m`, `1 hour and 30 minutes`, `2時間` → timedelta (positive)."""
-    cleaned = text.strip().lower()
+    """`2h`, `90 min`, `1h30m`, `1 hour and 30 minutes`, `2時間`, `1時間半` → timedelta (positive)."""
+    cleaned = _normal(text).replace("時間半", "時間30分")
     if not cleaned or not _DURATION.match(cleaned):
         raise ValueError(f"not a duration: {text!r} (try '2h', '90m' or '1 hour 30 minutes')")
     total = timedelta()
@@ -62,7 +75,11 @@ def parse_duration(text: str) -> timedelta:
 
 
 def _parse_clock(text: str) -> time | None:
-    m = _CLOCK.match(text.strip().lower().replace("：", ":"))
+    text = _normal(text)
+    ja = _JA_CLOCK.match(text)
+    if ja:
+        return _ja_clock(text, ja)
+    m = _CLOCK.match(text)
     if not m:
         return None
     hour, minute, ampm = int(m.group(1)), int(m.group(2) or 0), m.group(3)
@@ -79,6 +96,19 @@ def _parse_clock(text: str) -> time | None:
     return time(hour, minute)
 
 
+def _ja_clock(text: str, m: re.Match[str]) -> time:
+    """`18時`, `18時30分`, `18時半`, `午後6時`: 午前/午後 take hours 0-12, as on a Japanese clock face."""
+    half, hour = m.group(1), int(m.group(2))
+    minute = 30 if m.group(4) else int(m.group(3) or 0)
+    if half:
+        if hour > 12:
+            raise ValueError(f"{text!r}: with {half} the hour must be 0-12")
+        hour = hour % 12 + (12 if half == "午後" else 0)
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        raise ValueError(f"{text!r} is not a valid time of day (00:00-23:59)")
+    return time(hour, minute)
+
+
 def parse_when(text: str, now: datetime, tz: str = "Asia/Tokyo") -> datetime:
     """An instant from human text, relative to `now`; wall-clock forms are read in `tz`. Returns aware `tz` time.
 
@@ -89,7 +119,7 @@ def parse_when(text: str, now: datetime, tz: str = "Asia/Tokyo") -> datetime:
         now = now.replace(tzinfo=zone)
     local_now = now.astimezone(zone)
     raw = text.strip()
-    low = " ".join(raw.lower().split())
+    low = _normal(raw)
     if not low:
         raise ValueError(f"no time given (try {_WHEN_EXAMPLES})")
     if low == "now":
@@ -99,12 +129,14 @@ def parse_when(text: str, now: datetime, tz: str = "Asia/Tokyo") -> datetime:
     if clock is not None:
         when = datetime.combine(local_now.date(), clock, zone)
         if when <= local_now:
+            tomorrow = "明日" if not raw.isascii() else "tomorrow "
             raise ValueError(
-                f"{raw} is already past today (it is {local_now:%H:%M} {tz}); say 'tomorrow {clock:%H:%M}'"
+                f"{raw} is already past today (it is {local_now:%H:%M} {tz}); "
+                f"say '{tomorrow}{clock.hour}:{clock.minute:02d}'"
             )
         return when
-    # Relative: "in 2 hours", "+90m", "2h".
-    rel = low.removeprefix("in ").removeprefix("+").strip()
+    # Relative: "in 2 hours", "+90m", "2h", "2時間後", "30分後".
+    rel = low.removeprefix("in ").removeprefix("+").removesuffix("後").strip().replace("時間半", "時間30分")
     if rel and rel[0].isdigit() and _DURATION.match(rel):
         return local_now + parse_duration(rel)
     # ISO 8601 (with or without offset), also with slashes: "2026-12-03T14:00+09:00", "2026/12/03 14:00".
@@ -125,8 +157,8 @@ def parse_when(text: str, now: datetime, tz: str = "Asia/Tokyo") -> datetime:
             return parsed.astimezone(zone)
     # "<day> <time>": "tomorrow 9:00", "fri 18:00", "12/3 14:00", "2026-12-03 14:00".
     parts = low.rsplit(" ", 1)
-    if len(parts) == 2:
-        day_text, clock_text = parts
+    joined = _DAY_THEN_CLOCK.match(low)
+    for day_text, clock_text in ([parts] if len(parts) == 2 else []) + ([joined.groups()] if joined else []):
         clock = _parse_clock(clock_text)
         if clock is not None:
             day = parse_day(day_text, local_now.date())
@@ -153,10 +185,14 @@ def _make_date(year: int, month: int, day: int, text: str) -> date:
 def parse_day(text: str, today: date) -> date:
     """A calendar day from human text, relative to `today`. Weekday names mean the next one (today if it is)."""
     raw = text.strip()
-    low = " ".join(raw.lower().split())
+    low = _normal(raw)
     if not low:
         raise ValueError(f"no day given (try {_DAY_EXAMPLES})")
-    named = {"today": 0, "tod": 0, "今日": 0, "tomorrow": 1, "tom": 1, "明日": 1, "yesterday": -1, "昨日": -1}
+    named = {
+        "today": 0, "tod": 0, "今日": 0, "本日": 0, "きょう": 0,
+        "tomorrow": 1, "tom": 1, "明日": 1, "あした": 1, "あす": 1, "明後日": 2, "あさって": 2,
+        "yesterday": -1, "昨日": -1,
+    }  # fmt: skip
     if low in named:
         return today + timedelta(days=named[low])
     m = re.fullmatch(r"([+-])\s*(\d{1,4})\s*d?", low)

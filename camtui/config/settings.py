@@ -11,12 +11,15 @@ import os
 import re
 import shlex
 import subprocess
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+
+from camtui.common import safe_toml
+from camtui.common.paths import expand_user
+from camtui.config.time_language import locale_from_env
 
 ENV_CONFIG = "CAMTUI_CONFIG"
 ENV_SERVER_URL = "CAMTUI_SERVER_URL"
@@ -55,7 +58,8 @@ class Settings:
     timeout_seconds: float = 10.0
     read_budget_seconds: float = 30.0
     time_zone: str = "Asia/Tokyo"
-    locale: str = "ja"
+    locale: str = "en"
+    """Language of humanised times; without a config key, the locale's (`config.time_language`)."""
     theme: str | None = None
     """Initial theme; the one picked at run time is remembered in the store and wins."""
     rooms_day_start: str = "08:00"
@@ -196,9 +200,9 @@ def resolve_config_path(config_path: str | None, env: Mapping[str, str] | None =
     """The file to read and whether the user named it explicitly (then it must exist)."""
     env = os.environ if env is None else env
     if config_path:
-        return Path(config_path).expanduser(), True
+        return expand_user(config_path), True
     if env.get(ENV_CONFIG):
-        return Path(env[ENV_CONFIG]).expanduser(), True
+        return expand_user(env[ENV_CONFIG]), True
     return default_config_path(), False
 
 
@@ -236,6 +240,9 @@ def load_settings(
     if values.get("api_token") is None and values.get("api_token_command") and resolve_token:
         values["api_token"] = run_token_command(values["api_token_command"], path=path)
         sources["api_token"] = "file (api_token_command)"
+
+    if "locale" not in values:
+        values["locale"], sources["locale"] = locale_from_env(env)
 
     if values.get("rooms_day_start", "08:00") >= values.get("rooms_day_end", "21:00"):
         raise ConfigError(
@@ -292,22 +299,12 @@ def _read_file(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
         line = raw[: exc.start].count(b"\n") + 1
         raise ConfigError("not UTF-8 text (save the file as UTF-8)", path=path, line=line) from None
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        match = re.search(r"\(at line (\d+), column \d+\)|\(at end of document\)", message)
-        line: int | None = None
-        if match and match.group(1):
-            line = int(match.group(1))
-        elif match:
-            line = text.count("\n") + 1
-        problem = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
-        raise ConfigError(f"invalid TOML: {problem}", path=path, line=line) from None
-    except RecursionError:  # `a = [[[[…` 100,000 deep: a typed error with the line, never a traceback
-        line = next(
-            (n for n, row in enumerate(text.splitlines(), 1) if row.count("[") + row.count("{") > 100), None
-        )
-        raise ConfigError("invalid TOML: arrays or tables nested too deeply", path=path, line=line) from None
+        data = safe_toml.loads(
+            text
+        )  # hostile nesting and 5,000-digit numbers too: one line, never a traceback
+    except safe_toml.TOMLUnreadable as exc:
+        raise ConfigError(f"invalid TOML: {exc.problem}", path=path, line=exc.line) from None
+    text = text.removeprefix("\ufeff")
 
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
@@ -358,6 +355,8 @@ def _convert(value: Any, kind: str, name: str, *, path: Path, line: int | None, 
     if kind in ("str", "url", "zone", "locale", "hhmm", "command", "email"):
         if not isinstance(value, str):
             raise bad("a string")
+        if "\x00" in value:  # a path, URL or token with a NUL byte cannot be used (the OS refuses it)
+            raise ConfigError("contains a NUL character (\\u0000)", path=path, line=line, key=key)
         value = value.strip()
         if kind == "url":
             return check_url(value, path=path, line=line, key=key)
@@ -376,10 +375,10 @@ def _convert(value: Any, kind: str, name: str, *, path: Path, line: int | None, 
                     f'expected a time like "08:00", got {value!r}', path=path, line=line, key=key
                 )
             return f"{int(match.group(1)):02d}:{match.group(2)}"
-        if kind == "str" and name == "ca_bundle" and value and not Path(value).expanduser().exists():
+        if kind == "str" and name == "ca_bundle" and value and not expand_user(value).exists():
             raise ConfigError(f"file not found: {value}", path=path, line=line, key=key)
         if kind == "str" and name in ("ca_bundle", "store_path"):
-            return str(Path(value).expanduser()) if value else None
+            return str(expand_user(value)) if value else None
         return value
     if kind == "bool":
         if not isinstance(value, bool):
@@ -416,7 +415,7 @@ def _check_zone(value: str, *, path: Path | None, line: int | None, key: str) ->
 
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Asia" is a folder of zones, a long name
         raise ConfigError(
             f'unknown time zone {value!r} (use an IANA name like "Asia/Tokyo")', path=path, line=line, key=key
         ) from None

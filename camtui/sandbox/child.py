@@ -25,8 +25,9 @@ class DemoServer:
         self._http: Any = None
 
     @classmethod
-    def spawn(cls, args: argparse.Namespace, workdir: Path) -> DemoServer:
-        """Start `camtui serve` on a free loopback port with the demo options in `args` (seed, rooms, users, faults)."""
+    def spawn(cls, args: argparse.Namespace, workdir: Path, db_path: Path | None = None) -> DemoServer:
+        """Start `camtui serve` on a free loopback port with the demo options in `args` (seed, rooms, users,
+        faults); its data in `db_path` (default sandbox.db in `workdir`), its log in `workdir`."""
         import subprocess
 
         cmd = [
@@ -39,7 +40,7 @@ class DemoServer:
             "--port",
             "0",
             "--db",
-            str(workdir / "sandbox.db"),
+            str(db_path or workdir / "sandbox.db"),
             "--seed",
             str(args.seed),
             "--rooms",

@@ -84,7 +84,7 @@ class Store:
         target = str(default_path() if path is None else path)
         try:
             conn = connect(target)
-        except (sqlite3.Error, OSError) as exc:
+        except (sqlite3.Error, OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
             raise StoreError(f"{target}: cannot open the local database: {exc}") from None
         try:
             return cls(conn, target, clock=clock)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import NamedTuple
 
-from camtui.store.db import transaction
+from camtui.store.db import check_columns, transaction
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS calls_watched (
@@ -119,6 +119,7 @@ class CallStore:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
+                    check_columns(conn, statement)
 
     def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
         """One transaction of our own; inside someone else's, join it (they commit)."""
@@ -190,11 +191,12 @@ class CallStore:
         self, sids: Iterable[tuple[str, str]], *, origin: str = "config", now: datetime | None = None
     ) -> int:
         """Add many `(sid, url)` at once (one transaction: a config listing 2,000 calls must not mean 2,000
-        fsyncs). Calls already watched are left as they are. Returns how many were new."""
+        fsyncs). Calls already watched are left as they are. Returns how many were new. They are stamped a
+        millisecond apart, so the watch list keeps their order after a restart (it is read by time added)."""
         if origin not in ORIGINS:
             raise ValueError(f"unknown origin {origin!r}")
-        added = _ms(now or _now())
-        rows = [(sid, url, origin, added) for sid, url in sids if sid]
+        added = _ms(now or _now()) or 0
+        rows = [(sid, url, origin, added + i) for i, (sid, url) in enumerate(p for p in sids if p[0])]
         with self._tx() as conn:
             before = conn.total_changes
             conn.executemany(

@@ -8,7 +8,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from camtui.store.db import Repository, to_ms
+from camtui.store.db import Repository, string_list, to_ms
 
 _SCHEMA = (
     """
@@ -65,7 +65,7 @@ class ChatRoomsRepo(Repository):
             "SELECT id, name, create_user_id, admin_user_id, is_public, members FROM chat_rooms "
             "ORDER BY updated_ms DESC, name"
         )
-        return [ChatRoom(r[0], r[1], r[2], r[3], bool(r[4]), tuple(json.loads(r[5]))) for r in rows]
+        return [ChatRoom(r[0], r[1], r[2], r[3], bool(r[4]), string_list(r[5])) for r in rows]
 
     def names(self) -> list[str]:
         return [

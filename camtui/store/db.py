@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -17,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
+from camtui.common import safe_json
 from camtui.common.clock import Clock, system_clock
 
 MEMORY = ":memory:"
@@ -79,6 +81,8 @@ class Repository:
             for statement in self.SCHEMA:
                 conn.execute(statement)
             self._migrate()
+            for statement in self.SCHEMA:
+                check_columns(conn, statement)
 
     def _migrate(self) -> None:
         """Bring tables from an older database up to date (runs under the lock, after SCHEMA)."""
@@ -112,6 +116,52 @@ class Repository:
         out = dict.fromkeys(keys, 0)
         out.update(self._all(sql, params))
         return out
+
+
+_TABLE = re.compile(r"\s*CREATE TABLE IF NOT EXISTS (\w+)\s*\((.*)\)\s*;?\s*\Z", re.S | re.I)
+_CONSTRAINTS = frozenset({"PRIMARY", "UNIQUE", "FOREIGN", "CHECK", "CONSTRAINT"})
+
+
+def check_columns(conn: sqlite3.Connection, statement: str) -> None:
+    """Raise `sqlite3.DatabaseError` when the table `statement` creates already exists without one of its
+    columns: another program's database given as the store (`CREATE TABLE IF NOT EXISTS` keeps its table), which
+    would otherwise fail at its first read ("no such column") with a traceback, deep inside a verb or the app."""
+    match = _TABLE.match(statement)
+    if match is None:
+        return
+    table, body = match.groups()
+    parts, depth, current = [], 0, []
+    for ch in body:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch == "," and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    wanted = [p.split()[0] for p in parts if p.split() and p.split()[0].upper() not in _CONSTRAINTS]
+    have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+    missing = [c for c in wanted if c not in have]
+    if missing:
+        raise sqlite3.DatabaseError(f"its table {table} has no column {missing[0]}: not camtui's")
+
+
+def json_value(text: Any, default: Any = None) -> Any:
+    """A JSON column read back: the value, or `default` when the row is not JSON camtui can read (a file edited
+    or damaged outside camtui: not text, nested 200,000 deep, a 5,000-digit number, NaN). A damaged row costs
+    its own value, never the dashboard or the verb that reads it."""
+    if not isinstance(text, str | bytes):
+        return default
+    try:
+        return safe_json.loads(text if isinstance(text, str) else text.decode("utf-8", "replace"))
+    except ValueError:  # json.JSONDecodeError and safe_json's errors are ValueErrors
+        return default
+
+
+def string_list(text: Any) -> tuple[str, ...]:
+    """A JSON list of strings read back (recipients, members); a damaged row reads as no strings."""
+    value = json_value(text, [])
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
 
 
 def to_ms(when: datetime) -> int:

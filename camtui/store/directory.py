@@ -3,6 +3,7 @@ chat rooms used before (the fallback when the token is not an administrator's, a
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -70,11 +71,24 @@ class DirectoryRepo(Repository):
             if u.email and u.email.strip()
         ]
         when = to_ms(fetched_at or self._clock())
+        version = secrets.randbits(62) + 1
         with self._transaction() as c:
             c.execute("DELETE FROM directory_users")
             c.executemany("INSERT OR REPLACE INTO directory_users VALUES (?,?,?,?,?,?,?,?)", rows)
             c.execute("INSERT OR REPLACE INTO directory_meta(key, value) VALUES ('fetched_ms', ?)", (when,))
+            c.execute("INSERT OR REPLACE INTO directory_meta(key, value) VALUES ('version', ?)", (version,))
         return len(rows)
+
+    def mark_fetched(self, fetched_at: datetime | None = None) -> None:
+        """A fresh export equal to the cached one: only its time changes (the rows, and their version, stay)."""
+        when = to_ms(fetched_at or self._clock())
+        self._execute("INSERT OR REPLACE INTO directory_meta(key, value) VALUES ('fetched_ms', ?)", (when,))
+
+    def version(self) -> int:
+        """Which cached export this is: a new random number at every `replace` (0: never replaced), so an index
+        built from the rows can tell whether it still matches them."""
+        row = self._one("SELECT value FROM directory_meta WHERE key='version'")
+        return int(row[0]) if row else 0
 
     def users(self) -> list[Any]:
         """Every cached user as `camtui.api.User`, in e-mail order."""

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from camtui.store.db import Repository, from_ms, from_ms_required, pid_alive
+from camtui.store.db import Repository, from_ms, from_ms_required, pid_alive, string_list
 
 OutboxState = Literal["pending", "sending", "failed", "unknown"]
 STATES: tuple[OutboxState, ...] = ("pending", "sending", "failed", "unknown")
@@ -223,7 +223,7 @@ def _row(row: tuple) -> OutboxEntry:
         send=send,
         message=message,
         seal=bool(seal),
-        users=tuple(json.loads(users)),
+        users=string_list(users),
         state=state,
         reason=reason,
         code=code,

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from camtui.store.db import Repository, from_ms_required, to_ms
+from camtui.store.db import Repository, from_ms_required, string_list, to_ms
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sent_log (
@@ -125,7 +125,7 @@ def _row(row: tuple) -> SentRecord:
         send,
         message,
         bool(seal),
-        tuple(json.loads(recipients)),
+        string_list(recipients),
         message_id,
         from_ms_required(sent),
         source,

@@ -7,7 +7,7 @@ import sqlite3
 import threading
 from typing import Any
 
-from camtui.store.db import Repository
+from camtui.store.db import Repository, json_value
 
 _SCHEMA = "CREATE TABLE IF NOT EXISTS ui_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
 
@@ -18,14 +18,15 @@ class UIStateRepo(Repository):
     def __init__(self, conn: sqlite3.Connection, *, lock: threading.RLock | None = None) -> None:
         super().__init__(conn, lock=lock)  # no clock: nothing here is timed
 
-    def get(self, key: str, default: Any = None) -> Any:
+    def get(self, key: str, default: Any = None, *, kind: type | tuple[type, ...] | None = None) -> Any:
+        """The value, or `default` when absent, not readable JSON (a damaged row), or not of `kind`."""
         row = self._one("SELECT value FROM ui_state WHERE key=?", (key,))
         if row is None:
             return default
-        try:
-            return json.loads(row[0])
-        except json.JSONDecodeError:
+        value = json_value(row[0], _MISSING)
+        if value is _MISSING or (kind is not None and not isinstance(value, kind)):
             return default
+        return value
 
     def set(self, key: str, value: Any) -> None:
         """`value` must be JSON-serialisable (raises TypeError otherwise, before anything is written)."""
@@ -42,8 +43,10 @@ class UIStateRepo(Repository):
         rows = self._all("SELECT key, value FROM ui_state ORDER BY key")
         out: dict[str, Any] = {}
         for key, text in rows:
-            try:
-                out[key] = json.loads(text)
-            except json.JSONDecodeError:
-                continue
+            value = json_value(text, _MISSING)
+            if value is not _MISSING:
+                out[key] = value
         return out
+
+
+_MISSING = object()

@@ -165,7 +165,7 @@ class CamApp(TokenSwap, App[None]):
         problems: list[str] = []
         saved = None
         try:
-            saved = self.store.ui_state.get("theme")
+            saved = self.store.ui_state.get("theme", kind=str)
         except Exception as exc:  # a broken store must not stop the dashboard
             problems.append(f"cannot read the remembered theme: {exc}")
         if saved and saved not in self.available_themes:

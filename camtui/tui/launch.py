@@ -104,7 +104,7 @@ def run_app(
     `before_run(app)` is called with the built app just before it runs (the demo attaches its call follower)."""
     from camtui.api import CAMClient
     from camtui.common.clock import system_clock
-    from camtui.store import Store
+    from camtui.store import Store, StoreError
     from camtui.tui.app import CamApp
 
     probe = os.environ.get(PROBE_ENV)
@@ -131,10 +131,9 @@ def run_app(
         client = ReadOnlyClient(client)  # type: ignore[assignment]
     try:
         store = Store.open(store_path if store_path is not None else settings.store_path)
-    except Exception as exc:  # sqlite3.Error, OSError: say which file, start nothing
-        where = store_path or settings.store_path or "the default store"
-        print(f"camtui: cannot open the store ({where}): {exc}", file=sys.stderr)
-        return 1
+    except StoreError as exc:  # not a database, a directory, unreadable: it names the file; start nothing
+        print(f"camtui: {exc}", file=sys.stderr)
+        return 2
     app: CamApp
 
     def painted(when: float) -> None:

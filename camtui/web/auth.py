@@ -46,6 +46,10 @@ def load_or_make_secret(path: Path) -> tuple[str, bool]:
         text = ""
     except OSError as exc:
         raise SecretError(f"{path}: cannot read the web secret: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError:
+        raise SecretError(
+            f"{path}: the web secret is not UTF-8 text; delete the file to make a new one"
+        ) from None
     if text:
         if len(text) < 16:
             raise SecretError(f"{path}: the web secret is too short (at least 16 characters)")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import html
-import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ import textual_serve
 from aiohttp import WSMsgType, web
 from textual_serve.download_manager import DownloadManager
 
+from camtui.common import safe_json
 from camtui.web.auth import COOKIE, Gate
 from camtui.web.sessions import CamAppService, Session, Sessions
 
@@ -178,7 +178,7 @@ class WebServer:
             if message.type != WSMsgType.TEXT:
                 continue
             try:
-                envelope = json.loads(message.data)
+                envelope = safe_json.loads(message.data)  # 200,000 `[` from a page is ignored, not a crash
             except ValueError:
                 continue
             if not isinstance(envelope, list) or not envelope:
@@ -186,7 +186,7 @@ class WebServer:
             kind, data = envelope[0], envelope[1] if len(envelope) > 1 else None
             if kind == "stdin" and isinstance(data, str):
                 session.touch()
-                await service.send_bytes(data.encode("utf-8"))
+                await service.send_bytes(data.encode("utf-8", "replace"))  # a lone surrogate: "?"
             elif kind == "resize" and isinstance(data, dict):
                 session.touch()
                 await service.set_terminal_size(

@@ -79,3 +79,25 @@ def test_recorded_rooms_feed_the_composers_known_rooms():
     assert [r.name for r in store.chat_rooms.rooms()] == ["営業部2"]
     assert known_rooms(recorded=store.chat_rooms.names()) == {"営業部2"}
     store.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "words"),
+    [
+        (
+            'let chatRoom = {\n  "name": "r",\n  "memberUids": ' + "[" * 200_000,
+            3,
+            80,
+            "nested deeper than 64",
+        ),
+        ('{\n  "name": NaN\n}', 2, 11, "NaN is not a JSON number"),
+        ('{"name": "r", "id": ' + "9" * 100_000 + "}", 1, 21, "an integer of 100,000 digits"),
+        ('{"name": "r", "id": 1e999999}', 1, 21, "the number 1e999999 is too large"),
+    ],
+    ids=["deep", "nan", "long-int", "1e999999"],
+)
+def test_hostile_room_text_is_an_error_at_its_place(text: str, line: int, column: int, words: str) -> None:
+    """The admin screen's paste / file box: the error lands where the problem is (the cursor goes there)."""
+    with pytest.raises(RoomTextError) as info:
+        parse_room_text(text)
+    assert (info.value.line, info.value.column) == (line, column) and words in str(info.value)

@@ -120,3 +120,25 @@ def test_every_kind_of_verb_survives_a_closed_stdout(sandbox, tmp_path):
         assert "Traceback" not in err and "BrokenPipe" not in err, (args, err)
         assert code == 141, (args, code, err)
     assert sandbox.delivered_messages() == []
+
+
+def test_bare_camtui_and_config_path_open_the_dashboard_path_without_the_verbs(tmp_path):
+    """`camtui` / `camtui --config PATH` go straight to the dashboard (here: not configured, so it says how to
+    start); the subcommands' modules are not imported for it, `camtui --help` still lists them."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CAMTUI_")}
+    env.update(
+        HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "cfg"), XDG_DATA_HOME=str(tmp_path / "data")
+    )
+    probe = (
+        "import sys, camtui.cli.main as m; m.main(sys.argv[1:]); "
+        "print(sorted(k for k in sys.modules if k.startswith('camtui.cli.')))"
+    )
+    (tmp_path / "empty.toml").write_text("", encoding="utf-8")
+    for args in ([], ["--config", str(tmp_path / "empty.toml")], [f"--config={tmp_path / 'empty.toml'}"]):
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *args], env=env, capture_output=True, text=True, timeout=60
+        )
+        assert "camtui is not configured yet" in done.stderr, (args, done.stderr)
+        assert done.stdout.strip() == "['camtui.cli.main']", args
+    helped = run(["--help"], env)
+    assert helped.returncode == 0 and "send-batch" in helped.stdout and "demo" in helped.stdout

@@ -316,3 +316,12 @@ def test_init_from_piped_stdin_bad_url_is_one_error(tmp_path: Path) -> None:
     assert done.stderr.strip().splitlines() == [
         "camtui: server URL: expected an http:// or https:// URL, got 'not a url'"
     ]
+
+
+def test_config_says_where_the_time_language_came_from(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text("[display]\ntime_zone = 'Asia/Tokyo'\n", encoding="utf-8")
+    out = io.StringIO()
+    assert run_config(parse("--config", str(path), "config"), out=out, env={"LANG": "ja_JP.UTF-8"}) == 0
+    line = next(x for x in out.getvalue().splitlines() if x.startswith("display.locale"))
+    assert line.split()[1:] == ["ja", "env", "LANG=ja_JP.UTF-8"]

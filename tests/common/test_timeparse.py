@@ -135,3 +135,74 @@ def test_any_text_either_parses_or_raises_value_error(text):
 def test_iso_days_round_trip(day):
     assert parse_day(day.isoformat(), NOW.date()) == day
     assert parse_day(day.strftime("%Y%m%d"), NOW.date()) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("18時", datetime(2026, 12, 3, 18, 0, tzinfo=TOKYO)),
+        ("18時30分", datetime(2026, 12, 3, 18, 30, tzinfo=TOKYO)),
+        ("18時 30分", datetime(2026, 12, 3, 18, 30, tzinfo=TOKYO)),
+        ("18時半", datetime(2026, 12, 3, 18, 30, tzinfo=TOKYO)),
+        ("午後6時", datetime(2026, 12, 3, 18, 0, tzinfo=TOKYO)),
+        ("午前11時", datetime(2026, 12, 3, 11, 0, tzinfo=TOKYO)),
+        ("１８時", datetime(2026, 12, 3, 18, 0, tzinfo=TOKYO)),  # full-width digits
+        ("１８：３０", datetime(2026, 12, 3, 18, 30, tzinfo=TOKYO)),
+        ("明日18時", datetime(2026, 12, 4, 18, 0, tzinfo=TOKYO)),
+        ("明日 18時", datetime(2026, 12, 4, 18, 0, tzinfo=TOKYO)),
+        ("明日 9:00", datetime(2026, 12, 4, 9, 0, tzinfo=TOKYO)),
+        ("明日9:00", datetime(2026, 12, 4, 9, 0, tzinfo=TOKYO)),
+        ("明日　9時", datetime(2026, 12, 4, 9, 0, tzinfo=TOKYO)),  # an ideographic space
+        ("明後日10時", datetime(2026, 12, 5, 10, 0, tzinfo=TOKYO)),
+        ("金曜18時半", datetime(2026, 12, 4, 18, 30, tzinfo=TOKYO)),
+        ("12月5日18時", datetime(2026, 12, 5, 18, 0, tzinfo=TOKYO)),
+        ("12/5 18時", datetime(2026, 12, 5, 18, 0, tzinfo=TOKYO)),
+        ("2時間後", datetime(2026, 12, 3, 12, 0, tzinfo=TOKYO)),
+        ("30分後", datetime(2026, 12, 3, 10, 30, tzinfo=TOKYO)),
+        ("1時間30分後", datetime(2026, 12, 3, 11, 30, tzinfo=TOKYO)),
+        ("1時間半後", datetime(2026, 12, 3, 11, 30, tzinfo=TOKYO)),
+        ("2日後", datetime(2026, 12, 5, 10, 0, tzinfo=TOKYO)),
+    ],
+)
+def test_parse_when_accepts_the_common_japanese_forms(text, expected):
+    assert parse_when(text, NOW) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("9時", "already past today (it is 10:00 Asia/Tokyo); say '明日9:00'"),
+        ("25時", "not a valid time"),
+        ("18時61分", "not a valid time"),
+        ("午後13時", "with 午後 the hour must be 0-12"),
+        ("明日", "no time of day"),
+        ("0分後", "more than zero"),
+        ("明日18時ごろ", "cannot read"),
+    ],
+)
+def test_japanese_forms_fail_with_the_same_one_line_errors(text, fragment):
+    with pytest.raises(ValueError) as info:
+        parse_when(text, NOW)
+    assert fragment in str(info.value) and "\n" not in str(info.value)
+
+
+@given(hour=st.integers(11, 23), minute=st.integers(0, 59))
+def test_japanese_clock_forms_mean_the_same_as_hh_mm(hour, minute):
+    clock = f"{hour}:{minute:02d}"
+    assert parse_when(f"{hour}時{minute}分", NOW) == parse_when(clock, NOW)
+    assert parse_when(f"明日{hour}時{minute}分", NOW) == parse_when(f"tomorrow {clock}", NOW)
+    assert parse_when(f"明日 {clock}", NOW) == parse_when(f"tomorrow {clock}", NOW)
+    wide = clock.translate(str.maketrans("0123456789:", "０１２３４５６７８９："))
+    assert parse_when(wide, NOW) == parse_when(clock, NOW)
+    if hour > 12:
+        assert parse_when(f"午後{hour - 12}時{minute}分", NOW) == parse_when(clock, NOW)
+
+
+@given(hours=st.integers(0, 300), minutes=st.integers(0, 59))
+def test_japanese_relative_forms_add_up(hours, minutes):
+    text = (f"{hours}時間" if hours else "") + (f"{minutes}分" if minutes or not hours else "") + "後"
+    if hours == 0 and minutes == 0:
+        with pytest.raises(ValueError, match="more than zero"):
+            parse_when(text, NOW)
+    else:
+        assert parse_when(text, NOW) == NOW + timedelta(hours=hours, minutes=minutes)

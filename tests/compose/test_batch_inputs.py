@@ -3,7 +3,7 @@ goes into the engine the same way for the composer's batch dialog and for `camtu
 
 from __future__ import annotations
 
-from camtui.api.models import User
+from camtui.api.models import ChatRoom, User
 from camtui.compose.batch import RATE_KEY, known_rooms_for, parse_batch_text, plan_batch, plan_for_store
 from camtui.compose.matcher import RecipientMatcher
 from camtui.store import Store
@@ -24,23 +24,39 @@ ROOMS = """messages=[
 
 
 def room_warnings(plan: object) -> list[tuple[int | None, str | None]]:
-    return [(p.index, p.code) for p in plan.problems if p.code == "405"]  # type: ignore[attr-defined]
+    """Items warned about their chat room, with the code predicted (None: no prediction, camtui cannot tell)."""
+    return [(p.index, p.code) for p in plan.problems if "chat room" in p.text]  # type: ignore[attr-defined]
 
 
 def test_an_empty_store_still_checks_rooms(store: Store) -> None:
     """The bug: no room used and none configured gave `known_rooms=None`, which means "do not check"."""
     assert known_rooms_for(store) == set()
     plan = plan_for_store(parse_batch_text(ROOMS), store, users=PEOPLE)
-    assert room_warnings(plan) == [(0, "405"), (1, "405"), (2, "405")]
+    # Not used from here before is said as such: no 405 is predicted for a room that may well exist.
+    assert room_warnings(plan) == [(0, None), (1, None), (2, None)]
     assert plan.ok  # rooms cannot be listed through the API: a warning, never a refusal
-    assert "warning: item 3 [405]: chat room 'no-such-room' was never used before" in "\n".join(plan.lines())
+    assert (
+        "warning: item 3: chat room 'no-such-room' was not used from here before: camtui cannot tell whether it "
+        "exists" in "\n".join(plan.lines())
+    )
 
 
-def test_rooms_used_before_and_configured_rooms_are_known(store: Store) -> None:
+def test_rooms_used_before_configured_and_recorded_by_the_admin_screen_are_known(store: Store) -> None:
     store.directory.note_room("test")
-    assert known_rooms_for(store, ("ルーム名", "")) == {"test", "ルーム名"}
-    plan = plan_for_store(parse_batch_text(ROOMS), store, users=PEOPLE, chat_rooms=("ルーム名",))
+    store.chat_rooms.record(ChatRoom("room-1", "ルーム名", "u1", "u1", False, ("u1",)))
+    assert known_rooms_for(store, ("開発部", "")) == {"test", "ルーム名", "開発部"}
+    plan = plan_for_store(parse_batch_text(ROOMS), store, users=PEOPLE)
+    assert room_warnings(plan) == [(2, None)]
+
+
+def test_a_room_the_server_refused_is_predicted_405(store: Store) -> None:
+    """The one case a 405 is known: the server answered it to a send there (a failed outbox entry)."""
+    entry = store.outbox.add("no-such-room", "a typo")
+    store.outbox.mark_sending(entry.id)
+    store.outbox.mark_failed(entry.id, "no such room", code="405")
+    plan = plan_for_store(parse_batch_text(ROOMS), store, users=PEOPLE, chat_rooms=("test", "ルーム名"))
     assert room_warnings(plan) == [(2, "405")]
+    assert "answered 405 (no such room) to a send there before" in "\n".join(plan.lines())
 
 
 def test_plan_for_store_is_plan_batch_with_the_store_inputs(store: Store) -> None:
@@ -93,7 +109,9 @@ def test_deeply_nested_batch_is_a_load_error_not_a_recursion_error() -> None:
 
     with pytest.raises(BatchLoadError, match=r"nested deeper than 64 levels \(line 1, column 74\)"):
         parse_batch_text("messages=" + "[" * 200_000, path="deep.json")
-    with pytest.raises(BatchLoadError, match="4300 digits"):
+    with pytest.raises(
+        BatchLoadError, match=r"an integer of 5,000 digits \(at most 4,300\) \(line 1, column 23\)"
+    ):
         parse_batch_text('messages=[{"message": ' + "9" * 5000 + "}]", path="big.json")
     # A message full of brackets is text, not nesting.
     bf = parse_batch_text('messages=[{"send":"test","message":"' + "[" * 5000 + '"},]')

@@ -63,7 +63,7 @@ def write(tmp_path: Path, text: str, name: str = "config.toml") -> str:
 def test_defaults_match_the_contract() -> None:
     s = Settings.defaults()
     assert s.time_zone == "Asia/Tokyo"
-    assert s.locale == "ja"
+    assert s.locale == "en"  # the UI is English; a Japanese locale asks for Japanese times (below)
     assert (s.rooms_day_start, s.rooms_day_end, s.rooms_slot_minutes) == ("08:00", "21:00", 30)
     assert (s.rooms_poll_seconds, s.calls_poll_seconds) == (15, 5)
     assert s.watch_calls == () and s.contacts == () and s.chat_rooms == ()
@@ -332,6 +332,32 @@ def test_deeply_nested_toml_is_a_config_error_not_a_traceback(tmp_path: Path) ->
     with pytest.raises(ConfigError) as caught:
         load_settings(path, env={})
     assert "nested too deeply" in str(caught.value) and "config.toml:4" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("env", "locale", "source"),
+    [
+        ({}, "en", "default (LANG, LC_TIME unset)"),
+        ({"LANG": "ja_JP.UTF-8"}, "ja", "env LANG=ja_JP.UTF-8"),
+        ({"LANG": "en_US.UTF-8"}, "en", "env LANG=en_US.UTF-8"),
+        ({"LANG": "C.UTF-8"}, "en", "env LANG=C.UTF-8"),
+        ({"LANG": "en_US.UTF-8", "LC_TIME": "ja_JP.UTF-8"}, "ja", "env LC_TIME=ja_JP.UTF-8"),
+        ({"LANG": "ja_JP.UTF-8", "LC_ALL": "C"}, "en", "env LC_ALL=C"),  # LC_ALL wins, as in POSIX
+        ({"LANG": "", "LC_TIME": "ja"}, "ja", "env LC_TIME=ja"),
+    ],
+)
+def test_the_time_language_follows_the_locale_without_a_config_key(
+    tmp_path: Path, env: dict[str, str], locale: str, source: str
+) -> None:
+    s = load_settings(write(tmp_path, "[display]\ntime_zone = 'Asia/Tokyo'\n"), env=env)
+    assert (s.locale, s.source_of("locale")) == (locale, source)
+
+
+def test_the_config_key_wins_over_the_locale(tmp_path: Path) -> None:
+    s = load_settings(write(tmp_path, '[display]\nlocale = "en"\n'), env={"LANG": "ja_JP.UTF-8"})
+    assert (s.locale, s.source_of("locale")) == ("en", "file")
+    s = load_settings(write(tmp_path, '[display]\nlocale = "ja"\n'), env={"LC_ALL": "C"})
+    assert (s.locale, s.source_of("locale")) == ("ja", "file")
 
 
 def test_admin_me_is_an_email_lowercased_and_empty_means_unset(tmp_path: Path) -> None:

@@ -178,3 +178,12 @@ def test_prune_uses_the_index_and_keeps_each_calls_point_in_force(tmp_path):
     removed = calls.prune(T0 + timedelta(minutes=31))
     assert removed == 50 * 6  # 0..25 go; 30 (in force at 31) stays
     assert calls.history("sid00007")[0].participants == 30
+
+
+def test_watch_many_keeps_the_listed_order_after_a_restart():
+    """The demo watches its sandbox's calls in the sandbox's order; read back (the next run), the order holds
+    (they were stamped the same millisecond and came back sorted by ID)."""
+    _conn, calls = _open(":memory:")
+    sids = ["zz000001", "aa000002", "mm000003", "bb000004"]
+    calls.watch_many([(sid, "") for sid in sids], now=T0)
+    assert [c.sid for c in calls.list()] == sids

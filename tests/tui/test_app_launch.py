@@ -55,38 +55,68 @@ def run_in_pty(argv: list[str], env: dict[str, str], timeout: float = 60) -> tup
     return proc.returncode, b"".join(chunks).decode(errors="replace")[-3000:]
 
 
-def test_demo_paints_rooms_data_then_quits_and_stops_its_server(tmp_path: Path) -> None:
-    probe = tmp_path / "probe.json"
-    env = dict(os.environ, CAMTUI_STARTUP_PROBE=str(probe), TERM="xterm-256color")
+def _demo_env(tmp_path: Path) -> dict[str, str]:
+    env = dict(os.environ, CAMTUI_STARTUP_PROBE=str(tmp_path / "probe.json"), TERM="xterm-256color")
     env["XDG_CONFIG_HOME"] = str(tmp_path / "config")  # no user config: the demo needs none
     env["XDG_DATA_HOME"] = str(tmp_path / "data")
     env.pop("CAMTUI_CONFIG", None)
-    before = _serve_children()
-    code, err = run_in_pty(
-        [
-            sys.executable,
-            "-m",
-            "camtui",
-            "demo",
-            "--rooms",
-            "6",
-            "--users",
-            "50",
-            "--store",
-            str(tmp_path / "s.db"),
-        ],
-        env,
-    )
+    env["TMPDIR"] = str(tmp_path / "tmp")  # tempfile honours it: the demo's child is told from others'
+    (tmp_path / "tmp").mkdir(exist_ok=True)
+    return env
+
+
+DEMO_SMALL = [sys.executable, "-m", "camtui", "demo", "--rooms", "6", "--users", "50"]
+
+
+def test_demo_paints_rooms_data_then_quits_and_stops_its_server(tmp_path: Path) -> None:
+    env = _demo_env(tmp_path)
+    code, err = run_in_pty([*DEMO_SMALL, "--store", str(tmp_path / "s.db")], env)
     assert code == 0, err
-    marks = json.loads(probe.read_text(encoding="utf-8"))
+    marks = json.loads((tmp_path / "probe.json").read_text(encoding="utf-8"))
     assert marks["first_rooms_painted"] > marks["app_built"] > marks["process_start"]
-    assert _serve_children() == before  # the sandbox child is gone
+    assert _serve_children(str(tmp_path)) == set()  # the sandbox child is gone
+    assert list((tmp_path / "tmp").iterdir()) == []  # its temporary sandbox folder is removed too
     assert (tmp_path / "s.db").exists()
-    assert not (tmp_path / "data").exists()  # the demo wrote nothing to the user's data dir
+    # The demo wrote only its own folder (the sandbox's data), never the real store.
+    assert {p.name for p in (tmp_path / "data" / "camtui").iterdir()} == {"demo"}
+    assert not (tmp_path / "data" / "camtui" / "demo" / "demo.sqlite3").exists()
 
 
-def _serve_children() -> set[int]:
-    """Pids of `camtui serve` processes started by a demo (their --db lives in a camtui-demo-* folder)."""
+def test_demo_keeps_its_own_store_and_sandbox_between_runs_and_fresh_starts_clean(tmp_path: Path) -> None:
+    """What the demo says is saved is saved: a second run finds the drafts, theme and watched calls of the
+    first (in demo.sqlite3, apart from the real store), still on the same sandbox; --fresh forgets them."""
+    import sqlite3
+
+    from camtui.store import Store
+
+    env = _demo_env(tmp_path)
+    home = tmp_path / "data" / "camtui" / "demo"
+    code, err = run_in_pty(DEMO_SMALL, env)
+    assert code == 0, err
+    assert not (tmp_path / "data" / "camtui" / "camtui.db").exists()  # the real store is not touched
+    with Store.open(home / "demo.sqlite3") as store:
+        watched = {call.sid for call in store.calls.list()}
+        assert watched  # the demo watched its sandbox's calls
+        store.drafts.save("ルーム名", "下書き: 明日の会議")
+        store.ui_state.set("theme", "nord")
+    code, err = run_in_pty(DEMO_SMALL, env)
+    assert code == 0, err
+    with Store.open(home / "demo.sqlite3") as store:
+        draft = store.drafts.get("ルーム名")
+        assert draft is not None and draft.text == "下書き: 明日の会議"
+        assert store.ui_state.get("theme") == "nord"
+        assert watched <= {call.sid for call in store.calls.list()}
+    with sqlite3.connect(home / "sandbox.sqlite3") as conn:  # the same sandbox: those calls are on it
+        assert watched <= {row[0] for row in conn.execute("SELECT sid FROM calls")}
+    code, err = run_in_pty([*DEMO_SMALL, "--fresh"], env)
+    assert code == 0, err
+    with Store.open(home / "demo.sqlite3") as store:
+        assert store.drafts.get("ルーム名") is None and store.ui_state.get("theme") is None
+
+
+def _serve_children(under: str) -> set[int]:
+    """Pids of `camtui serve` processes started by a demo whose --db lives under `under` (its demo folder, or a
+    camtui-demo-* temporary one): other demos may run on this machine at the same time, only this test's count."""
     pids = set()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -95,7 +125,10 @@ def _serve_children() -> set[int]:
             cmdline = (entry / "cmdline").read_bytes().decode(errors="replace").split("\0")
         except OSError:
             continue
-        if "serve" in cmdline and any("camtui-demo-" in part for part in cmdline):
+        if "serve" in cmdline and any(
+            p.startswith(under) and ("camtui-demo-" in p or p.endswith("demo/sandbox.sqlite3"))
+            for p in cmdline
+        ):
             pids.add(int(entry.name))
     return pids
 

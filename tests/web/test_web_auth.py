@@ -60,3 +60,10 @@ def test_off_loopback_a_secret_is_required(tmp_path: Path) -> None:
     assert "made a new secret" in out.getvalue()
     assert not gate_for(WebPlan(host="127.0.0.1"), out).required
     assert gate_for(WebPlan(host="127.0.0.1", secret_file=tmp_path / "s"), out).required
+
+
+def test_a_secret_file_that_is_not_text_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "web-secret"
+    path.write_bytes(b"\xff\xfe" + b"\x00" * 30)
+    with pytest.raises(SecretError, match=r"web-secret: the web secret is not UTF-8 text; delete the file"):
+        load_or_make_secret(path)

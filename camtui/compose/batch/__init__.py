@@ -41,6 +41,7 @@ from camtui.compose.batch.plan import (
     known_rooms_for,
     plan_batch,
     plan_for_store,
+    refused_rooms_for,
 )
 from camtui.compose.batch.stop import IN_FLIGHT_NOTICE, StopRequest
 from camtui.compose.batch.unknown import (
@@ -48,6 +49,7 @@ from camtui.compose.batch.unknown import (
     is_unknown_list,
     match_unknown_subset,
     original_path,
+    unknown_list_problem,
     unknown_path,
     write_unknown_items,
 )
@@ -81,6 +83,8 @@ __all__ = [
     "parse_batch_text",
     "plan_batch",
     "plan_for_store",
+    "refused_rooms_for",
+    "unknown_list_problem",
     "unknown_path",
     "write_failed_items",
     "write_unknown_items",

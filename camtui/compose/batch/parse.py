@@ -75,6 +75,8 @@ def load_batch_file(path: str | Path) -> BatchFile:
         raise BatchLoadError(f"{p}: is a directory, not a batch file") from None
     except OSError as exc:
         raise BatchLoadError(f"{p}: cannot read it: {exc.strerror or exc}") from None
+    except ValueError:  # a NUL byte in the name (pasted into the composer's file field)
+        raise BatchLoadError(f"{str(p)!r}: not a file name") from None
     text = decode_utf8(data, str(p))
     return parse_batch_text(text, path=str(p.resolve()), fingerprint=hashlib.sha256(data).hexdigest())
 

@@ -6,6 +6,7 @@ why, and a time estimate. Nothing is sent and nothing is written."""
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any, Literal
 from camtui.api.models import MESSENGER
 from camtui.compose.batch.parse import BatchEntry, BatchFile
 from camtui.compose.matcher import EMAIL_RE, RecipientMatcher, predict_code
+from camtui.compose.send_plan import known_rooms, refused_rooms
 from camtui.store import ItemOutcome, Store
 from camtui.store.batch_journal import BatchJournalRepo
 
@@ -125,6 +127,7 @@ def plan_batch(
     org_domains: Collection[str] | None = None,
     known_rooms: Collection[str] | None = None,
     rooms_authoritative: bool = False,
+    refused_rooms: Collection[str] = (),
     journal: BatchJournalRepo | None = None,
     chunk_size: int = DEFAULT_CHUNK,
     force_unknown: bool = False,
@@ -165,15 +168,22 @@ def plan_batch(
             problem(e.index, "warning", text)
         if e.destination == MESSENGER and not e.users and not e.problems:
             problem(e.index, "error", "a messenger item needs recipients (property.users)", "400")
-        if e.destination != MESSENGER and rooms is not None and e.destination not in rooms:
+        if e.destination != MESSENGER and e.destination in refused_rooms:
+            problem(
+                e.index,
+                "warning",
+                f"chat room {e.destination!r}: the server answered 405 (no such room) to a send there before",
+                "405",
+            )
+        elif e.destination != MESSENGER and rooms is not None and e.destination not in rooms:
             if rooms_authoritative:
                 problem(e.index, "error", f"chat room {e.destination!r} does not exist", "405")
-            else:
+            else:  # not a prediction: the API lists no rooms, so camtui cannot tell
                 problem(
                     e.index,
                     "warning",
-                    f"chat room {e.destination!r} was never used before; the server answers 405 if it does not exist",
-                    "405",
+                    f"chat room {e.destination!r} was not used from here before: camtui cannot tell whether it "
+                    "exists (if it does not, the server refuses it: 405)",
                 )
         lowered: set[str] = set()
         for email in e.users:
@@ -275,10 +285,25 @@ def plan_batch(
 
 
 def known_rooms_for(store: Store, chat_rooms: Iterable[str] = ()) -> set[str]:
-    """The chat rooms a batch is checked against: every room used before (the directory notes each one a send
-    reached) and the configured `chat_rooms`. Always a set, possibly empty: an empty set still means "check",
-    so a room nobody ever used is a 405 warning (there is no API to list chat rooms)."""
-    return {*store.directory.used_rooms(), *(r for r in chat_rooms if r)}
+    """The chat rooms a batch is checked against, as the composer knows them (`send_plan.known_rooms`): every
+    room a send reached (the directory notes each one), the configured `chat_rooms` and the rooms the admin
+    screen recorded. Always a set, possibly empty: an empty set still means "check", so a room nobody used from
+    here is a warning that says so (there is no API to list chat rooms)."""
+    return known_rooms(store.directory.used_rooms(), chat_rooms, store.chat_rooms.names())
+
+
+def refused_rooms_for(store: Store) -> set[str]:
+    """Rooms the server answered 405 for (failed outbox entries): the one case a 405 is known, not guessed."""
+    return refused_rooms(store.outbox.list())
+
+
+def measured_rate(store: Store) -> float | None:
+    """The send rate the last batch measured (items a second), or None when the store holds none usable (a
+    damaged row: text, NaN, a negative number): the estimate then uses the default rate."""
+    rate = store.ui_state.get(RATE_KEY, kind=(int, float))
+    if isinstance(rate, bool) or rate is None or not math.isfinite(rate) or rate <= 0:
+        return None
+    return float(rate)
 
 
 def plan_for_store(
@@ -292,12 +317,13 @@ def plan_for_store(
     """`plan_batch` with everything the local store knows: rooms (`known_rooms_for`), organisation domains, the
     journal and the measured send rate. The composer's batch dialog and `camtui send-batch` both plan through
     this, so one file gives one plan. `options`: the remaining `plan_batch` keywords (chunk_size, force_unknown…)."""
-    options.setdefault("items_per_second", store.ui_state.get(RATE_KEY))
+    options.setdefault("items_per_second", measured_rate(store))
     return plan_batch(
         bf,
         users=users,
         org_domains=store.directory.domains(),
         known_rooms=known_rooms_for(store, chat_rooms),
+        refused_rooms=refused_rooms_for(store),
         rooms_authoritative=False,
         journal=store.batch_journal,
         **options,

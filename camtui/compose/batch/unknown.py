@@ -46,6 +46,29 @@ def is_unknown_list(bf: BatchFile) -> bool:
     )
 
 
+def unknown_list_problem(bf: BatchFile) -> str | None:
+    """Why a file named like an unknown-items file, with camtui's `index` / `outcome` marks, cannot be read as
+    one: an item whose index was edited into something other than a whole number (`"3"`, `3.0`, `null`).
+    Without this check such a file read as an ordinary batch, and its items (maybe delivered already) were
+    sent again without `--force-unknown`. None: not such a file, or a good one."""
+    source = original_path(bf.path)
+    if source is None or not any(
+        isinstance(e.raw, dict) and ("index" in e.raw or "outcome" in e.raw) for e in bf.items
+    ):
+        return None
+    for entry in bf.items:
+        index = entry.raw.get("index") if isinstance(entry.raw, dict) else None
+        if type(index) is not int:
+            shown = json.dumps(index, ensure_ascii=False)
+            shown = shown if len(shown) <= 24 else shown[:23] + "…"
+            return (
+                f"{Path(bf.path).name}: item {entry.index + 1} has index {shown}, not a whole number: the file "
+                f"lists items of {source.name} whose outcome is unknown, each with its 0-based position there; "
+                "nothing was sent"
+            )
+    return None
+
+
 def unknown_indices(outcomes: Mapping[int, ItemOutcome]) -> list[int]:
     return sorted(i for i, o in outcomes.items() if o.state in UNKNOWN_STATES)
 

@@ -73,8 +73,11 @@ class DiffPanel(Vertical):
         except OSError as exc:
             self._say(f"{path}: cannot read: {exc.strerror or exc}")
             return
-        except CsvEncodingError as exc:
+        except CsvEncodingError as exc:  # before ValueError: it is one
             self._say(f"{path}: {exc}")
+            return
+        except ValueError:  # a NUL byte in the name
+            self._say(f"{str(path)!r}: not a file name")
             return
         self.path = path
         if not decoded.converted:

@@ -6,7 +6,6 @@ nothing typed is cleared by an error."""
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -27,6 +26,7 @@ from camtui.admin.room_form import (
     parse_room_text,
     room_wire,
 )
+from camtui.common.paths import expand_user
 from camtui.compose.recipient_text import token_at
 from camtui.tui.admin.lines import LineList
 from camtui.tui.admin.paths import PathSuggester
@@ -242,10 +242,10 @@ class RoomsTab(Horizontal):
     @on(Button.Pressed, "#room-open")
     @on(Input.Submitted, "#room-file")
     def _open_file(self) -> None:
-        path = Path(self.query_one("#room-file", Input).value.strip()).expanduser()
+        path = expand_user(self.query_one("#room-file", Input).value.strip())
         try:
             text = path.read_bytes().decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
+        except (OSError, ValueError) as exc:  # UnicodeDecodeError, a NUL byte in the name
             self.query_one("#room-err-paste", Static).update(f"{path}: cannot read as UTF-8: {exc}")
             return
         self.query_one("#room-paste", TextArea).text = text

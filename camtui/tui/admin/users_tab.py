@@ -32,6 +32,7 @@ from camtui.admin.directory_view import (
 from camtui.admin.rollback import user_row
 from camtui.admin.users_apply import fresh_directory
 from camtui.api.wire import USERS_CSV_COLUMNS
+from camtui.common.paths import expand_user
 from camtui.tui.admin.confirm import ConfirmModal
 from camtui.tui.admin.diff_panel import DiffPanel, DirectoryChanged
 from camtui.tui.admin.lines import LineList
@@ -260,7 +261,7 @@ class UsersTab(Vertical):
         field = self.query_one("#admin-export-path", Input)
         if field.value == self.default_path:  # the untouched default: named by the time of this export
             self.default_path = field.value = str(default_export_path(self._local_now()))
-        target = Path(field.value.strip()).expanduser()
+        target = expand_user(field.value.strip())
         if not self.users:
             self.notify(
                 "nothing to export: no directory yet (r exports it)", severity="warning", markup=False
@@ -308,7 +309,7 @@ class UsersTab(Vertical):
     @on(Button.Pressed, "#admin-diff-button")
     @on(Input.Submitted, "#admin-update-path")
     def _diff(self) -> None:
-        path = Path(self.query_one("#admin-update-path", Input).value.strip()).expanduser()
+        path = expand_user(self.query_one("#admin-update-path", Input).value.strip())
         self.query_one(DiffPanel).open_file(path)
 
     @on(DirectoryChanged)

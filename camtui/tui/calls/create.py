@@ -54,7 +54,7 @@ def generate_password(length: int = 10) -> str:
 
 
 def parse_expiry(text: str, now: datetime, tz: str) -> datetime:
-    """The expiry as typed ("in 2 hours", "18:00", "tomorrow 9:00", ISO), required to be in the future."""
+    """The expiry as typed ("in 2 hours", "18:00", "18時", "30分後", "明日18時", ISO), required to be in the future."""
     from camtui.common.timeparse import parse_when
 
     when = parse_when(text, now, tz)
@@ -156,7 +156,7 @@ class QuickCallDialog(ModalScreen[QuickCall | None]):
                 yield Label("Expires")
                 yield Input(
                     value=expiry,
-                    placeholder="in 2 hours · 18:00 · tomorrow 9:00 · 2026-12-03T14:00",
+                    placeholder="in 2 hours · 18:00 · 18時 · 30分後 · tomorrow 9:00 · 明日18時 · ISO",
                     id="calls-create-expiry",
                 )
                 yield Static("", id="calls-create-expiry-preview", classes="calls-dialog-text", markup=False)

@@ -21,6 +21,7 @@ from camtui.tui.calls.links import (  # noqa: F401  (the call's links and IDs, r
     share_url_for,
     short_id,
 )
+from camtui.tui.shell.cells import cut
 
 
 class CallState(Enum):
@@ -212,7 +213,7 @@ def short_reason(reason: str) -> str:
     for needle, short in _SHORT_REASONS:
         if needle in reason:
             return short
-    return reason if len(reason) <= 11 else reason[:10].rstrip() + "…"
+    return cut(reason, 11)  # by cells: a server's Japanese message is twice as wide as its length
 
 
 def polled_cell(row: CallRow, now: datetime, interval: float, default_reason: str | None = None) -> str:

@@ -9,7 +9,6 @@ only when the user ticks the box for it.
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -20,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from camtui.common.paths import expand_user
 from camtui.tui.composer.confirm import ConfirmScreen
 from camtui.tui.shell.quit_guard import track_send
 
@@ -127,7 +127,7 @@ class BatchScreen(ModalScreen[None]):
             self._status("Type the path of a batch file.")
             return
         self.query_one("#batch-apply", Button).disabled = True
-        self._loaded_path = str(Path(path).expanduser())
+        self._loaded_path = str(expand_user(path))
         self._plan_worker(self._loaded_path, self.query_one("#batch-force-unknown", Checkbox).value)
 
     @on(Checkbox.Changed, "#batch-force-unknown")
@@ -140,7 +140,14 @@ class BatchScreen(ModalScreen[None]):
 
     @work(group="composer-batch-plan", exclusive=True, exit_on_error=False)
     async def _plan_worker(self, path: str, force_unknown: bool = False) -> None:
-        from camtui.compose.batch import DEFAULT_CHUNK, BatchLoadError, load_batch_file, plan_for_store
+        from camtui.compose.batch import (
+            DEFAULT_CHUNK,
+            BatchLoadError,
+            is_unknown_list,
+            load_batch_file,
+            plan_for_store,
+            unknown_list_problem,
+        )
 
         self.plan = None
         self.summary = None
@@ -157,6 +164,13 @@ class BatchScreen(ModalScreen[None]):
             # The same inputs as `camtui send-batch` (rooms used before + configured rooms, domains, journal,
             # measured rate): one file, one plan.
             bf = load_batch_file(path)
+            problem = unknown_list_problem(bf)
+            if problem or is_unknown_list(bf):  # its items may have arrived: never sent as a fresh batch
+                raise BatchLoadError(
+                    problem
+                    or f"{bf.path}: lists items whose outcome is unknown; after checking them, send the rest "
+                    f"with: camtui send-batch {bf.path} --force-unknown"
+                )
             return plan_for_store(
                 bf,
                 store,

@@ -10,9 +10,13 @@ from typing import Any
 from textual import work
 
 from camtui.common.memory import release_free_memory
+from camtui.compose.index_build import cached_matcher, matcher_from_export
+from camtui.compose.index_file import release_pages
 from camtui.compose.matcher import RecipientMatcher
 from camtui.tui.composer.form import DIRECTORY_REFRESH_SECONDS, DIRECTORY_RETRY_SECONDS, NOTICE_KEY
 from camtui.tui.shell.events import PaneStatus
+
+PAGE_RELEASE_SECONDS = 20.0
 
 
 class DirectoryMixin:
@@ -39,12 +43,11 @@ class DirectoryMixin:
         store = self.store
         extra = self._fallback_emails()
 
-        def from_cache() -> RecipientMatcher | None:
-            if not len(store.directory):
-                return None
-            return RecipientMatcher.from_sorted_rows(store.directory.rows(), extra_emails=extra)
-
-        cached = await asyncio.to_thread(from_cache)
+        try:
+            cached = await asyncio.to_thread(cached_matcher, store, extra)
+        except Exception as exc:  # the index could not be built: the refresh below may still work
+            cached = None
+            self.app.report_error(exc, "composer")  # type: ignore[attr-defined]
         if cached is not None:
             self._set_matcher(cached, "cached")
         await self._refresh_directory()
@@ -57,7 +60,7 @@ class DirectoryMixin:
             self._arm_directory_refresh(DIRECTORY_RETRY_SECONDS)
             return
         try:
-            export = await app.client.export_users()
+            export = [await app.client.export_users_csv(check_utf8=False)]
         except CAMAPIError as exc:
             if exc.code == "800":
                 self._directory_not_admin()
@@ -69,19 +72,29 @@ class DirectoryMixin:
             return
         store = self.store
         extra = self._fallback_emails()
-        await asyncio.to_thread(store.directory.replace, export.users)
-        del export  # the CSV text and its User objects: the index is built from the store, compactly
 
-        def build() -> RecipientMatcher:
-            matcher = RecipientMatcher.from_sorted_rows(store.directory.rows(), extra_emails=extra)
-            release_free_memory()  # what the export and the build freed goes back to the system
-            return matcher
-
-        matcher = await asyncio.to_thread(build)
+        try:  # stored and indexed in a child process; the index file is mapped (compose/index_build.py)
+            matcher = await asyncio.to_thread(matcher_from_export, store, export, extra)
+        except Exception as exc:  # an unreadable CSV or a failed build: keep the cache, try later
+            self._directory_failed(exc)
+            return
+        finally:
+            export.clear()
+        await asyncio.to_thread(release_free_memory)  # the export's bytes go back to the system
         self._set_matcher(matcher, "fresh")
         store.ui_state.delete(NOTICE_KEY)
         self.post_message(PaneStatus("composer", ok=True, when=app.clock()))
         self._arm_directory_refresh(DIRECTORY_REFRESH_SECONDS)
+
+    def _arm_page_release(self) -> None:
+        """Typing maps pages of the directory's index file; once the recipients have rested a while they are
+        handed back (the memory the app holds returns to its resting size; see compose/index_file.py)."""
+        timer = getattr(self, "_pages_timer", None)
+        if timer is not None:
+            timer.stop()
+        self._pages_timer = self.set_timer(  # type: ignore[attr-defined]
+            PAGE_RELEASE_SECONDS, lambda: release_pages(self._matcher), name="composer-index-pages"
+        )
 
     def _arm_directory_refresh(self, seconds: float) -> None:
         """One pending refresh at a time (re-armed after each attempt, never overlapping)."""

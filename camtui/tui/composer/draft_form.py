@@ -229,6 +229,7 @@ class DraftFormMixin:
     # ----- recipients -----------------------------------------------------------------------------------------
 
     def _suggest_recipients(self, fragment: str) -> list[Suggestion]:
+        self._arm_page_release()  # type: ignore[attr-defined]
         out: list[Suggestion] = []
         for c in self._matcher.match(fragment, SUGGESTIONS):
             user = c.user

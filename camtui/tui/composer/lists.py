@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.widgets import TabbedContent
+from textual.widgets import Static, TabbedContent
 
 from camtui.store import OutboxStateError
 from camtui.tui.composer.confirm import ConfirmScreen
@@ -42,6 +42,12 @@ class ListsMixin:
             app.report_error(exc, "composer")
             return
         self.query_one("#composer-sent", SentLogTable).show_records(records, self._tz(), app.clock())
+        help_line = (
+            "enter opens a message (s there sends it again, as a new outbox item)"
+            if records
+            else "Nothing sent from here yet: messages appear here once the server accepted them."
+        )
+        self.query_one("#composer-sent-help", Static).update(help_line)
 
     def _tz(self) -> Any:
         return zone(getattr(self.app.settings, "time_zone", "UTC"))  # type: ignore[attr-defined]

@@ -5,8 +5,9 @@ What it guarantees, in the order the user meets it:
 - recipients are checked against the directory before sending (name and department, or unknown);
 - a message is in the outbox before its request leaves, and the form is cleared only then; a failed send stays in
   the outbox with its reason; an `unknown` outcome is resent only when the user confirms.
-- the destination is checked too: a chat room that was never used from here and is not configured shows as
-  unknown (→ 405, as the batch plan predicts) and sending there asks first;
+- the destination is checked too: a chat room not used from here before (not sent to, configured or recorded by
+  the admin screen) shows as such — it may exist, the API lists no rooms — and sending there asks first; 405 is
+  shown only for a room the server already refused;
 - keys: the pane itself takes focus (`3`, Escape from a field, a closed dialog), where the shell's single keys
   (1/2/3, q, z, ?) work; Enter or Tab goes back into the form. A field never holds the focus hostage.
 The engine (matcher, send verdict, outbox-backed sender, batch) is `camtui.compose`; this package is the UI around
@@ -181,6 +182,7 @@ class ComposerPane(
                 )
             with TabPane("Sent", id=TAB_SENT):
                 yield SentLogTable(id="composer-sent")
+                yield Static("", id="composer-sent-help", markup=False)
 
     # ----- shortcuts to the parts -----------------------------------------------------------------------------
 

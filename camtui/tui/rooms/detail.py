@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import ClassVar
 
-import arrow
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -35,8 +34,11 @@ _WORDS = {
 
 def _human(moment: datetime, now: datetime, locale: str) -> str:
     """arrow's humanise, with hours and minutes when a whole-hour phrase would round ("in an hour" for 90 min)."""
+    import arrow  # here, not at the top: arrow and dateutil cost ~1.5 MB and 20-30 ms at start-up
+
     target, base = arrow.get(moment), arrow.get(now)
-    minutes = abs(int((moment - now).total_seconds() // 60))
+    # Rounded, as arrow rounds: a floor of a past instant (-60.5 min → -61) read "an hour and 0 minutes ago".
+    minutes = round(abs((moment - now).total_seconds()) / 60)
     if 60 < minutes < 24 * 60 and minutes % 60:
         return target.humanize(base, locale=locale, granularity=["hour", "minute"])
     return target.humanize(base, locale=locale)

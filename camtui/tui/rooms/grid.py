@@ -28,8 +28,11 @@ from camtui.tui.rooms.layout import (
     NAME_MAX,
     NAME_MIN,
     NAME_WIDE_MAX,
+    ZOOM_MAX_SLOT_WIDTH,
     fit_columns,
+    fit_day_columns,
     now_position,
+    scale_slots,
 )
 from camtui.tui.rooms.model import Cell, DayAxis, RoomRow, RowDiff, diff_rows
 from camtui.tui.rooms.paint import GridPainter, _Paint, _Styles, snap_cut
@@ -117,6 +120,12 @@ class RoomsGrid(GridPainter, can_focus=True):
         self._style_token: tuple[object, ...] = ()
         self.render_count = 0
         """How many row lines were rendered from scratch (not from cache): lets tests see what repainted."""
+        self.zoom_hours: int | None = None
+        """Hours across the pane (None: the configured hours); see `layout.ZOOM_HOURS`."""
+        self._placed = False
+        """The cursor was put on now when the first rows arrived (only once: after that it is the user's)."""
+        self._rows_hint = 0
+        """Rows of the last non-empty data: while a day loads, the scrollbar decision (and so the scale) holds."""
 
     # ---- data -----------------------------------------------------------------------------------------------
 
@@ -139,13 +148,19 @@ class RoomsGrid(GridPainter, can_focus=True):
         """
         same_columns = self.axis is not None and self.axis.bounds_ms == axis.bounds_ms
         remapped = False
+        left: int | None = None
+        """The slot, in the new axis, with the time of day that was at the view's left edge."""
         if not same_columns and self.axis is not None and len(self.axis):
-            old = self.axis.starts[max(0, min(self.cursor_col, len(self.axis) - 1))]
-            wanted = (old.hour, old.minute)
-            col = next((i for i, st in enumerate(axis.starts) if (st.hour, st.minute) == wanted), None)
+            col = _same_time(self.axis, self.cursor_col, axis)
             if col is not None and col != self.cursor_col:
                 self.cursor_col = col
                 remapped = True
+            left = _same_time(self.axis, round(self.scroll_offset.x) // max(1, self.slot_width), axis)
+        placing = not self._placed and bool(rows)
+        if placing:  # the first data: the cursor starts on now, not on the day's first slot
+            self._placed = True
+            if now_slot is not None:
+                self.cursor_col = now_slot
         if diff is None or base is not self.rows:
             diff = diff_rows(self.rows, rows)
         if now_slot is None:
@@ -159,12 +174,20 @@ class RoomsGrid(GridPainter, can_focus=True):
         self.now = now
         old_flags, self._free_flags = self._free_flags, self._free_now_flags()
         if full:
-            self._widest_name = max((cell_len(r.name) for r in rows), default=0)
+            if rows:
+                self._rows_hint = len(rows)
+                self._widest_name = max((cell_len(r.name) for r in rows), default=0)
             self._fit_columns()
             self._invalidate_all()
             self._sync_virtual_size()
             self._clamp_cursor()
-            if remapped:
+            if left is not None:  # another day: the same hours stay in view, at the same scale
+                x = left * self.slot_width
+                if x != round(self.scroll_offset.x):
+                    self.scroll_to(x, None, animate=False, immediate=True, force=True)
+            if placing:
+                self._scroll_cursor_into_view(lead=True)
+            elif remapped or left is not None:
                 self._scroll_cursor_into_view()
             self.refresh()
             return RowDiff(True, tuple(range(len(rows))))
@@ -188,10 +211,12 @@ class RoomsGrid(GridPainter, can_focus=True):
 
         A column is kept for the vertical scrollbar only when the rows will need one, so a grid whose rows all
         fit ends flush with the pane's right edge."""
+        scale = scale_slots(self.axis, self.zoom_hours) if self.axis is not None else 0
         slots = len(self.axis) if self.axis is not None else 0
-        scrollbar = 1 + max(len(self.rows), 1) > self.size.height
+        scrollbar = 1 + max(len(self.rows), self._rows_hint, 1) > self.size.height
         available = self.size.width - (self.styles.scrollbar_size_vertical if scrollbar else 0)
-        fitted = fit_columns(available, slots, self._widest_name)
+        widest = MAX_SLOT_WIDTH if self.zoom_hours is None else ZOOM_MAX_SLOT_WIDTH
+        fitted = fit_day_columns(available, scale, slots, self._widest_name, widths=(MIN_SLOT_WIDTH, widest))
         if fitted == (self._name_width, self.slot_width):
             return False
         self._name_width, self.slot_width = fitted
@@ -202,6 +227,17 @@ class RoomsGrid(GridPainter, can_focus=True):
             self._invalidate_all()
             self._sync_virtual_size()
             self._scroll_cursor_into_view()
+            self.refresh()
+
+    def set_zoom(self, hours: int | None) -> None:
+        """Show `hours` across the pane (None: the configured hours); the cursor's slot stays in view."""
+        if hours == self.zoom_hours:
+            return
+        self.zoom_hours = hours
+        if self._fit_columns():
+            self._invalidate_all()
+            self._sync_virtual_size()
+            self._scroll_cursor_into_view(lead=True)
             self.refresh()
 
     def set_free_now_highlight(self, on: bool) -> None:
@@ -273,13 +309,18 @@ class RoomsGrid(GridPainter, can_focus=True):
         region = self.scrollable_content_region
         return max(1, region.width - self._name_width), max(1, region.height - 1)
 
-    def _scroll_cursor_into_view(self) -> None:
+    def _scroll_cursor_into_view(self, *, lead: bool = False) -> None:
+        """Scroll as little as needed to show the cursor; `lead`: with a quarter of the view before it (the
+        first placement on now, a zoom), so what is coming shows too."""
         view_w, view_h = self._viewport()
         scroll_x, scroll_y = (round(v) for v in self.scroll_offset)
         sw = self.slot_width
         x0 = self.cursor_col * sw
         new_x = scroll_x
-        if x0 < scroll_x:
+        if lead:
+            slots = len(self.axis) if self.axis is not None else 0
+            new_x = max(0, min(x0 - view_w // 4, slots * sw - view_w))
+        elif x0 < scroll_x:
             new_x = x0
         elif x0 + sw > scroll_x + view_w:
             new_x = x0 + sw - view_w
@@ -335,3 +376,12 @@ class RoomsGrid(GridPainter, can_focus=True):
         self.move_cursor(row, slot)
         if event.chain >= 2:
             self.action_select()
+
+
+def _same_time(old: DayAxis, col: int, new: DayAxis) -> int | None:
+    """The slot of `new` starting at the time of day slot `col` of `old` starts at (None: not on it)."""
+    if not len(old):
+        return None
+    start = old.starts[max(0, min(col, len(old) - 1))]
+    wanted = (start.hour, start.minute)
+    return next((i for i, st in enumerate(new.starts) if (st.hour, st.minute) == wanted), None)

@@ -6,6 +6,7 @@ Pure arithmetic (no Textual), shared by the day grid and the month overview.
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import pairwise
 
 from camtui.tui.rooms.model import DayAxis
 
@@ -15,6 +16,11 @@ NAME_MIN, NAME_MAX = 10, 26
 """The room-name column before the slots are fitted: enough for most names without starving the slots."""
 NAME_WIDE_MAX = 48
 """How wide the name column may grow with the cells the slots leave over (they come in whole slot widths)."""
+ZOOM_HOURS: tuple[int | None, ...] = (None, 8, 4, 2)
+"""The rooms grid's zoom levels: the configured hours across the pane (None), then this many hours."""
+ZOOM_MAX_SLOT_WIDTH = 64
+"""Cells per slot at most when zoomed in (titles get room to be read)."""
+HOUR_MS = 3_600_000
 
 
 def fit_columns(
@@ -45,3 +51,31 @@ def now_position(axis: DayAxis, now: datetime) -> tuple[int | None, float]:
         return None, 0.0
     start, end = axis.slot_bounds(slot)
     return slot, max(0.0, min(1.0, (now - start) / (end - start)))
+
+
+def scale_slots(axis: DayAxis, zoom_hours: int | None) -> int:
+    """How many slots the pane's width is shared between: the configured hours' slots, not the day's range, so
+    a day widened by an early meeting keeps the same scale as the others (its extra slots scroll); zoomed in,
+    `zoom_hours` worth of slots (never more than the configured hours)."""
+    bounds = axis.bounds_ms
+    if len(bounds) < 2:
+        return 0
+    step = max(b - a for a, b in pairwise(bounds))  # the slot length (the edges' may be shorter)
+    lo, hi = axis.hours_ms if axis.hours_ms != (0, 0) else (bounds[0], bounds[-1])
+    configured = max(1, -(-(hi - lo) // step))
+    if zoom_hours is None:
+        return configured
+    return max(1, min(configured, zoom_hours * HOUR_MS // step))
+
+
+def fit_day_columns(
+    available: int, scale: int, slots: int, widest_name: int, *, widths: tuple[int, int]
+) -> tuple[int, int]:
+    """(name column, slot width) for a day grid: the slot width fits `scale` slots (the configured hours, see
+    `scale_slots`), so it is the same on every day; a day with more slots (widened by early or late meetings)
+    takes the extra cells from the name column's leftover before it scrolls."""
+    name, width = fit_columns(available, scale, widest_name, widths=widths)
+    if slots > scale:
+        natural = max(NAME_MIN, min(NAME_MAX, widest_name + 3))
+        name = max(min(name, natural), min(name, available - slots * width))
+    return name, width

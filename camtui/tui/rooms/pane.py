@@ -19,10 +19,11 @@ from textual.widgets import Input, Static
 
 from camtui.tui.rooms.detail import ReservationDetailScreen
 from camtui.tui.rooms.grid import RoomsGrid
+from camtui.tui.rooms.layout import ZOOM_HOURS
 from camtui.tui.rooms.logic import day_relative, step_interval
 from camtui.tui.rooms.model import Cell
 from camtui.tui.rooms.polling import RoomsPolling
-from camtui.tui.shell.keys import POLL_FASTER, POLL_SLOWER
+from camtui.tui.shell.keys import AGENDA_ALL, AGENDA_ROOM, POLL_FASTER, POLL_SLOWER, ZOOM_IN, ZOOM_OUT
 
 SCREENSHOTS: list[tuple[str, list[str]]] = [
     ("rooms-detail", ["1", "n", "enter"]),
@@ -68,6 +69,10 @@ class RoomsPane(RoomsPolling):
         Binding("r", "refresh", "Refresh now", show=False),
         POLL_SLOWER,
         POLL_FASTER,
+        ZOOM_IN,
+        ZOOM_OUT,
+        AGENDA_ROOM,
+        AGENDA_ALL,
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
 
@@ -251,6 +256,53 @@ class RoomsPane(RoomsPolling):
         if self._timer is not None:
             self._arm()  # the pending poll moves to the new interval
         self._show_age()  # the bar's "every 10 min" is the feedback: a toast per key press piled up
+
+    def action_zoom(self, direction: int) -> None:
+        """Fewer hours across the pane (wider slots: titles readable), or back; the bar says the level."""
+        level = ZOOM_HOURS.index(self.grid.zoom_hours) if self.grid.zoom_hours in ZOOM_HOURS else 0
+        new = max(0, min(len(ZOOM_HOURS) - 1, level + direction))
+        if new == level:
+            self.notify(
+                "Zoomed in as far as it goes (<: out)."
+                if direction > 0
+                else "Showing all the hours (>: in).",
+                markup=False,
+            )
+            return
+        self.grid.set_zoom(ZOOM_HOURS[new])
+        self._show_info()
+
+    def action_agenda(self, which: str) -> None:
+        """The shown day's reservations as a list that never cuts: the cursor's room, or every room shown."""
+        from camtui.tui.rooms.agenda import AgendaScreen, agenda_entries, first_upcoming
+
+        grid = self.grid
+        if self.axis is None or self.status is None:
+            self.notify("No rooms data yet for this day.", markup=False)
+            return
+        if which == "room":
+            room = grid.cursor_room
+            if room is None:
+                self.notify("No room under the cursor.", markup=False)
+                return
+            rows: tuple = (room,)
+            whose = room.name
+        else:
+            rows = grid.rows
+            whose = f"{len(rows)} rooms" + (f" (filter “{self.query_text}”)" if self.query_text else "")
+        now = self.now()
+        entries = agenda_entries(rows, self.day, self.tz, now)
+        when = self.poll.last_ok.astimezone(self.tz) if self.poll.last_ok else None
+        heading = f"{self.day:%a %Y-%m-%d} · {whose} · {len(entries)} reservations" + (
+            f" · data of {when:%H:%M:%S}" if when else ""
+        )
+        settings = self.app.settings  # type: ignore[attr-defined]
+        start = first_upcoming(entries, now) if self.day == self.today() else 0
+        self.app.push_screen(
+            AgendaScreen(
+                entries, heading=heading, axis=self.axis, now=now, locale=settings.locale, start_at=start
+            )
+        )
 
     # ---- detail ---------------------------------------------------------------------------------------------
 

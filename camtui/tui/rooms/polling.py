@@ -338,6 +338,8 @@ class RoomsPolling(Widget):
             parts.append(free_text)
         if overlaps:
             parts.append(f"⚠ {overlaps} with overlaps")
+        if grid.zoom_hours is not None:
+            parts.append(f"zoom {grid.zoom_hours} h")
         axis = grid.axis
         if axis is not None and axis.widened and axis.day == self.day:
             parts.append(f"hours {axis.starts[0]:%H:%M}–{axis.end:%H:%M} (widened)")

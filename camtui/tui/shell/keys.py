@@ -1,7 +1,7 @@
 """The keys of actions that appear in more than one place, declared once.
 
 An action offered in several panes or dialogs (copy a link, show a password, change the poll interval) has one
-key everywhere: each class lists the shared `Binding` object below in its BINDINGS. Each has an `id`, so a keymap
+key everywhere (the rooms grid's zoom and agenda keys are declared here too, so a keymap file can move them): each class lists the shared `Binding` object below in its BINDINGS. Each has an `id`, so a keymap
 file (`keymap.toml` next to `config.toml`: `copy-share = "c"`) rebinds it everywhere at once, and the help and the
 dialogs' hint lines read the key from here (through the keymap), never from a copy typed into a string.
 
@@ -10,13 +10,14 @@ The keys are ctrl+ combinations where a dialog has a text field (a letter would 
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from textual.binding import Binding
+
+from camtui.common import safe_toml
 
 COPY_SHARE = Binding("ctrl+y", "copy('share')", "Copy share URL", id="copy-share")
 COPY_LOGIN = Binding("ctrl+l", "copy('login')", "Copy auto-login URL", id="copy-login")
@@ -28,8 +29,35 @@ POLL_FASTER = Binding(
     "minus", "interval(-1)", "Poll more often", show=False, key_display="-", id="poll-faster"
 )
 SUCCESSOR = Binding("N", "successor", "Successor call", show=False, id="successor-call")
+ZOOM_IN = Binding(
+    "greater_than_sign",
+    "zoom(1)",
+    "Zoom in: fewer hours, wider slots",
+    show=False,
+    key_display=">",
+    id="zoom-in",
+)
+ZOOM_OUT = Binding(
+    "less_than_sign", "zoom(-1)", "Zoom out: more hours", show=False, key_display="<", id="zoom-out"
+)
+"""The rooms grid's zoom (+ and - are the poll interval's)."""
+AGENDA_ROOM = Binding(
+    "a", "agenda('room')", "Agenda of this room (a list, never cut)", show=False, id="agenda-room"
+)
+AGENDA_ALL = Binding("A", "agenda('all')", "Agenda of all rooms shown", show=False, id="agenda-all")
 
-SHARED: tuple[Binding, ...] = (COPY_SHARE, COPY_LOGIN, REVEAL, POLL_SLOWER, POLL_FASTER, SUCCESSOR)
+SHARED: tuple[Binding, ...] = (
+    COPY_SHARE,
+    COPY_LOGIN,
+    REVEAL,
+    POLL_SLOWER,
+    POLL_FASTER,
+    SUCCESSOR,
+    ZOOM_IN,
+    ZOOM_OUT,
+    AGENDA_ROOM,
+    AGENDA_ALL,
+)
 """Every shared binding: what a keymap file may name."""
 SHARED_IDS = frozenset(b.id for b in SHARED if b.id)
 
@@ -75,7 +103,15 @@ def key_of(app: HasKeymap | None, binding: Binding) -> str:
     return ", ".join(_spell(k) for k in binding.key.split(","))
 
 
-_SPELLING = {"plus": "+", "minus": "-", "equals_sign": "=", "slash": "/", "question_mark": "?"}
+_SPELLING = {
+    "plus": "+",
+    "minus": "-",
+    "equals_sign": "=",
+    "slash": "/",
+    "question_mark": "?",
+    "greater_than_sign": ">",
+    "less_than_sign": "<",
+}
 
 
 def keymapped_display(app: Any) -> Callable[[Binding], str]:
@@ -122,15 +158,21 @@ def load_keymap(path: Path) -> tuple[dict[str, str], list[str]]:
 
     Only shared bindings can be named: a typo would otherwise be silently ignored."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         return {}, []
     except OSError as exc:
-        return {}, [f"{path}: {exc.strerror or exc}"]
+        return {}, [f"{path}: cannot read: {exc.strerror or exc}"]
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        return {}, [f"{path}: {exc}"]
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return {}, [f"{path}:{line}: not UTF-8 text (save the file as UTF-8); the declared keys stay"]
+    try:
+        data = safe_toml.loads(text)
+    except safe_toml.TOMLUnreadable as exc:
+        where = f"{path}:{exc.line}" if exc.line is not None else str(path)
+        return {}, [f"{where}: invalid TOML: {exc.problem}; the declared keys stay"]
     keymap: dict[str, str] = {}
     problems: list[str] = []
     for name, value in data.items():

@@ -41,6 +41,12 @@ TZ = "Asia/Tokyo"
         ("tomorrow 9:00", datetime(2026, 12, 4, 0, 0, tzinfo=UTC)),
         ("2026-12-03T16:30+09:00", datetime(2026, 12, 3, 7, 30, tzinfo=UTC)),
         ("2026-12-05 10:00", datetime(2026, 12, 5, 1, 0, tzinfo=UTC)),
+        ("18時", datetime(2026, 12, 3, 9, 0, tzinfo=UTC)),
+        ("18時30分", datetime(2026, 12, 3, 9, 30, tzinfo=UTC)),
+        ("明日18時", datetime(2026, 12, 4, 9, 0, tzinfo=UTC)),
+        ("明日 9:00", datetime(2026, 12, 4, 0, 0, tzinfo=UTC)),
+        ("2時間後", NOW + timedelta(hours=2)),
+        ("30分後", NOW + timedelta(minutes=30)),
     ],
 )
 def test_good_input(expiry, expected):
@@ -134,6 +140,9 @@ async def test_dialog_good_input_creates_shows_links_and_watches(sandbox_factory
         pane = app.query_one("#calls", CallsPane)
         screen = await open_dialog(pilot)
         assert screen.query_one("#calls-create-password").password  # masked
+        fill(screen, "週次定例", "", "明日18時")
+        await pilot.pause()
+        assert "2026-12-04 18:00" in text_of(screen, "#calls-create-expiry-preview")
         fill(screen, "週次定例", "", "tomorrow 9:00")
         await pilot.pause()
         assert "2026-12-04 09:00" in text_of(screen, "#calls-create-expiry-preview")

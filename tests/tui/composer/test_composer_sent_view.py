@@ -9,7 +9,7 @@ from test_composer_support import make_composer_app, paste, ready, until
 from camtui.api import CAMClient
 from camtui.store import Store
 from camtui.tui.composer.confirm import ConfirmScreen
-from camtui.tui.composer.form import TAB_SENT
+from camtui.tui.composer.form import TAB_MESSAGE, TAB_SENT
 from camtui.tui.composer.outbox import SentLogTable
 from camtui.tui.composer.sent_view import SentMessageScreen
 
@@ -22,6 +22,12 @@ async def test_enter_opens_the_sent_message_and_send_again_is_a_new_message(sand
         app = make_composer_app(client, store)
         async with app.run_test(size=(140, 40)) as pilot:
             pane = await ready(pilot)
+            pane.show_tab(TAB_SENT)
+            await pilot.pause()
+            help_line = pane.query_one("#composer-sent-help")
+            assert "Nothing sent from here yet" in str(help_line.render())  # an empty list says so
+            pane.show_tab(TAB_MESSAGE)
+            await pilot.pause()
             pane.recipients.input.focus()
             await paste(pilot, "user1@xxx.com")
             await pilot.press("escape")
@@ -33,6 +39,7 @@ async def test_enter_opens_the_sent_message_and_send_again_is_a_new_message(sand
             assert first.message_id
             pane.show_tab(TAB_SENT)
             await pilot.pause()
+            assert "enter opens a message" in str(help_line.render())
             table = pane.query_one("#composer-sent", SentLogTable)
             assert app.focused is table
             row = [cell.plain for cell in table.get_row_at(0)]

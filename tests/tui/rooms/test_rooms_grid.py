@@ -97,7 +97,11 @@ async def test_arrow_keys_move_the_cursor_and_enter_selects_the_cell() -> None:
     app = GridPreviewApp()
     async with app.run_test(size=(120, 14)) as pilot:
         grid = app.query_one(RoomsGrid)
-        await pilot.press("down", "down", "right", "right", "right", "right", "right", "right", "enter")
+        await pilot.pause()
+        assert (grid.cursor_row, grid.cursor_col) == (0, grid.now_slot) == (0, 5)  # it starts on now
+        await pilot.press(
+            "home", "down", "down", "right", "right", "right", "right", "right", "right", "enter"
+        )
         assert (grid.cursor_row, grid.cursor_col) == (2, 6)
         assert app.selected == [("room-003", 6)]
         await pilot.press("up", "up", "up", "left", "home")
@@ -112,7 +116,7 @@ async def test_cursor_cell_is_highlighted() -> None:
     app = GridPreviewApp()
     async with app.run_test(size=(120, 14)) as pilot:
         grid = app.query_one(RoomsGrid)
-        await pilot.press("down", "right")
+        await pilot.press("home", "down", "right")
         await pilot.pause()
         line = screen_lines(app)[2]
         SLOT_WIDTH = grid.slot_width
@@ -360,12 +364,15 @@ async def test_cursor_keeps_its_time_of_day_when_the_hours_widen() -> None:
         await pilot.pause()
         grid = app.query_one(RoomsGrid)
         grid.move_cursor(1, 4)  # 10:00
+        width = grid.slot_width
         early = datetime(2026, 5, 12, 6, 0, tzinfo=JST)
         wide = DayAxis.build(app.axis.day, app.axis.tz, cover=[(early, early)])
         assert len(wide) == len(app.axis) + 4
         grid.set_data(wide, build_rows(app.rooms, wide, app.now), *now_position(wide, app.now))
         await pilot.pause()
         assert grid.cursor_col == 8 and wide.starts[8].hour == 10
+        # The scale holds (no jump): the four early slots took the names' leftover cells, so all of it shows.
+        assert grid.slot_width == width
         assert text_lines(app)[0][grid._name_width :].startswith("06:00")
 
 
@@ -387,3 +394,17 @@ async def test_a_long_room_name_uses_the_width_the_slots_leave() -> None:
             grid = app.query_one(RoomsGrid)
             assert grid._name_width + len(app.axis) * grid.slot_width == size[0]
             assert long_name in text_lines(app)[1]
+
+
+def test_a_widened_day_keeps_the_slot_width_and_takes_cells_from_the_names_first() -> None:
+    from camtui.tui.rooms.layout import fit_day_columns
+
+    widths = (3, 8)
+    plain = fit_day_columns(158, 26, 26, 14, widths=widths)
+    assert plain == fit_columns(158, 26, 14)
+    one_more = fit_day_columns(158, 26, 27, 14, widths=widths)
+    assert one_more[1] == plain[1]  # the same cells per slot: no jump between days
+    assert one_more[0] + 27 * one_more[1] <= 158  # the late slot fits: the names gave their leftover
+    assert one_more[0] >= 14 + 3  # but never below the names' own width
+    many = fit_day_columns(158, 26, 40, 14, widths=widths)
+    assert many == (17, plain[1])  # too many to fit: names at their width, the slots scroll

@@ -405,6 +405,16 @@ def test_relative_phrase(now: datetime, locale: str, expected: str) -> None:
     assert relative_phrase(rsv("a", at(10, 30), at(11, 30)), now, locale) == expected
 
 
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [("en", "started an hour ago, ends in 59 minutes"), ("ja", "1時間前に開始・59分後に終了")],
+)
+def test_an_hour_and_a_few_seconds_is_an_hour_not_an_hour_and_0_minutes(locale: str, expected: str) -> None:
+    """A floored past instant (60 min 20 s → 61) read "started an hour and 0 minutes ago"."""
+    now = at(11, 30) + timedelta(seconds=20)
+    assert relative_phrase(rsv("a", at(10, 30), at(12, 30)), now, locale) == expected
+
+
 def test_format_span_uses_the_axis_zone_and_adds_dates_when_needed() -> None:
     assert format_span(rsv("a", at(10, 30), at(11, 30)), AXIS) == "10:30–11:30 JST"
     overnight = rsv("b", at(23, day=DAY - timedelta(days=1)), at(9))

@@ -216,3 +216,69 @@ async def test_composer_outbox_and_sent_lists(sandbox, tmp_path: Path) -> None:
             assert await sweep(pilot, widths=range(80, 201, 5)) == []
             pane.show_tab(TAB_SENT)
             assert await sweep(pilot, widths=range(80, 201, 5)) == []
+
+
+def wide_rooms(day: Any = None) -> tuple[Any, ...]:
+    """The sample rooms renamed to the samples (long, so names get cut), with the samples as meeting titles."""
+    from dataclasses import replace
+
+    from camtui.tui.rooms.synthetic import SAMPLE_DAY, sample_rooms
+
+    rooms = sample_rooms(day or SAMPLE_DAY)
+    out = []
+    for i, room in enumerate(rooms):
+        sample = SAMPLES[i % len(SAMPLES)]
+        titles = [
+            replace(r, title=SAMPLES[(i + k) % len(SAMPLES)] * 2) for k, r in enumerate(room.reservations)
+        ]
+        out.append(replace(room, name=sample * 3, reservations=tuple(titles)))
+    return tuple(out)
+
+
+async def test_rooms_grid_names_and_titles_at_every_width_and_zoom() -> None:
+    """The day grid: room names (cut to the name column) and titles (cut to their slots), at each zoom."""
+    from camtui.tui.rooms.grid import RoomsGrid
+    from camtui.tui.rooms.layout import ZOOM_HOURS
+    from camtui.tui.rooms.synthetic import GridPreviewApp
+
+    app = GridPreviewApp(wide_rooms())
+    async with app.run_test(size=(160, 40)) as pilot:
+        grid = app.query_one(RoomsGrid)
+        for hours in ZOOM_HOURS:
+            grid.set_zoom(hours)
+            for col in (0, len(app.axis) // 2, len(app.axis) - 1):  # scrolled to the start, middle, end
+                grid.move_cursor(col=col)
+                assert await sweep(pilot, widths=range(80, 201, 7)) == []
+        shown = "\n".join(screen_lines(pilot))
+        assert all(sample[:2] in shown for sample in SAMPLES)
+
+
+async def test_month_overview_room_names(tmp_path: Path) -> None:
+    """The month overview's name column (its own painter)."""
+    from datetime import date
+
+    from camtui.api.models import RoomStatus
+    from camtui.tui.rooms.month.screen import MonthOverviewScreen
+    from camtui.tui.rooms.synthetic import SAMPLE_DAY, SAMPLE_TZ, GridPreviewApp
+
+    async def load(period: str) -> RoomStatus:
+        return RoomStatus(
+            wide_rooms(date(int(period[:4]), int(period[4:6]), 1)), period, None, None, SAMPLE_TZ
+        )
+
+    app = GridPreviewApp(wide_rooms())
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = MonthOverviewScreen(load, SAMPLE_DAY, today=SAMPLE_DAY, tz=SAMPLE_TZ)
+        app.push_screen(screen)
+        await wait(pilot, lambda: "情報" in "\n".join(screen_lines(pilot)), "the month")
+        assert await sweep(pilot, widths=range(80, 201, 7)) == []
+
+
+def test_short_reasons_are_cut_by_cells() -> None:
+    from rich.cells import cell_len
+
+    from camtui.tui.calls.model import short_reason
+
+    for sample in SAMPLES:
+        short = short_reason(sample * 2)
+        assert cell_len(short) <= 11 and short.endswith("…") and (sample * 2).startswith(short[:-1].rstrip())

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import ClassVar
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -20,6 +20,7 @@ from textual.strip import Strip
 
 from camtui.tui.rooms.layout import fit_columns
 from camtui.tui.rooms.month.model import MonthSummary, share_level, share_text
+from camtui.tui.shell.cells import fit
 
 DAY_WIDTH, MAX_DAY_WIDTH = 4, 6
 """Cells per day: the four of `share_text` ("100 "), right-aligned in up to six when the screen is wide."""
@@ -137,7 +138,7 @@ class MonthGrid(ScrollView, can_focus=True):
             key = y - HEADER_LINES + scroll_y
             if key >= len(summary.rows):
                 if not summary.rows and y == HEADER_LINES:
-                    return Strip([Segment(set_cell_size(" no rooms", width), self._style("total"))], width)
+                    return Strip([Segment(fit(" no rooms", width, ellipsis=""), self._style("total"))], width)
                 return Strip.blank(width, self.rich_style)
         full = self._cache.get(key)
         if full is None:
@@ -162,18 +163,18 @@ class MonthGrid(ScrollView, can_focus=True):
         header, weekend, today = self._style("header"), self._style("weekend"), self._style("today")
         segments: list[Segment] = []
         if key == -1:  # weekday names
-            segments.append(Segment(set_cell_size(f" {summary.year}-{summary.month:02d}", name_w), header))
+            segments.append(Segment(fit(f" {summary.year}-{summary.month:02d}", name_w, ellipsis=""), header))
             for d in summary.days:
                 style = today if d == self.today else (header + weekend if d.weekday() >= 5 else header)
-                segments.append(Segment(set_cell_size(f"{d:%a}"[: dw - 2].rjust(dw - 1) + " ", dw), style))
+                segments.append(Segment(fit(f"{d:%a}"[: dw - 2].rjust(dw - 1) + " ", dw, ellipsis=""), style))
         elif key == -2:  # day numbers
-            segments.append(Segment(set_cell_size(" Room", name_w), header))
+            segments.append(Segment(fit(" Room", name_w, ellipsis=""), header))
             for d in summary.days:
                 style = today if d == self.today else (header + weekend if d.weekday() >= 5 else header)
                 segments.append(Segment(f"{d.day:>3d} ".rjust(dw), style))
         elif key == -3:  # all rooms
             total = self._style("total")
-            segments.append(Segment(set_cell_size(" all rooms", name_w - 1), total))
+            segments.append(Segment(fit(" all rooms", name_w - 1, ellipsis=""), total))
             segments.append(Segment("│", total))
             for share in summary.totals:
                 segments.append(
@@ -182,7 +183,7 @@ class MonthGrid(ScrollView, can_focus=True):
         else:
             row = summary.rows[key]
             name = self._style("name")
-            segments.append(Segment(set_cell_size(f" {row.room.name}", name_w - 1), name))
+            segments.append(Segment(fit(f" {row.room.name}", name_w - 1), name))
             segments.append(Segment("│", name))
             for share in row.shares:
                 segments.append(
