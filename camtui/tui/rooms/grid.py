@@ -217,7 +217,9 @@ class RoomsGrid(GridPainter, can_focus=True):
         """Room id → mark glyph (ghost / squatter); repaints only the rows whose mark changed."""
         if marks == self.marks:
             return
-        changed = {room for room in marks.keys() | self.marks.keys() if marks.get(room) != self.marks.get(room)}
+        changed = {
+            room for room in marks.keys() | self.marks.keys() if marks.get(room) != self.marks.get(room)
+        }
         self.marks = dict(marks)
         self._refresh_rows(i for i, row in enumerate(self.rows) if row.room_id in changed)
 

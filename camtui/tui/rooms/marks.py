@@ -8,6 +8,7 @@ Kept apart from grid.py/paint.py so the grid itself changes by a few lines only.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 GHOST = "ghost"
 SQUATTER = "squatter"
@@ -20,7 +21,9 @@ EXPLANATIONS: Mapping[str, str] = {
     SQUATTER: "squatter: a call linked to this room is in progress, but the room has no reservation now",
 }
 
-LEGEND = "∅ ghost meeting (booked, its linked call is empty) · ⊕ squatter (linked call in progress, not booked)"
+LEGEND = (
+    "∅ ghost meeting (booked, its linked call is empty) · ⊕ squatter (linked call in progress, not booked)"
+)
 """The help's line for the marks."""
 
 
@@ -35,3 +38,21 @@ def explain(kind: str, detail: str = "") -> str:
     if words is None:
         return ""
     return f"{glyph(kind)} {words}" + (f" ({detail})" if detail else "")
+
+
+class RoomMarks:
+    """Mixed into the rooms pane: keeps the shell's latest marks, hands the glyphs to the grid and the words to
+    the detail view. Needs `grid` (the RoomsGrid)."""
+
+    grid: Any
+    _alert_marks: dict[str, tuple[str, str]] = {}  # noqa: RUF012  (replaced, never mutated)
+
+    def on_alert_marks(self, event: Any) -> None:
+        """From the shell after each evaluation: room id → (kind, reason); rooms without a mark are clean."""
+        self._alert_marks = dict(event.marks)
+        self.grid.set_marks({room: glyph(kind) for room, (kind, _reason) in self._alert_marks.items()})
+
+    def mark_words(self, room_id: str) -> str:
+        """The detail view's line for the room's mark ("" without one)."""
+        found = self._alert_marks.get(room_id)
+        return explain(found[0], found[1]) if found else ""

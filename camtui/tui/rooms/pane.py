@@ -20,6 +20,7 @@ from textual.widgets import Input, Static
 from camtui.tui.rooms.detail import ReservationDetailScreen
 from camtui.tui.rooms.grid import RoomsGrid
 from camtui.tui.rooms.logic import day_relative, step_interval
+from camtui.tui.rooms.marks import RoomMarks
 from camtui.tui.rooms.model import Cell
 from camtui.tui.rooms.polling import RoomsPolling
 from camtui.tui.shell.keys import POLL_FASTER, POLL_SLOWER
@@ -48,7 +49,7 @@ class FilterInput(Input):
             pane.close_filter()
 
 
-class RoomsPane(RoomsPolling):
+class RoomsPane(RoomMarks, RoomsPolling):
     """Rooms × time slots for one day, live. Contract id "rooms"."""
 
     PANE_TITLE: ClassVar[str] = "Rooms"
@@ -259,7 +260,14 @@ class RoomsPane(RoomsPolling):
             return
         settings = self.app.settings  # type: ignore[attr-defined]
         self.app.push_screen(
-            ReservationDetailScreen(event.row, event.slot, self.axis, self.now(), settings.locale)
+            ReservationDetailScreen(
+                event.row,
+                event.slot,
+                self.axis,
+                self.now(),
+                settings.locale,
+                mark=self.mark_words(event.row.room_id),
+            )
         )
 
     # ---- palette --------------------------------------------------------------------------------------------
