@@ -40,7 +40,12 @@ class PollFinished(Message):
     server was not reached (None: this poll says nothing about it)."""
 
     def __init__(
-        self, source: str, ok: bool, data: object = None, code: str | None = None, reachable: bool | None = None
+        self,
+        source: str,
+        ok: bool,
+        data: object = None,
+        code: str | None = None,
+        reachable: bool | None = None,
     ) -> None:
         super().__init__()
         self.source = source
@@ -56,3 +61,7 @@ class AlertMarks(Message):
     def __init__(self, marks: dict[str, tuple[str, str]]) -> None:
         super().__init__()
         self.marks = marks
+
+
+class LinksChanged(Message):
+    """A call was linked to a room, or unlinked (calls pane `l`): the alert rules read the stored links again."""

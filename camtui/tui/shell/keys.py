@@ -27,8 +27,21 @@ POLL_FASTER = Binding(
     "minus", "interval(-1)", "Poll more often", show=False, key_display="-", id="poll-faster"
 )
 SUCCESSOR = Binding("N", "successor", "Successor call", show=False, id="successor-call")
+OPEN_ALERTS = Binding("5,alt+5", "open_alerts", "Alerts view", show=False, id="open-alerts")
+"""On the main screen it opens the Alerts view; on the view it goes back."""
+LINK_ROOM = Binding("l", "link_room", "Link to a room…", show=False, id="link-room")
+"""Calls pane: link the call to a meeting room (or unlink it), for the ghost / squatter rules."""
 
-SHARED: tuple[Binding, ...] = (COPY_SHARE, COPY_LOGIN, REVEAL, POLL_SLOWER, POLL_FASTER, SUCCESSOR)
+SHARED: tuple[Binding, ...] = (
+    COPY_SHARE,
+    COPY_LOGIN,
+    REVEAL,
+    POLL_SLOWER,
+    POLL_FASTER,
+    SUCCESSOR,
+    OPEN_ALERTS,
+    LINK_ROOM,
+)
 """Every shared binding: what a keymap file may name."""
 SHARED_IDS = frozenset(b.id for b in SHARED if b.id)
 

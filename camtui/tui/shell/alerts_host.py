@@ -1,0 +1,208 @@
+"""The dashboard's side of the alert rules: one engine (`camtui.alerts`), fed from what the panes already poll.
+
+No second poller: after each rooms poll and each calls round (good or failed) the panes post `PollFinished`;
+a failed poll arrives as unknown (rooms None, a call with `participants=None`), never as "nothing". Each one is
+followed by an evaluation: toast actions become toasts; message and successor actions run in a worker through
+the engine's action runner (`camtui.alerts.actions`: the outbox, never resent), its failures through the app's
+one failure handler. A read-only dashboard evaluates and toasts, and sends nothing.
+The status line's alert count, the rooms grid's marks and the open Alerts view are refreshed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from textual import work
+
+from camtui.tui.shell.events import AlertMarks, LinksChanged, PollFinished
+
+SENDING = frozenset({"send", "successor"})
+
+
+class AlertsHost:
+    """Mixed into the app: needs `settings`, `store`, `client`, `clock`, `read_only`, `notify`, `report_error`,
+    `status_line`, `pane()`, `screen`."""
+
+    settings: Any
+    store: Any
+    client: Any
+    read_only: bool
+    _alerts: Any = None
+    alerts_problem: str | None = None
+    """Why the config's rules could not be used (`file:line: key: problem`), shown in the Alerts view."""
+    _known_rooms: tuple[tuple[str, str], ...] = ()
+    _shown_marks: dict[str, tuple[str, str]] = {}  # noqa: RUF012  (replaced, never mutated)
+
+    # ---- setup ----------------------------------------------------------------------------------------------
+
+    def start_alerts(self) -> None:
+        """Build the engine from the config's `[[alerts]]` (none: nothing runs, the view says how to add one)."""
+        if not getattr(self.settings, "alert_tables", None):
+            return
+        from camtui.alerts.engine import AlertEngine
+        from camtui.alerts.rules import load_rules
+
+        try:
+            rules = load_rules(self.settings)
+        except Exception as exc:  # ConfigError: file:line: key: problem
+            self.alerts_problem = str(exc)
+            self.notify(f"alert rules not used: {exc}", title="alerts", severity="warning", markup=False)  # type: ignore[attr-defined]
+            return
+        calls_every = float(getattr(self.settings, "calls_poll_seconds", 5.0) or 5.0)
+        rooms_every = float(getattr(self.settings, "rooms_poll_seconds", 15.0) or 15.0)
+        self._alerts = AlertEngine(
+            rules,
+            self.store,
+            server_url=getattr(self.client, "server_url", "") or "",
+            # a round is late only after the pane itself would call its data stale
+            call_stale_after=max(30.0, 3 * calls_every + 10),
+            room_stale_after=max(90.0, 3 * rooms_every + 10),
+        )
+
+    @property
+    def alerts_wanted(self) -> bool:
+        """Whether the panes should hand their polls over (the config has usable rules)."""
+        return self._alerts is not None
+
+    # ---- feeding --------------------------------------------------------------------------------------------
+
+    def on_poll_finished(self, event: PollFinished) -> None:
+        if event.source == "rooms" and event.data is not None:
+            self._known_rooms = tuple((r.id, r.name) for r in event.data.rooms)  # type: ignore[attr-defined]
+        engine = self._alerts
+        if engine is None:
+            return
+        now = self.clock()  # type: ignore[attr-defined]
+        try:
+            if event.source == "rooms":
+                engine.observe_rooms(now, event.data.rooms if event.data is not None else None)  # type: ignore[attr-defined]
+            elif event.source == "calls":
+                seen = tuple(event.data or ())  # type: ignore[call-overload]
+                watched = {c.sid for c in seen}
+                for sid in [sid for sid in engine.calls if sid not in watched]:
+                    engine.forget_call(sid)  # removed from the watch list
+                engine.observe_calls(now, seen)
+            outcome = "ok" if event.ok else ("unreachable" if event.reachable is False else event.code)
+            if outcome:
+                engine.observe_server(now, outcome)
+        except Exception as exc:
+            self.report_error(exc, "alerts")  # type: ignore[attr-defined]
+            return
+        self.evaluate_alerts(now)
+
+    def on_links_changed(self, event: LinksChanged) -> None:
+        engine = self._alerts
+        links = getattr(self.store, "call_links", None)
+        if engine is None or links is None:
+            return
+        try:
+            engine.set_links(links.all())
+        except Exception as exc:
+            self.report_error(exc, "alerts")  # type: ignore[attr-defined]
+            return
+        self.evaluate_alerts(self.clock())  # type: ignore[attr-defined]
+
+    def evaluate_alerts(self, now: datetime) -> None:
+        engine = self._alerts
+        if engine is None:
+            return
+        try:
+            firings = engine.evaluate(now)
+        except Exception as exc:
+            self.report_error(exc, "alerts")  # type: ignore[attr-defined]
+            return
+        acting = []
+        for firing in firings:
+            for text in firing.toasts:
+                self.notify(text, title=f"alert: {firing.rule}", severity="warning", markup=False)  # type: ignore[attr-defined]
+            if any(action.kind in SENDING for action in firing.actions):
+                acting.append(firing)
+        if acting and not self.read_only:
+            self._run_alert_actions(acting)
+        self.show_alert_state(now)
+
+    @work(group="alerts-actions", name="alerts", exit_on_error=False)
+    async def _run_alert_actions(self, firings: Sequence[Any]) -> None:
+        """Messages and successor calls of these firings, one after another, through the engine's runner:
+        each message is written to the outbox before its request and never resent after an unknown outcome."""
+        from camtui.alerts.actions import perform
+
+        for firing in firings:
+            await perform(firing, self.client, self.store, now=self.clock)  # type: ignore[attr-defined]
+        self.show_alert_state(self.clock())  # type: ignore[attr-defined]
+
+    # ---- showing --------------------------------------------------------------------------------------------
+
+    def show_alert_state(self, now: datetime) -> None:
+        """The status count, the grid's marks, and the Alerts view if it is open."""
+        engine = self._alerts
+        if engine is None:
+            return
+        try:
+            active = engine.active_count(now)
+            marks = {room: (m.kind, m.reason) for room, m in engine.room_marks(now).items()}
+        except Exception as exc:
+            self.report_error(exc, "alerts")  # type: ignore[attr-defined]
+            return
+        try:
+            self.status_line.set_alerts(active)  # type: ignore[attr-defined]
+        except Exception:  # quitting: the screens are gone
+            return
+        if marks != self._shown_marks:
+            self._shown_marks = marks
+            rooms = self.pane("rooms")  # type: ignore[attr-defined]
+            if rooms is not None:
+                rooms.post_message(AlertMarks(marks))
+        refresh = getattr(self.screen, "refresh_views", None)  # type: ignore[attr-defined]
+        if callable(refresh):
+            refresh()
+
+    def alerts_help(self, key_display: Any) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The help's sections for the Alerts view's keys and the rooms grid's marks."""
+        from camtui.tui.alerts.screen import AlertsScreen
+        from camtui.tui.rooms.marks import EXPLANATIONS, GLYPHS
+        from camtui.tui.shell.help import bindings_section
+
+        title, rows = bindings_section("Alerts view (5)", AlertsScreen, key_display)
+        marks = [(GLYPHS[kind], words) for kind, words in EXPLANATIONS.items()]
+        return [(title, list(rows)), ("Rooms grid marks (alert rules)", marks)]
+
+    # ---- what the Alerts view and the calls pane ask ---------------------------------------------------------
+
+    def known_rooms(self) -> tuple[tuple[str, str], ...]:
+        """(room id, name) of today's rooms, from the rooms pane's last good poll (the link picker's list)."""
+        return self._known_rooms
+
+    def alert_views(self) -> Sequence[Any]:
+        engine = self._alerts
+        return engine.views(self.clock()) if engine is not None else ()  # type: ignore[attr-defined]
+
+    @property
+    def alerts_muted(self) -> bool:
+        engine = self._alerts
+        if engine is None:
+            return False
+        silenced = engine.silenced("", self.clock())  # type: ignore[attr-defined]
+        return silenced is not None and silenced[0] == "muted"
+
+    def snooze_rule(self, name: str, until: datetime | None) -> None:
+        engine = self._alerts
+        if engine is None:
+            return
+        if until is None:
+            engine.unsnooze(name)
+        else:
+            engine.snooze(name, until)
+        self.evaluate_alerts(self.clock())  # type: ignore[attr-defined]
+
+    def mute_alerts(self, muted: bool) -> None:
+        engine = self._alerts
+        if engine is None:
+            return
+        if muted:
+            engine.mute_all()
+        else:
+            engine.unmute_all()
+        self.evaluate_alerts(self.clock())  # type: ignore[attr-defined]
