@@ -14,33 +14,18 @@ Each (rule, subject) pair is an episode slot: subject "call:{sid}", "room:{id}" 
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from camtui.alerts import evaluate as ev
 from camtui.alerts.actions import planned_lines
 from camtui.alerts.links import GHOST_AFTER, CallLink, link_calls, room_mark
-from camtui.alerts.model import CallSeen, Firing, FiringView, RoomMark, RuleState, RuleView
+from camtui.alerts.model import CallSeen, CallTrack, Firing, FiringView, RoomMark, RuleState, RuleView
 from camtui.alerts.rules import AlertRule
 from camtui.api.models import ConferenceRoom
 from camtui.store import Store
 from camtui.store.alert_state import MUTE_ALL, EpisodeRow
-
-
-@dataclass(slots=True)
-class CallTrack:
-    """What the engine knows about one call: the last poll (maybe unknown) and the last good one."""
-
-    seen: CallSeen
-    good: CallSeen | None = None
-    good_at: datetime | None = None
-    failed: bool = False
-    since: datetime | None = None
-    """Since when the call has been in its current state (empty / people in it)."""
-    history: deque[tuple[datetime, int]] = field(default_factory=deque)
-    version: int = 0
 
 
 @dataclass(slots=True)

@@ -6,19 +6,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from camtui.alerts.conditions import call_clause, describe
 from camtui.alerts.links import CallLink, link_calls, next_start, room_mark, running
-from camtui.alerts.model import ActionPlan, CallSeen, Firing, RuleState, RuleView
+from camtui.alerts.model import ActionPlan, CallSeen, CallTrack, Firing, RuleState, RuleView
 from camtui.alerts.rules import AlertRule
 from camtui.alerts.templates import render
 from camtui.api.models import ConferenceRoom
 from camtui.common.call_refs import share_url_for
 
-if TYPE_CHECKING:
-    from camtui.alerts.engine import AlertEngine, CallTrack
+AlertEngine = Any
+"""`camtui.alerts.engine.AlertEngine` (not imported: the engine imports this module)."""
 
 HISTORY = timedelta(minutes=30)
 

@@ -3,6 +3,7 @@ room marks). No Textual, no I/O."""
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -122,3 +123,17 @@ class RuleView:
     firings: tuple[FiringView, ...] = ()
     line: int | None = None
     """The rule's line in the config file."""
+
+
+@dataclass(slots=True)
+class CallTrack:
+    """What the engine knows about one call: the last poll (maybe unknown) and the last good one."""
+
+    seen: CallSeen
+    good: CallSeen | None = None
+    good_at: datetime | None = None
+    failed: bool = False
+    since: datetime | None = None
+    """Since when the call has been in its current state (empty / people in it)."""
+    history: deque[tuple[datetime, int]] = field(default_factory=deque)
+    version: int = 0

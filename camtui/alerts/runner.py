@@ -8,6 +8,7 @@ for today, note how the server answered, `evaluate`, then run each firing's acti
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -115,10 +116,8 @@ class AlertRunner:
             wait = self.calls_interval - (loop.time() - started)
             if end is not None:
                 wait = min(wait, end - loop.time())
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=max(0.0, wait))
-            except TimeoutError:
-                pass
         return self.firings
 
     async def round(self) -> list[Firing]:
