@@ -1,0 +1,247 @@
+"""The alert engine: fed what the polls saw, it decides which rules fire. No Textual, no network.
+
+Firing semantics (each has a test in tests/alerts/test_engine.py):
+- a rule fires once its condition has held for `for` (pending until then);
+- it does not fire again while the condition stays true (one firing per episode);
+- it re-arms only after the condition has been seen false;
+- `cooldown` limits refires: a new episode fires no earlier than `cooldown` after the last firing;
+- stale data (a failed poll, or none for too long) neither fires nor clears: unknown is not false;
+- the episode state is in the store, written before any action runs: a restart does not refire it.
+Snoozed and muted rules keep tracking their episodes but do not fire; one still true when the snooze ends fires.
+
+Each (rule, subject) pair is an episode slot: subject "call:{sid}", "room:{id}" or "server".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from camtui.alerts import evaluate as ev
+from camtui.alerts.actions import planned_lines
+from camtui.alerts.links import GHOST_AFTER, CallLink, link_calls, room_mark
+from camtui.alerts.model import CallSeen, CallTrack, Firing, FiringView, RoomMark, RuleState, RuleView
+from camtui.alerts.rules import AlertRule
+from camtui.api.models import ConferenceRoom
+from camtui.store import Store
+from camtui.store.alert_state import MUTE_ALL, EpisodeRow
+
+
+@dataclass(slots=True)
+class _Slot:
+    status: str = "armed"
+    since: datetime | None = None
+    fired_at: datetime | None = None
+    stale: bool = False
+    value: bool | None = None
+
+
+class AlertEngine:
+    """Feed it with `observe_*`, call `evaluate(now)` after each poll round; run the firings' actions with
+    `camtui.alerts.actions.perform`. `store` keeps the episodes, snoozes and firings (None: memory only)."""
+
+    def __init__(
+        self,
+        rules: Sequence[AlertRule],
+        store: Store | None = None,
+        *,
+        server_url: str = "",
+        time_zone: str = "Asia/Tokyo",
+        call_stale_after: float = 30.0,
+        room_stale_after: float = 90.0,
+    ) -> None:
+        self.rules = tuple(rules)
+        self.store = store
+        self.server_url = server_url
+        self.time_zone = time_zone
+        self.call_stale_after = timedelta(seconds=call_stale_after)
+        self.room_stale_after = timedelta(seconds=room_stale_after)
+        self.calls: dict[str, CallTrack] = {}
+        self.rooms: tuple[ConferenceRoom, ...] = ()
+        self.rooms_at: datetime | None = None
+        self.rooms_failed = False
+        self.server_outcome: str | None = None
+        """Last poll: "ok", "unreachable", or the API code it answered ("491")."""
+        self.server_at: datetime | None = None
+        self._slots: dict[tuple[str, str], _Slot] = {}
+        self._snoozes: dict[str, datetime | None] = {}
+        self._links: dict[str, str] = {}
+        self._dirty_calls: set[str] = set()
+        self._rooms_dirty = True
+        self._server_dirty = True
+        if store is not None:
+            for key, row in store.alerts.episodes().items():
+                self._slots[key] = _Slot(row.status, row.since, row.fired_at)
+            self._snoozes = store.alerts.snoozes()
+            self._links = store.call_links.all()
+
+    # ------------------------------------------------------------------------------------------ feeding
+
+    def observe_calls(self, at: datetime, calls: Iterable[CallSeen]) -> None:
+        """One round of call polls (or part of one). A call with `participants=None` failed this time."""
+        for seen in calls:
+            track = self.calls.get(seen.sid)
+            if track is None:
+                track = self.calls[seen.sid] = CallTrack(seen)
+            ev.fold_call(track, seen, at)
+            self._dirty_calls.add(seen.sid)
+
+    def forget_call(self, sid: str) -> None:
+        """The call is no longer watched: its subjects stop being evaluated (their state stays stored)."""
+        self.calls.pop(sid, None)
+
+    def observe_rooms(self, at: datetime, rooms: Sequence[ConferenceRoom] | None) -> None:
+        """A rooms poll: the rooms with today's reservations, or None when the poll failed (stale)."""
+        if rooms is None:
+            self.rooms_failed = True
+        else:
+            self.rooms = tuple(rooms)
+            self.rooms_at = at
+            self.rooms_failed = False
+        self._rooms_dirty = True
+
+    def observe_server(self, at: datetime, outcome: str) -> None:
+        """How the last request went: "ok", "unreachable" (no answer), or the API error code answered."""
+        self.server_outcome = outcome
+        self.server_at = at
+        self._server_dirty = True
+
+    def set_links(self, links: dict[str, str]) -> None:
+        """The stored call ↔ room links changed (the UI linked or unlinked a call)."""
+        self._links = dict(links)
+        self._rooms_dirty = True
+
+    # ------------------------------------------------------------------------------------------ deciding
+
+    def evaluate(self, now: datetime) -> list[Firing]:
+        """Decide every rule on what is known at `now`; the firings are recorded in the store (before their
+        actions run) and returned, in rule order."""
+        ctx = ev.RoundContext(self, now)
+        firings: list[Firing] = []
+        changed: list[EpisodeRow] = []
+        for rule in self.rules:
+            for subject, value in ev.values(ctx, rule):
+                firing = self._step(rule, subject, value, now, ctx, changed)
+                if firing is not None:
+                    firings.append(firing)
+        self._dirty_calls.clear()
+        self._rooms_dirty = self._server_dirty = False
+        if self.store is not None:
+            self.store.alerts.save_episodes(changed)
+            firings = [self._record(f) for f in firings]
+        return firings
+
+    def _step(
+        self,
+        rule: AlertRule,
+        subject: str,
+        value: bool | None,
+        now: datetime,
+        ctx: ev.RoundContext,
+        changed: list[EpisodeRow],
+    ) -> Firing | None:
+        key = (rule.name, subject)
+        slot = self._slots.get(key)
+        if slot is None:
+            slot = self._slots[key] = _Slot()
+        slot.value = value
+        if value is None:
+            slot.stale = True
+            return None
+        slot.stale = False
+        if not value:
+            if slot.status != "armed":
+                slot.status, slot.since = "armed", None
+                changed.append(EpisodeRow(rule.name, subject, "armed", None, slot.fired_at))
+            return None
+        if slot.status == "armed":
+            slot.status, slot.since = "pending", now
+            changed.append(EpisodeRow(rule.name, subject, "pending", now, slot.fired_at))
+        if slot.status != "pending" or slot.since is None:
+            return None
+        if (now - slot.since).total_seconds() < rule.for_s or self.silenced(rule.name, now) is not None:
+            return None
+        if slot.fired_at is not None and (now - slot.fired_at).total_seconds() < rule.cooldown_s:
+            return None
+        slot.status, slot.fired_at = "fired", now
+        changed.append(EpisodeRow(rule.name, subject, "fired", slot.since, now))
+        return ev.make_firing(ctx, rule, subject, now, slot.since)
+
+    def _record(self, firing: Firing) -> Firing:
+        assert self.store is not None
+        planned = planned_lines(firing.actions)
+        fid = self.store.alerts.add_firing(firing.rule, firing.subject, firing.label, firing.at, planned)
+        return Firing(firing.rule, firing.subject, firing.label, firing.at, firing.reason, firing.actions,
+                      firing.context, fid)  # fmt: skip
+
+    # ------------------------------------------------------------------------------------------ user controls
+
+    def snooze(self, name: str, until: datetime) -> None:
+        """No firings of rule `name` before `until` (its episodes are still tracked)."""
+        self._snoozes[name] = until
+        if self.store is not None:
+            self.store.alerts.set_snooze(name, until)
+
+    def unsnooze(self, name: str) -> None:
+        self._snoozes.pop(name, None)
+        if self.store is not None:
+            self.store.alerts.clear_snooze(name)
+
+    def mute_all(self, until: datetime | None = None) -> None:
+        """No firings at all until `until` (None: until `unmute_all`)."""
+        self.snooze(MUTE_ALL, until)  # type: ignore[arg-type]
+
+    def unmute_all(self) -> None:
+        self.unsnooze(MUTE_ALL)
+
+    def silenced(self, name: str, now: datetime) -> tuple[RuleState, datetime | None] | None:
+        """("muted" | "snoozed", until) when rule `name` may not fire at `now`; None when it may."""
+        if MUTE_ALL in self._snoozes:
+            until = self._snoozes[MUTE_ALL]
+            if until is None or until > now:
+                return "muted", until
+        until = self._snoozes.get(name)
+        if until is not None and until > now:
+            return "snoozed", until
+        return None
+
+    # ------------------------------------------------------------------------------------------ reading
+
+    def views(self, now: datetime, firings: int = 5) -> list[RuleView]:
+        """Every rule's state for the Alerts view (the most urgent over its subjects), with its last firings."""
+        return [ev.rule_view(self, rule, now, firings) for rule in self.rules]
+
+    def active_count(self, now: datetime) -> int:
+        """Episodes that fired and are still on (the status line's count)."""
+        names = {r.name for r in self.rules}
+        return sum(1 for (rule, _s), slot in self._slots.items() if rule in names and slot.status == "fired")
+
+    def links(self, now: datetime) -> dict[str, CallLink]:
+        """Every tracked call's room link (reservation text or stored link)."""
+        return link_calls(now, self.rooms, self.calls.keys(), self._links)
+
+    def room_marks(self, now: datetime, ghost_after: timedelta | None = None) -> dict[str, RoomMark]:
+        """room id → ghost / squatter mark, from the engine's own call history (what the grid shows)."""
+        after = GHOST_AFTER if ghost_after is None else ghost_after
+        if self.rooms_failed:
+            return {}
+        by_room: dict[str, list[tuple[CallSeen, CallLink]]] = {}
+        for link in self.links(now).values():
+            track = self.calls[link.sid]
+            seen = track.good if not track.failed and track.good is not None else track.seen
+            by_room.setdefault(link.room_id, []).append((seen, link))
+        since = {sid: t.since for sid, t in self.calls.items() if t.since is not None}
+        marks: dict[str, RoomMark] = {}
+        for room in self.rooms:
+            linked = by_room.get(room.id)
+            if linked:
+                mark = room_mark(now, room, linked, since, after)
+                if mark is not None:
+                    marks[room.id] = mark
+        return marks
+
+    def history(self, rule: str | None = None, limit: int = 20) -> list[FiringView]:
+        if self.store is None:
+            return []
+        return [FiringView(f.at, f.subject, f.label, f.lines) for f in self.store.alerts.firings(rule, limit)]

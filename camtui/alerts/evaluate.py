@@ -1,0 +1,319 @@
+"""The engine's per-round work, kept apart from its state machine: folding a poll into a call's track, each
+rule's value per subject (True / False / None = unknown), the firing's template values and actions, and the
+rule views. No Textual."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from camtui.alerts.conditions import call_clause, describe
+from camtui.alerts.links import CallLink, link_calls, next_start, room_mark, running
+from camtui.alerts.model import ActionPlan, CallSeen, CallTrack, Firing, RuleState, RuleView
+from camtui.alerts.rules import AlertRule
+from camtui.alerts.templates import render
+from camtui.api.models import ConferenceRoom
+from camtui.common.call_refs import share_url_for
+
+AlertEngine = Any
+"""`camtui.alerts.engine.AlertEngine` (not imported: the engine imports this module)."""
+
+HISTORY = timedelta(minutes=30)
+
+
+def fold_call(track: CallTrack, seen: CallSeen, at: datetime) -> None:
+    """One poll of one call into its track (a failed poll keeps the last good data, marked failed)."""
+    track.seen = seen
+    track.version += 1
+    if seen.participants is None:
+        track.failed = True
+        return
+    prev = track.good
+    if prev is not None and (not seen.title or not seen.url or seen.expires is None):
+        seen = CallSeen(
+            seen.sid,
+            seen.title or prev.title,
+            seen.url or prev.url,
+            seen.participants,
+            seen.in_progress,
+            seen.expires or prev.expires,
+            seen.error_code,
+        )
+    track.failed = False
+    track.good, track.good_at = seen, at
+    if prev is None or (prev.participants == 0) != (seen.participants == 0):
+        track.since = at
+    history = track.history
+    history.append((at, seen.participants or 0))
+    limit = at - HISTORY
+    while history and history[0][0] < limit:
+        history.popleft()
+
+
+class RoundContext:
+    """What one `evaluate(now)` shares between rules: fresh-or-not, rooms by id and name, links, room facts."""
+
+    def __init__(self, engine: AlertEngine, now: datetime) -> None:
+        self.engine = engine
+        self.now = now
+        self.rooms_fresh = (
+            engine.rooms_at is not None
+            and not engine.rooms_failed
+            and now - engine.rooms_at <= engine.room_stale_after
+        )
+        self._links: dict[str, CallLink] | None = None
+        self._by_room: dict[str, list[CallLink]] | None = None
+        self._by_key: dict[str, ConferenceRoom] | None = None
+        self._zone = ZoneInfo(engine.time_zone)
+
+    def call(self, sid: str) -> CallSeen | None:
+        """The call's fresh data, or None when unknown (never polled, last poll failed, or too old).
+
+        An expired call is final, never stale: nothing about it can change."""
+        track = self.engine.calls.get(sid)
+        if track is None or track.good is None or track.good_at is None:
+            return None
+        good = track.good
+        if good.expires is not None and good.expires <= self.now:
+            return CallSeen(good.sid, good.title, good.url, 0, False, good.expires)
+        if track.failed or self.now - track.good_at > self.engine.call_stale_after:
+            return None
+        return good
+
+    @property
+    def links(self) -> dict[str, CallLink]:
+        if self._links is None:
+            e = self.engine
+            self._links = (
+                link_calls(self.now, e.rooms, e.calls.keys(), e._links) if e.rooms or e._links else {}
+            )
+        return self._links
+
+    def room_links(self, room_id: str) -> list[CallLink]:
+        if self._by_room is None:
+            self._by_room = {}
+            for link in self.links.values():
+                self._by_room.setdefault(link.room_id, []).append(link)
+        return self._by_room.get(room_id, [])
+
+    def rooms_for(self, rule: AlertRule) -> list[tuple[str, ConferenceRoom | None]]:
+        rooms = self.engine.rooms
+        if rule.rooms is None:
+            return [(r.id, r) for r in rooms]
+        if self._by_key is None:
+            self._by_key = {}
+            for r in rooms:
+                self._by_key.setdefault(r.name, r)
+                self._by_key[r.id] = r
+        out: list[tuple[str, ConferenceRoom | None]] = []
+        for key in rule.rooms:
+            room = self._by_key.get(key)
+            out.append((room.id if room else key, room))
+        return out
+
+    def fmt(self, when: datetime | None) -> str:
+        return "" if when is None else when.astimezone(self._zone).strftime("%Y-%m-%d %H:%M")
+
+
+def values(ctx: RoundContext, rule: AlertRule) -> Iterator[tuple[str, bool | None]]:
+    """(subject, value) for every subject the rule watches."""
+    scope = rule.scope
+    if scope == "call":
+        sids = rule.calls if rule.calls is not None else ctx.engine.calls.keys()
+        clauses = rule.condition.clauses
+        now = ctx.now
+        for sid in sids:
+            seen = ctx.call(sid)
+            if seen is None:
+                yield f"call:{sid}", None
+                continue
+            track = ctx.engine.calls[sid]
+            p, live = seen.participants or 0, bool(seen.in_progress)
+            yield (
+                f"call:{sid}",
+                all(call_clause(c, now, p, live, seen.expires, track.history) for c in clauses),
+            )
+    elif scope == "room":
+        for room_id, room in ctx.rooms_for(rule):
+            if room is None or not ctx.rooms_fresh:
+                yield f"room:{room_id}", None
+            else:
+                yield f"room:{room_id}", room_value(ctx, rule, room)
+    else:
+        yield "server", server_value(ctx, rule)
+
+
+def room_value(ctx: RoundContext, rule: AlertRule, room: ConferenceRoom) -> bool | None:
+    now = ctx.now
+    result: bool | None = True
+    for c in rule.condition.clauses:
+        kind = c.kind
+        if kind == "free" or kind == "busy":
+            ok = (running(room, now) is None) == (kind == "free")
+        elif kind == "starts_in":
+            nxt = next_start(room, now)
+            ok = nxt is not None and nxt.start - now <= c.span
+        else:  # ghost / squatter
+            linked = [(ctx.call(k.sid), k) for k in ctx.room_links(room.id)]
+            if not linked:
+                ok = False
+            else:
+                known = [(s, k) for s, k in linked if s is not None]
+                if not known:
+                    result = None
+                    continue
+                mark = room_mark(now, room, known, {}, timedelta())
+                ok = mark is not None and mark.kind == kind
+        if not ok:
+            return False
+    return result
+
+
+def server_value(ctx: RoundContext, rule: AlertRule) -> bool | None:
+    outcome = ctx.engine.server_outcome
+    if outcome is None:
+        return None
+    for c in rule.condition.clauses:
+        ok = outcome == "unreachable" if c.kind == "unreachable" else outcome in c.codes
+        if not ok:
+            return False
+    return True
+
+
+# ------------------------------------------------------------------------------------------ firings
+
+
+def template_values(ctx: RoundContext, rule: AlertRule, subject: str) -> dict[str, str]:
+    e = ctx.engine
+    out = {"now": ctx.fmt(ctx.now), "rule": rule.name, "server.url": e.server_url, "server.error": ""}
+    if e.server_outcome not in (None, "ok"):
+        out["server.error"] = str(e.server_outcome)
+    kind, _, key = subject.partition(":")
+    sid = key if kind == "call" else ""
+    room: ConferenceRoom | None = None
+    if kind == "room":
+        room = next((r for r in e.rooms if r.id == key), None)
+        out["label"] = f"room {room.name if room else key}"
+        links = ctx.room_links(key)
+        sid = next(
+            (k.sid for k in links if (ctx.call(k.sid) or CallSeen("")).known), links[0].sid if links else ""
+        )
+    if sid:
+        out.update(call_values(ctx, rule, sid))
+        link = ctx.links.get(sid)
+        if room is None and link is not None:
+            room = next((r for r in e.rooms if r.id == link.room_id), None)
+        reservation = link.reservation if link is not None else None
+        if reservation is not None and (room is None or reservation.room_id == room.id):
+            out.update(_reservation(ctx, reservation))
+    if room is not None:
+        out["room.name"], out["room.id"] = room.name, room.id
+        booked = running(room, ctx.now)
+        if booked is not None:
+            out.update(_reservation(ctx, booked))
+    if kind == "call":
+        out["label"] = f"call {out.get('call.title') or key[:8]} ({key[:8]}…)"
+    elif kind == "server":
+        out["label"] = f"server {e.server_url or ''}".strip()
+    return out
+
+
+def call_values(ctx: RoundContext, rule: AlertRule, sid: str) -> dict[str, str]:
+    track = ctx.engine.calls.get(sid)
+    seen = track.good if track is not None and track.good is not None else CallSeen(sid)
+    url = seen.url or (rule.call_urls or {}).get(sid, "")
+    if not url and ctx.engine.server_url:
+        url = share_url_for(ctx.engine.server_url, sid)
+    return {
+        "call.sid": sid,
+        "call.title": seen.title or sid[:8],
+        "call.participants": "" if seen.participants is None else str(seen.participants),
+        "call.url": url,
+        "call.expires": ctx.fmt(seen.expires),
+    }
+
+
+def _reservation(ctx: RoundContext, r: object) -> dict[str, str]:
+    return {
+        "reservation.title": getattr(r, "title", ""),
+        "reservation.start": ctx.fmt(getattr(r, "start", None)),
+        "reservation.end": ctx.fmt(getattr(r, "end", None)),
+        "reservation.organizer": getattr(r, "organizer_email", ""),
+    }
+
+
+def make_firing(ctx: RoundContext, rule: AlertRule, subject: str, now: datetime, since: datetime) -> Firing:
+    values_ = template_values(ctx, rule, subject)
+    actions: list[ActionPlan] = []
+    if rule.toast is not None:
+        actions.append(ActionPlan("toast", render(rule.toast, values_)))
+    for s in rule.sends:
+        actions.append(ActionPlan("send", render(s.text, values_), s.send, s.users, s.seal))
+    if rule.successor is not None:
+        succ = rule.successor
+        actions.append(
+            ActionPlan(
+                "successor",
+                title=render(succ.title, values_),
+                password=succ.password,
+                expires_in_s=succ.expires_in.total_seconds(),
+            )
+        )
+        for s in succ.sends:  # filled once the successor exists ({successor.url})
+            actions.append(ActionPlan("successor_send", s.text, s.send, s.users, s.seal))
+    reason = " and ".join(describe(c) for c in rule.condition.clauses)
+    if rule.for_s:
+        reason += f" for {int(rule.for_s)}s"
+    return Firing(rule.name, subject, values_.get("label", subject), now, reason, tuple(actions), values_)
+
+
+# ------------------------------------------------------------------------------------------ views
+
+_RANK: dict[str, int] = {"armed": 0, "stale": 1, "pending": 2, "fired": 3}
+
+
+def rule_view(engine: AlertEngine, rule: AlertRule, now: datetime, firings: int) -> RuleView:
+    slots = [(s, slot) for (name, s), slot in engine._slots.items() if name == rule.name]
+    state: RuleState = "armed"
+    pending_s: float | None = None
+    fired_at: datetime | None = None
+    stale_reason: str | None = None
+    active = 0
+    for _subject, slot in slots:
+        if slot.fired_at is not None and (fired_at is None or slot.fired_at > fired_at):
+            fired_at = slot.fired_at
+        current = "stale" if slot.stale and slot.status != "fired" else slot.status
+        if slot.status == "fired":
+            active += 1
+        if slot.status == "pending" and slot.since is not None and not slot.stale:
+            held = (now - slot.since).total_seconds()
+            pending_s = held if pending_s is None else max(pending_s, held)
+        if slot.stale and stale_reason is None:
+            stale_reason = "the last poll failed or is too old: not firing, not clearing"
+        if _RANK[current] > _RANK[state]:
+            state = current  # type: ignore[assignment]
+    if not slots:
+        state, stale_reason = "stale", "waiting for the first poll"
+    silenced = engine.silenced(rule.name, now)
+    until = None
+    if silenced is not None:
+        state, until = silenced
+    return RuleView(
+        name=rule.name,
+        condition=rule.condition.text,
+        target=rule.target,
+        state=state,
+        pending_s=pending_s if state == "pending" else None,
+        for_s=rule.for_s,
+        fired_at=fired_at,
+        snoozed_until=until,
+        stale_reason=stale_reason if state == "stale" else None,
+        active=active,
+        firings=tuple(engine.history(rule.name, firings)),
+        line=rule.line,
+    )
+
+
+__all__ = ["HISTORY", "RoundContext", "fold_call", "make_firing", "rule_view", "values"]
