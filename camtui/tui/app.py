@@ -198,6 +198,7 @@ class CamApp(AlertsHost, TokenSwap, App[None]):
         self.start_alerts()
 
     async def on_unmount(self) -> None:
+        self.stop_alerts()
         if not self._close_on_exit:
             return
         try:

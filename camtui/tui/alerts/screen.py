@@ -48,6 +48,9 @@ class AlertsSource(Protocol):
     alerts_problem: str | None
 
     @property
+    def alerts_note(self) -> str: ...
+
+    @property
     def alerts_muted(self) -> bool: ...
     def alert_views(self) -> Sequence[Any]: ...
     def snooze_rule(self, name: str, until: datetime | None) -> None: ...
@@ -77,8 +80,9 @@ class AlertsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="alerts-title", markup=False)
-        if self.source.read_only:
-            yield Static(READ_ONLY_TEXT, id="alerts-read-only", markup=False)
+        note = self.source.alerts_note or (READ_ONLY_TEXT if self.source.read_only else "")
+        if note:
+            yield Static(note, id="alerts-note", markup=False)
         table: DataTable[str] = DataTable(id="alerts-rules", cursor_type="row", zebra_stripes=True)
         for key, label in COLUMNS:
             table.add_column(label, key=key)

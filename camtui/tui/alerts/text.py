@@ -10,6 +10,8 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from camtui.alerts.actions import PLANNED
+
 EMPTY_TEXT = """No alert rules in the config.
 
 Alert rules watch what the panes already poll and act: a toast here, a message
@@ -71,14 +73,18 @@ def last_fired_text(view: Any, now: datetime, tz: ZoneInfo) -> str:
 
 
 def firing_lines(view: Any, now: datetime, tz: ZoneInfo, *, read_only: bool = False) -> list[str]:
-    """The selected rule's last firings, newest first: when, about what, then what was done (one line each)."""
+    """The selected rule's last firings, newest first: when, about what, then what was done (one line each).
+
+    On a read-only dashboard a firing's actions never run: its "planned: …" lines say so instead of promising."""
     if not view.firings:
         return ["no firing yet"]
-    nothing = "nothing sent (read-only dashboard)" if read_only else "nothing sent"
     lines: list[str] = []
     for firing in view.firings:
         lines.append(f"{clock_text(firing.at, now, tz)}  {firing.label}")
-        lines.extend(f"    {line}" for line in firing.lines or (nothing,))
+        for line in firing.lines or ("nothing done yet",):
+            if read_only and line.startswith(PLANNED):
+                line = "not done (read-only dashboard): " + line.removeprefix(PLANNED)
+            lines.append(f"    {line}")
     return lines
 
 

@@ -32,3 +32,36 @@ def calls_seen(
             )
         )
     return tuple(seen)
+
+
+class AlertCalls:
+    """Part of `CallsPane`: calls the alert rules added to the store's watch list (an expiry guard's successor)
+    appear in the pane at once, polled like any other."""
+
+    def watch_from_store(self) -> None:
+        store = self.call_store  # type: ignore[attr-defined]
+        if store is None:
+            return
+        try:
+            stored = store.list()
+        except Exception as exc:
+            self.app.report_error(exc, "calls")  # type: ignore[attr-defined]
+            return
+        rows = self._rows  # type: ignore[attr-defined]
+        for wc in stored:
+            if wc.sid in rows:
+                continue
+            row = CallRow(
+                sid=wc.sid,
+                title=wc.title,
+                url=wc.url,
+                password=wc.password,
+                presenter_pass=wc.presenter_pass,
+                origin=wc.origin,
+                created=wc.created,
+                expires=wc.expires,
+            )
+            self._add_row(row, persist=False)  # type: ignore[attr-defined]
+            self._schedule(row)  # type: ignore[attr-defined]
+            self._sync_table()  # type: ignore[attr-defined]
+            self._poll_one(wc.sid)  # type: ignore[attr-defined]

@@ -28,6 +28,7 @@ from textual.widgets import Input, Static
 from textual.worker import Worker
 
 from camtui.tui.calls.actions import CallsActions, _parse_interval  # noqa: F401  (re-exported)
+from camtui.tui.calls.alert_feed import AlertCalls
 from camtui.tui.calls.clock import CallsClock
 from camtui.tui.calls.create import QuickCallDialog
 from camtui.tui.calls.detail import CallDetailScreen
@@ -71,7 +72,7 @@ WRITING_ACTIONS = CREATING_ACTIONS | {"link_room"}
 """…and everything else a wall display must not change (a call's room link feeds the alert rules)."""
 
 
-class CallsPane(CallsPolling, CallsClock, CallsActions, RoomLinking, Widget):
+class CallsPane(CallsPolling, CallsClock, CallsActions, RoomLinking, AlertCalls, Widget):
     """Watched calls: participants, trend, state, countdown, freshness; add, remove, create, inspect."""
 
     PANE_TITLE: ClassVar[str] = "Calls"

@@ -10,6 +10,7 @@ The status line's alert count, the rooms grid's marks and the open Alerts view a
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -32,6 +33,10 @@ class AlertsHost:
     _alerts: Any = None
     alerts_problem: str | None = None
     """Why the config's rules could not be used (`file:line: key: problem`), shown in the Alerts view."""
+    alerts_acting: bool = False
+    """This dashboard runs the rules' messages and successor calls (it holds the store's alert claim)."""
+    alerts_elsewhere: int | None = None
+    """The pid of another camtui that acts on this store's alerts (this one then only shows and toasts)."""
     _known_rooms: tuple[tuple[str, str], ...] = ()
     _shown_marks: dict[str, tuple[str, str]] = {}  # noqa: RUF012  (replaced, never mutated)
 
@@ -52,14 +57,64 @@ class AlertsHost:
             return
         calls_every = float(getattr(self.settings, "calls_poll_seconds", 5.0) or 5.0)
         rooms_every = float(getattr(self.settings, "rooms_poll_seconds", 15.0) or 15.0)
-        self._alerts = AlertEngine(
-            rules,
-            self.store,
-            server_url=getattr(self.client, "server_url", "") or "",
-            # a round is late only after the pane itself would call its data stale
-            call_stale_after=max(30.0, 3 * calls_every + 10),
-            room_stale_after=max(90.0, 3 * rooms_every + 10),
-        )
+        try:
+            self._alerts = AlertEngine(
+                rules,
+                self.store,
+                server_url=getattr(self.client, "server_url", "") or "",
+                time_zone=self.settings.time_zone,
+                # a poll is late only after the pane itself would call its data stale
+                call_stale_after=max(30.0, 3 * calls_every + 10),
+                room_stale_after=max(90.0, 3 * rooms_every + 10),
+            )
+        except Exception as exc:  # the store cannot be read: no rules rather than no dashboard
+            self.report_error(exc, "alerts")  # type: ignore[attr-defined]
+            return
+        if not self.read_only:
+            self._claim_actions()
+
+    def _claim_actions(self) -> None:
+        """Act only when no other camtui (`camtui alerts run`, another dashboard) acts on this store: two
+        engines on one store would each send the message. Half-done firings of a stopped camtui are marked."""
+        from camtui.alerts.actions import recover_interrupted
+        from camtui.alerts.runner import claim
+
+        try:
+            holder = claim(self.store)
+            if holder is None:
+                self.alerts_acting = True
+                recover_interrupted(self.store)
+            else:
+                self.alerts_elsewhere = holder
+        except Exception as exc:
+            self.report_error(exc, "alerts")  # type: ignore[attr-defined]
+
+    def stop_alerts(self) -> None:
+        """On exit: let the next camtui act on this store."""
+        if not self.alerts_acting:
+            return
+        from camtui.alerts.runner import release
+
+        with contextlib.suppress(
+            Exception
+        ):  # the store may be closed already: the next start sees a dead pid
+            release(self.store)
+
+    @property
+    def alerts_note(self) -> str:
+        """Why this dashboard shows but does not act ("" when it acts): the Alerts view's notice."""
+        if self._alerts is None:
+            return ""
+        if self.read_only:
+            from camtui.tui.alerts.text import READ_ONLY_TEXT
+
+            return READ_ONLY_TEXT
+        if self.alerts_elsewhere is not None:
+            return (
+                f"Another camtui (pid {self.alerts_elsewhere}, e.g. `camtui alerts run`) acts on these rules: this "
+                "dashboard shows and toasts them, and sends nothing (two would each send the message)."
+            )
+        return ""
 
     @property
     def alerts_wanted(self) -> bool:
@@ -119,7 +174,7 @@ class AlertsHost:
                 self.notify(text, title=f"alert: {firing.rule}", severity="warning", markup=False)  # type: ignore[attr-defined]
             if any(action.kind in SENDING for action in firing.actions):
                 acting.append(firing)
-        if acting and not self.read_only:
+        if acting and self.alerts_acting:
             self._run_alert_actions(acting)
         self.show_alert_state(now)
 
@@ -129,8 +184,17 @@ class AlertsHost:
         each message is written to the outbox before its request and never resent after an unknown outcome."""
         from camtui.alerts.actions import perform
 
+        successor = False
         for firing in firings:
-            await perform(firing, self.client, self.store, now=self.clock)  # type: ignore[attr-defined]
+            await perform(firing, self.client, self.store, clock=self.clock)  # type: ignore[attr-defined]
+            successor = successor or any(a.kind == "successor" for a in firing.actions)
+        if (
+            successor
+        ):  # the new call is in the store's watch list: the calls pane shows it now, not at restart
+            calls = self.pane("calls")  # type: ignore[attr-defined]
+            adopt = getattr(calls, "watch_from_store", None)
+            if callable(adopt):
+                adopt()
         self.show_alert_state(self.clock())  # type: ignore[attr-defined]
 
     # ---- showing --------------------------------------------------------------------------------------------
