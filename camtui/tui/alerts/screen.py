@@ -27,6 +27,7 @@ from camtui.tui.alerts.text import (
     clock_text,
     firing_lines,
     last_fired_text,
+    seconds_text,
     state_text,
     tomorrow,
 )
@@ -77,6 +78,7 @@ class AlertsScreen(Screen[None]):
         self._names: tuple[str, ...] = ()
         self._cells: dict[tuple[str, str], str] = {}
         self._firings_text = ""
+        self._ready = False
 
     def compose(self) -> ComposeResult:
         yield Static("", id="alerts-title", markup=False)
@@ -98,6 +100,7 @@ class AlertsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._ready = True
         self.refresh_views()
         self.set_interval(1.0, self.refresh_views, name="alerts-view-tick")
         self.query_one(DataTable).focus()
@@ -117,6 +120,8 @@ class AlertsScreen(Screen[None]):
 
     def refresh_views(self) -> None:
         """Rows and the firings panel from the engine's views now; cells that did not change are left alone."""
+        if not self._ready:
+            return  # an evaluation right after the push: on_mount fills the screen
         views = self.views
         now = self.source.clock()
         table: DataTable[str] = self.query_one(DataTable)
@@ -148,7 +153,7 @@ class AlertsScreen(Screen[None]):
         self._show_firings()
 
     def _row_cells(self, view: Any, now: datetime) -> tuple[str, ...]:
-        when = view.condition + (f" for {view.for_s:g}s" if view.for_s else "")
+        when = view.condition + (f" for {seconds_text(view.for_s)}" if view.for_s else "")
         return (
             view.name,
             view.target,

@@ -61,9 +61,7 @@ def state_text(view: Any, now: datetime, tz: ZoneInfo) -> str:
         return f"snoozed until {clock_text(view.snoozed_until, now, tz)}" if view.snoozed_until else "snoozed"
     if state == "muted":
         return "muted"
-    if state == "stale":
-        return f"stale ({view.stale_reason})" if view.stale_reason else "stale"
-    return str(state)
+    return str(state)  # armed; stale (its reason is long: the firings panel shows it)
 
 
 def last_fired_text(view: Any, now: datetime, tz: ZoneInfo) -> str:
@@ -76,9 +74,11 @@ def firing_lines(view: Any, now: datetime, tz: ZoneInfo, *, read_only: bool = Fa
     """The selected rule's last firings, newest first: when, about what, then what was done (one line each).
 
     On a read-only dashboard a firing's actions never run: its "planned: …" lines say so instead of promising."""
-    if not view.firings:
-        return ["no firing yet"]
     lines: list[str] = []
+    if view.state == "stale":
+        lines.append(f"stale: {view.stale_reason or 'no fresh data'}")
+    if not view.firings:
+        return [*lines, "no firing yet"]
     for firing in view.firings:
         lines.append(f"{clock_text(firing.at, now, tz)}  {firing.label}")
         for line in firing.lines or ("nothing done yet",):

@@ -214,6 +214,10 @@ class AlertsHost:
             self.status_line.set_alerts(active)  # type: ignore[attr-defined]
         except Exception:  # quitting: the screens are gone
             return
+        if getattr(engine, "rooms_failed", False):
+            # Unknown is not "fine": the grid keeps the last good rooms (its age label says stale), so it keeps
+            # the marks drawn from them too, until a good poll says otherwise.
+            marks = self._shown_marks
         if marks != self._shown_marks:
             self._shown_marks = marks
             rooms = self.pane("rooms")  # type: ignore[attr-defined]
