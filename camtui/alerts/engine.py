@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from camtui.alerts import evaluate as ev
 from camtui.alerts.actions import planned_lines
@@ -236,7 +237,7 @@ class AlertEngine:
         for room in self.rooms:
             linked = by_room.get(room.id)
             if linked:
-                mark = room_mark(now, room, linked, since, after)
+                mark = room_mark(now, room, linked, since, after, ZoneInfo(self.time_zone))
                 if mark is not None:
                     marks[room.id] = mark
         return marks

@@ -10,14 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from camtui.alerts.model import CallSeen, RoomMark
 from camtui.api.models import ConferenceRoom, Reservation
 
 _TOKEN = re.compile(r"[A-Za-z0-9_\-]{4,128}")
-GHOST_AFTER = timedelta(minutes=10)
-"""The grid marks a ghost meeting once its call has been empty this long (rules choose their own `for`)."""
+GHOST_AFTER = timedelta(minutes=5)
+"""The grid marks a ghost meeting once the reservation has run this long with its call empty every time it was
+polled (people join late); rules choose their own `for`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,13 +103,14 @@ def classify_rooms(
     *,
     since: Mapping[str, datetime] | None = None,
     ghost_after: timedelta = GHOST_AFTER,
+    zone: tzinfo | None = None,
 ) -> dict[str, RoomMark]:
     """room id → its mark, for rooms that are a ghost meeting or have a squatter.
 
     `calls`: the watched calls as last polled (unknown ones, `participants=None`, never make a mark); `links`: the
     stored links (sid → room id); `since`: sid → since when the call has been in its current state (empty or in
-    progress), from the engine's history; a call without one counts from `now` (no ghost until seen empty for
-    `ghost_after`)."""
+    progress), from the engine's history (a call without one counts from `now`). A ghost needs the reservation
+    to have run `ghost_after` with its call empty."""
     since = since or {}
     linked = link_calls(now, rooms, calls.keys(), links)
     by_room: dict[str, list[CallLink]] = {}
@@ -119,7 +121,7 @@ def classify_rooms(
         room_links = by_room.get(room.id)
         if not room_links:
             continue
-        mark = room_mark(now, room, [(calls[k.sid], k) for k in room_links], since, ghost_after)
+        mark = room_mark(now, room, [(calls[k.sid], k) for k in room_links], since, ghost_after, zone)
         if mark is not None:
             marks[room.id] = mark
     return marks
@@ -131,6 +133,7 @@ def room_mark(
     linked: Sequence[tuple[CallSeen, CallLink]],
     since: Mapping[str, datetime],
     ghost_after: timedelta = GHOST_AFTER,
+    zone: tzinfo | None = None,
 ) -> RoomMark | None:
     """One room's mark from its linked calls (see `classify_rooms`); `ghost_after=0` gives the instant state."""
     known = [(c, k) for c, k in linked if c.known]
@@ -154,17 +157,16 @@ def room_mark(
     mine = [(c, k) for c, k in known if k.reservation is None or k.reservation.id == booked.id or k.stored]
     if not mine or any((c.participants or 0) > 0 for c, _k in mine):
         return None
+    if now - booked.start < ghost_after:
+        return None  # people join late: no mark in a meeting's first minutes
     call = mine[0][0]
     empty_since = max(since.get(call.sid, now), booked.start)
-    if now - empty_since < ghost_after:
-        return None
-    minutes = int((now - empty_since).total_seconds() // 60)
     return RoomMark(
         "ghost",
         room.id,
         call.sid,
         booked.title,
         empty_since,
-        f"{booked.title or 'a reservation'} is running but its call {call.title or call.sid[:8]} has had "
-        f"nobody in it for {minutes} min",
+        f"{booked.title or 'a reservation'} is running but its call {call.title or call.sid[:8]} has had nobody "
+        f"in it since {empty_since.astimezone(zone).strftime('%H:%M')}",
     )

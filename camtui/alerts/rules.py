@@ -106,15 +106,16 @@ def parse_rules(
                 f"a rule with this name exists already{where}",
                 path=path,
                 line=rule.line,
-                key=_key(rule.name, "name"),
+                key=_key(f'"{rule.name}"', "name"),
             )
         seen[rule.name] = rule.line
         rules.append(rule)
     return tuple(rules)
 
 
-def _key(name: str, key: str) -> str:
-    return f'[[alerts]] "{name}" {key}'
+def _key(label: str, key: str) -> str:
+    """`[[alerts]] "empty call" when` (`#2` for a rule without a name)."""
+    return f"[[alerts]] {label} {key}"
 
 
 class _Parser:
@@ -129,6 +130,7 @@ class _Parser:
         self.block = block
         self.path = path
         self.name = f"#{index + 1}"
+        self.named = False
 
     def line(self, key: str | None = None) -> int | None:
         if self.block is None:
@@ -142,16 +144,15 @@ class _Parser:
         return start
 
     def fail(self, key: str, problem: str) -> ConfigError:
-        return ConfigError(
-            problem, path=self.path, line=self.line(key.split(".")[0]), key=_key(self.name, key)
-        )
+        label = f'"{self.name}"' if self.named else self.name
+        return ConfigError(problem, path=self.path, line=self.line(key.split(".")[0]), key=_key(label, key))
 
     def rule(self) -> AlertRule:
         t = self.t
         name = t.get("name")
         if not isinstance(name, str) or not name.strip():
             raise self.fail("name", "every [[alerts]] table needs a name (a non-empty string)")
-        self.name = name.strip()
+        self.name, self.named = name.strip(), True
         for key in t:
             if key not in KEYS:
                 raise self.fail(key, f"unknown key (known in [[alerts]]: {', '.join(KEYS)})")
