@@ -3,7 +3,6 @@ made through the real client, and participants set in the sandbox's own state.""
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -85,13 +84,9 @@ async def quick_call(sb: Any, clock: Callable[[], datetime], title: str, minutes
         await client.aclose()
 
 
-def set_participants(db_path: Path, sid: str, participants: int) -> None:
-    """The sandbox's state for one call: `participants` people in it (in progress when > 0)."""
-    with sqlite3.connect(db_path) as conn:
-        conn.execute(
-            "UPDATE calls SET participants = ?, capacity = MAX(capacity, ?) WHERE sid = ?",
-            (participants, participants, sid),
-        )
+def set_participants(sb: Any, sid: str, participants: int) -> None:
+    """The sandbox's `POST /_sandbox/call`: `participants` people in the call (in progress when > 0)."""
+    sb._admin("POST", "call", {"sid": sid, "participants": participants})
 
 
 async def until(

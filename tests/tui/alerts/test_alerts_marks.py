@@ -55,7 +55,7 @@ async def test_ghost_and_squatter_rooms_are_marked_and_explained(sandbox_factory
     booked, free = await _rooms(sb)
     nobody = await quick_call(sb, clock, "誰も来ない")
     squat = await quick_call(sb, clock, "予約なし")
-    set_participants(tmp_path / "sandbox-0.db", squat.sid, 3)
+    set_participants(sb, squat.sid, 3)
     with Store.open(tmp_path / "store.db") as store:
         store.call_links.link(nobody.sid, booked)
         store.call_links.link(squat.sid, free)

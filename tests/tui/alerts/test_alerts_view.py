@@ -61,7 +61,7 @@ async def test_rules_states_snooze_mute_and_a_firing_sent_once(sandbox_factory, 
         assert len(sb.delivered_messages()) == 1
 
         # people join: the crowd rule goes pending, the empty one re-arms (its episode is over)
-        set_participants(sb_db(sb, tmp_path), call.sid, 6)
+        set_participants(sb, call.sid, 6)
         await calls_round(pilot)
         await pilot.press("5")
         await until(pilot, lambda: isinstance(app.screen, AlertsScreen), "the Alerts view")
@@ -84,11 +84,6 @@ async def test_rules_states_snooze_mute_and_a_firing_sent_once(sandbox_factory, 
         assert "all muted" in str(screen.query_one("#alerts-title", Static).render())
         await pilot.press("m")
         await until(pilot, lambda: "muted" not in {c[3] for c in _cells(screen).values()}, "unmuted")
-
-
-def sb_db(sb, tmp_path: Path) -> Path:
-    """The first sandbox of `sandbox_factory` keeps its database here (tests/conftest.py)."""
-    return tmp_path / "sandbox-0.db"
 
 
 async def test_no_rules_says_how_to_add_one(sandbox_factory, tmp_path: Path) -> None:
