@@ -30,7 +30,7 @@ from camtui.tui.shell.bindings import describe_bindings
 from camtui.tui.shell.error_log import ErrorLog, ErrorLogScreen
 from camtui.tui.shell.error_report import describe_error
 from camtui.tui.shell.events import AuthStateChanged, PaneStatus
-from camtui.tui.shell.help import HelpScreen, HelpSection, bindings_section
+from camtui.tui.shell.help import HelpScreen, HelpSection, bindings_section, own_rows
 from camtui.tui.shell.keys import apply_keymap_file, keymapped_display
 from camtui.tui.shell.palette import pane_commands
 from camtui.tui.shell.panes import PANE_IDS, PANES
@@ -379,7 +379,7 @@ class CamApp(AlertsHost, TokenSwap, App[None]):
     def help_sections(self) -> list[HelpSection]:
         key_display = keymapped_display(self)
         _title, app_rows = bindings_section("Everywhere", type(self), key_display)
-        _title, screen_rows = bindings_section("", MainScreen, key_display)  # 4 admin, 5 alerts
+        screen_rows = own_rows(MainScreen, key_display)  # 4 admin, 5 alerts
         sections: list[HelpSection] = [
             (
                 "Everywhere",

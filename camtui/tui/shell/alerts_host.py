@@ -231,11 +231,13 @@ class AlertsHost:
         """The help's sections for the Alerts view's keys and the rooms grid's marks."""
         from camtui.tui.alerts.screen import AlertsScreen
         from camtui.tui.rooms.marks import EXPLANATIONS, GLYPHS
-        from camtui.tui.shell.help import bindings_section
+        from camtui.tui.shell.help import own_rows
 
-        title, rows = bindings_section("Alerts view (5)", AlertsScreen, key_display)
         marks = [(GLYPHS[kind], words) for kind, words in EXPLANATIONS.items()]
-        return [(title, list(rows)), ("Rooms grid marks (alert rules)", marks)]
+        return [
+            ("Alerts view (5)", own_rows(AlertsScreen, key_display)),
+            ("Rooms grid marks (alert rules)", marks),
+        ]
 
     # ---- what the Alerts view and the calls pane ask ---------------------------------------------------------
 

@@ -130,3 +130,21 @@ async def test_read_only_dashboard_toasts_but_sends_nothing(sandbox_factory, tmp
         await pilot.pause(0.3)
         assert sb.delivered_messages() == []
         assert app.store.outbox.list() == []
+
+
+async def test_help_and_palette_name_the_view_its_keys_and_the_marks(sandbox_factory, tmp_path: Path) -> None:
+    clock = MovableClock()
+    sb = sandbox_factory(now=clock)
+    app = build_app(sb, tmp_path / "store.db", clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        sections = dict(app.help_sections())
+        assert ("5, alt+5", "Alerts view") in sections["Everywhere"]
+        alerts = dict((desc, keys) for keys, desc in sections["Alerts view (5)"])
+        assert alerts["Snooze 15 m"] == "s" and alerts["Snooze until tomorrow"] == "t"
+        assert alerts["Mute all / unmute"] == "m"
+        marks = dict(sections["Rooms grid marks (alert rules)"])
+        assert marks["∅"].startswith("ghost meeting") and marks["⊕"].startswith("squatter")
+        assert ("l", "Link to a room…") in sections["Calls"]
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Alerts…" in titles
