@@ -122,7 +122,7 @@ def main() -> None:
     share = median / (args.interval * 1000) * 100
     print(f"  at the call monitor's {args.interval:g} s interval that is {share:.2f} points of one core")
     if args.monitor:
-        from benchmarks.alerts_monitor import compare
+        from alerts_monitor import compare  # this folder is on sys.path when run as a script
 
         compare(args.seconds, args.interval)
 

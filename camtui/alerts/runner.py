@@ -86,6 +86,7 @@ class AlertRunner:
         self.calls_interval = calls_interval
         self.rooms_interval = rooms_interval
         self.zone = ZoneInfo(time_zone)
+        self.time_zone = time_zone
         self.clock = clock
         self.log = log
         self._gate = asyncio.Semaphore(concurrency)
@@ -138,7 +139,12 @@ class AlertRunner:
         at = firing.at.astimezone(self.zone).strftime("%Y-%m-%d %H:%M:%S")
         self.log(f"{at} alert {firing.rule!r} fired: {firing.label}: {firing.reason}")
         return await perform(
-            firing, self.client, self.store, clock=self.clock, on_line=lambda s: self.log("  " + s)
+            firing,
+            self.client,
+            self.store,
+            clock=self.clock,
+            on_line=lambda s: self.log("  " + s),
+            time_zone=self.time_zone,
         )
 
     async def poll_rooms(self) -> None:
