@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from camtui.alerts.model import ActionPlan, Firing
 from camtui.alerts.templates import render
@@ -33,6 +34,7 @@ async def perform(
     *,
     clock: Clock = system_clock,
     on_line: Callable[[str], None] | None = None,
+    time_zone: str = "Asia/Tokyo",
 ) -> list[str]:
     """Run `firing`'s actions in order; returns (and stores) one line per action. Never raises for an API or
     network failure: each is reported in its line."""
@@ -56,7 +58,7 @@ async def perform(
         elif plan.kind == "successor":
             if firing.firing_id:
                 store.alerts.set_firing_lines(firing.firing_id, [*lines, CREATING, *todo[len(lines) + 1 :]])
-            line, created = await _successor(client, store, plan, firing, clock())
+            line, created = await _successor(client, store, plan, firing, clock(), ZoneInfo(time_zone))
             successor_ok = created is not None
             if created is not None:
                 values.update(created)
@@ -82,7 +84,7 @@ def _dest(plan: ActionPlan) -> str:
 
 
 async def _successor(
-    client: Any, store: Store, plan: ActionPlan, firing: Firing, now: datetime
+    client: Any, store: Store, plan: ActionPlan, firing: Firing, now: datetime, zone: ZoneInfo
 ) -> tuple[str, dict[str, str] | None]:
     expires = now + timedelta(seconds=plan.expires_in_s)
     try:
@@ -109,7 +111,7 @@ async def _successor(
     created = {
         "successor.url": call.url,
         "successor.title": call.title,
-        "successor.expires": call.expired_date.isoformat(timespec="minutes"),
+        "successor.expires": call.expired_date.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
     }
     return (
         f"successor call: created {call.url} (expires {created['successor.expires']}), now watched",

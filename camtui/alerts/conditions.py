@@ -139,13 +139,17 @@ def call_clause(
     expires: datetime | None,
     history: Sequence[tuple[datetime, int]],
 ) -> bool:
-    """One call clause on fresh data. `history`: (when, participants) of recent good polls, oldest first."""
+    """One call clause on fresh data. `history`: (when, participants) at each change, oldest first."""
     kind = c.kind
     if kind == "compare":
         return _compare(participants, c.op, c.number)
-    if kind == "dropped":
+    if kind == "dropped":  # `history` holds change points: the one before the window still held at its start
         start = now - c.span
-        peak = max((n for at, n in history if at >= start), default=participants)
+        peak = participants
+        for at, n in reversed(history):
+            peak = max(peak, n)
+            if at <= start:
+                break
         return peak - participants >= c.number
     if kind == "in_progress":
         return in_progress

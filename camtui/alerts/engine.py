@@ -15,7 +15,7 @@ Each (rule, subject) pair is an episode slot: subject "call:{sid}", "room:{id}" 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -24,6 +24,7 @@ from camtui.alerts.actions import planned_lines
 from camtui.alerts.links import GHOST_AFTER, CallLink, link_calls, room_mark
 from camtui.alerts.model import CallSeen, CallTrack, Firing, FiringView, RoomMark, RuleState, RuleView
 from camtui.alerts.rules import AlertRule
+from camtui.alerts.schedule import Scheduler
 from camtui.api.models import ConferenceRoom
 from camtui.store import Store
 from camtui.store.alert_state import MUTE_ALL, EpisodeRow
@@ -68,12 +69,16 @@ class AlertEngine:
         self._slots: dict[tuple[str, str], _Slot] = {}
         self._snoozes: dict[str, datetime | None] = {}
         self._links: dict[str, str] = {}
-        self._dirty_calls: set[str] = set()
-        self._rooms_dirty = True
-        self._server_dirty = True
+        self.room_facts: dict[str, ev.RoomFacts] = {}
+        self._links_cache: dict[str, CallLink] | None = None
+        self._rooms_by_id: dict[str, ConferenceRoom] | None = None
+        self._sched = Scheduler()
+        self._sched.everything(self.rules)
         if store is not None:
             for key, row in store.alerts.episodes().items():
                 self._slots[key] = _Slot(row.status, row.since, row.fired_at)
+                if row.status == "pending":
+                    self._sched.pending.setdefault(key[0], set()).add(key[1])
             self._snoozes = store.alerts.snoozes()
             self._links = store.call_links.all()
 
@@ -81,16 +86,25 @@ class AlertEngine:
 
     def observe_calls(self, at: datetime, calls: Iterable[CallSeen]) -> None:
         """One round of call polls (or part of one). A call with `participants=None` failed this time."""
+        sched, fresh_for = self._sched, self.call_stale_after
         for seen in calls:
-            track = self.calls.get(seen.sid)
+            sid = seen.sid
+            track = self.calls.get(sid)
             if track is None:
-                track = self.calls[seen.sid] = CallTrack(seen)
-            ev.fold_call(track, seen, at)
-            self._dirty_calls.add(seen.sid)
+                track = self.calls[sid] = CallTrack(seen)
+                self._links_cache = None
+            if ev.fold_call(track, seen, at):
+                sched.dirty_calls.add(sid)
+            if track.failed:
+                sched.fresh_calls.pop(sid, None)
+            else:
+                sched.fresh_calls[sid] = at + fresh_for
 
     def forget_call(self, sid: str) -> None:
         """The call is no longer watched: its subjects stop being evaluated (their state stays stored)."""
-        self.calls.pop(sid, None)
+        if self.calls.pop(sid, None) is not None:
+            self._links_cache = None
+            self._sched.fresh_calls.pop(sid, None)
 
     def observe_rooms(self, at: datetime, rooms: Sequence[ConferenceRoom] | None) -> None:
         """A rooms poll: the rooms with today's reservations, or None when the poll failed (stale)."""
@@ -100,18 +114,32 @@ class AlertEngine:
             self.rooms = tuple(rooms)
             self.rooms_at = at
             self.rooms_failed = False
-        self._rooms_dirty = True
+            self._links_cache = self._rooms_by_id = None
 
     def observe_server(self, at: datetime, outcome: str) -> None:
         """How the last request went: "ok", "unreachable" (no answer), or the API error code answered."""
         self.server_outcome = outcome
         self.server_at = at
-        self._server_dirty = True
 
     def set_links(self, links: dict[str, str]) -> None:
         """The stored call ↔ room links changed (the UI linked or unlinked a call)."""
         self._links = dict(links)
-        self._rooms_dirty = True
+        self._links_cache = None
+
+    def room_by_id(self) -> dict[str, ConferenceRoom]:
+        if self._rooms_by_id is None:
+            self._rooms_by_id = {r.id: r for r in self.rooms}
+        return self._rooms_by_id
+
+    def cached_links(self, now: datetime) -> dict[str, CallLink]:
+        """sid → room link; computed again only when the rooms, the stored links or the watched calls change."""
+        if self._links_cache is None:
+            self._links_cache = (
+                link_calls(now, self.rooms, self.calls.keys(), self._links)
+                if self.rooms or self._links
+                else {}
+            )
+        return self._links_cache
 
     # ------------------------------------------------------------------------------------------ deciding
 
@@ -119,18 +147,25 @@ class AlertEngine:
         """Decide every rule on what is known at `now`; the firings are recorded in the store (before their
         actions run) and returned, in rule order."""
         ctx = ev.RoundContext(self, now)
+        sched = self._sched
+        sched.begin(ctx, self.rules)
         firings: list[Firing] = []
         changed: list[EpisodeRow] = []
         for rule in self.rules:
-            for subject, value in ev.values(ctx, rule):
+            for subject in sched.candidates(ctx, rule):
+                value, recheck = ev.value_of(ctx, rule, subject)
                 firing = self._step(rule, subject, value, now, ctx, changed)
                 if firing is not None:
                     firings.append(firing)
-        self._dirty_calls.clear()
-        self._rooms_dirty = self._server_dirty = False
+                sched.after(rule, subject, self._slots[(rule.name, subject)].status, recheck)
+        sched.end(ctx)
         if self.store is not None:
             self.store.alerts.save_episodes(changed)
-            firings = [self._record(f) for f in firings]
+            if firings:
+                ids = self.store.alerts.add_firings(
+                    [(f.rule, f.subject, f.label, f.at, planned_lines(f.actions)) for f in firings]
+                )
+                firings = [replace(f, firing_id=fid) for f, fid in zip(firings, ids, strict=True)]
         return firings
 
     def _step(
@@ -168,13 +203,6 @@ class AlertEngine:
         slot.status, slot.fired_at = "fired", now
         changed.append(EpisodeRow(rule.name, subject, "fired", slot.since, now))
         return ev.make_firing(ctx, rule, subject, now, slot.since)
-
-    def _record(self, firing: Firing) -> Firing:
-        assert self.store is not None
-        planned = planned_lines(firing.actions)
-        fid = self.store.alerts.add_firing(firing.rule, firing.subject, firing.label, firing.at, planned)
-        return Firing(firing.rule, firing.subject, firing.label, firing.at, firing.reason, firing.actions,
-                      firing.context, fid)  # fmt: skip
 
     # ------------------------------------------------------------------------------------------ user controls
 

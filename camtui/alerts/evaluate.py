@@ -4,17 +4,16 @@ rule views. No Textual."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from camtui.alerts.conditions import call_clause, describe
-from camtui.alerts.links import CallLink, link_calls, next_start, room_mark, running
+from camtui.alerts.links import CallLink, next_start, room_mark, running
 from camtui.alerts.model import ActionPlan, CallSeen, CallTrack, Firing, RuleState, RuleView
 from camtui.alerts.rules import AlertRule
 from camtui.alerts.templates import render
-from camtui.api.models import ConferenceRoom
+from camtui.api.models import ConferenceRoom, Reservation
 from camtui.common.call_refs import share_url_for
 
 AlertEngine = Any
@@ -23,13 +22,14 @@ AlertEngine = Any
 HISTORY = timedelta(minutes=30)
 
 
-def fold_call(track: CallTrack, seen: CallSeen, at: datetime) -> None:
-    """One poll of one call into its track (a failed poll keeps the last good data, marked failed)."""
+def fold_call(track: CallTrack, seen: CallSeen, at: datetime) -> bool:
+    """One poll of one call into its track (a failed poll keeps the last good data, marked failed). True when
+    what the rules see changed (new data, or known ↔ unknown)."""
     track.seen = seen
-    track.version += 1
     if seen.participants is None:
+        changed = not track.failed
         track.failed = True
-        return
+        return changed
     prev = track.good
     if prev is not None and (not seen.title or not seen.url or seen.expires is None):
         seen = CallSeen(
@@ -41,15 +41,20 @@ def fold_call(track: CallTrack, seen: CallSeen, at: datetime) -> None:
             seen.expires or prev.expires,
             seen.error_code,
         )
+    changed = track.failed or prev != seen
     track.failed = False
     track.good, track.good_at = seen, at
     if prev is None or (prev.participants == 0) != (seen.participants == 0):
         track.since = at
     history = track.history
-    history.append((at, seen.participants or 0))
-    limit = at - HISTORY
-    while history and history[0][0] < limit:
-        history.popleft()
+    if not history or history[-1][1] != seen.participants:  # change points only
+        history.append((at, seen.participants or 0))
+        limit = at - HISTORY
+        while len(history) > 1 and history[1][0] < limit:
+            history.popleft()
+    if changed:
+        track.version += 1
+    return changed
 
 
 class RoundContext:
@@ -63,7 +68,6 @@ class RoundContext:
             and not engine.rooms_failed
             and now - engine.rooms_at <= engine.room_stale_after
         )
-        self._links: dict[str, CallLink] | None = None
         self._by_room: dict[str, list[CallLink]] | None = None
         self._by_key: dict[str, ConferenceRoom] | None = None
         self._zone = ZoneInfo(engine.time_zone)
@@ -84,12 +88,7 @@ class RoundContext:
 
     @property
     def links(self) -> dict[str, CallLink]:
-        if self._links is None:
-            e = self.engine
-            self._links = (
-                link_calls(self.now, e.rooms, e.calls.keys(), e._links) if e.rooms or e._links else {}
-            )
-        return self._links
+        return self.engine.cached_links(self.now)
 
     def room_links(self, room_id: str) -> list[CallLink]:
         if self._by_room is None:
@@ -113,62 +112,90 @@ class RoundContext:
             out.append((room.id if room else key, room))
         return out
 
+    def room(self, room_id: str) -> ConferenceRoom | None:
+        return self.engine.room_by_id().get(room_id)
+
+    def facts(self, room_id: str) -> RoomFacts | None:
+        return self.engine.room_facts.get(room_id)
+
     def fmt(self, when: datetime | None) -> str:
         return "" if when is None else when.astimezone(self._zone).strftime("%Y-%m-%d %H:%M")
 
 
-def values(ctx: RoundContext, rule: AlertRule) -> Iterator[tuple[str, bool | None]]:
-    """(subject, value) for every subject the rule watches."""
-    scope = rule.scope
-    if scope == "call":
+def subjects(ctx: RoundContext, rule: AlertRule) -> list[str]:
+    """Every subject the rule watches now."""
+    if rule.scope == "call":
         sids = rule.calls if rule.calls is not None else ctx.engine.calls.keys()
-        clauses = rule.condition.clauses
-        now = ctx.now
-        for sid in sids:
-            seen = ctx.call(sid)
-            if seen is None:
-                yield f"call:{sid}", None
-                continue
-            track = ctx.engine.calls[sid]
-            p, live = seen.participants or 0, bool(seen.in_progress)
-            yield (
-                f"call:{sid}",
-                all(call_clause(c, now, p, live, seen.expires, track.history) for c in clauses),
-            )
-    elif scope == "room":
-        for room_id, room in ctx.rooms_for(rule):
-            if room is None or not ctx.rooms_fresh:
-                yield f"room:{room_id}", None
-            else:
-                yield f"room:{room_id}", room_value(ctx, rule, room)
-    else:
-        yield "server", server_value(ctx, rule)
+        return [f"call:{sid}" for sid in sids]
+    if rule.scope == "room":
+        return [f"room:{room_id}" for room_id, _room in ctx.rooms_for(rule)]
+    return ["server"]
 
 
-def room_value(ctx: RoundContext, rule: AlertRule, room: ConferenceRoom) -> bool | None:
+def value_of(ctx: RoundContext, rule: AlertRule, subject: str) -> tuple[bool | None, datetime | None]:
+    """The rule's value for one subject (None: unknown), and when it could change with no new data (None:
+    only new data changes it)."""
+    kind, _, key = subject.partition(":")
+    if kind == "call":
+        return call_value(ctx, rule, key)
+    if kind == "room":
+        if not ctx.rooms_fresh:
+            return None, None
+        return room_value(ctx, rule, key)
+    return server_value(ctx, rule), None
+
+
+def call_value(ctx: RoundContext, rule: AlertRule, sid: str) -> tuple[bool | None, datetime | None]:
+    seen = ctx.call(sid)
+    if seen is None:
+        return None, None
+    now = ctx.now
+    history = ctx.engine.calls[sid].history
+    p, live, expires = seen.participants or 0, bool(seen.in_progress), seen.expires
+    value = True
+    recheck = expires if expires is not None and expires > now else None  # then it reads 0, not in progress
+    for c in rule.condition.clauses:
+        if c.kind in ("expires_within", "expired") and expires is not None:
+            for edge in (expires - c.span, expires):
+                if edge > now and (recheck is None or edge < recheck):
+                    recheck = edge
+        elif c.kind == "dropped" and history:
+            start = now - c.span  # the window forgets a change point when the next one leaves its start
+            first = next((at for at, _n in history if at > start), None)
+            edge = None if first is None else first + c.span
+            if edge is not None and edge > now and (recheck is None or edge < recheck):
+                recheck = edge
+        if value and not call_clause(c, now, p, live, expires, history):
+            value = False
+    return value, recheck
+
+
+def room_value(ctx: RoundContext, rule: AlertRule, room_id: str) -> tuple[bool | None, datetime | None]:
+    facts = ctx.facts(room_id)
+    if facts is None:
+        return None, None
     now = ctx.now
     result: bool | None = True
+    recheck = facts.running.end if facts.running is not None else None
+    if facts.next is not None and (recheck is None or facts.next.start < recheck):
+        recheck = facts.next.start
     for c in rule.condition.clauses:
         kind = c.kind
         if kind == "free" or kind == "busy":
-            ok = (running(room, now) is None) == (kind == "free")
+            ok = (facts.running is None) == (kind == "free")
         elif kind == "starts_in":
-            nxt = next_start(room, now)
-            ok = nxt is not None and nxt.start - now <= c.span
-        else:  # ghost / squatter
-            linked = [(ctx.call(k.sid), k) for k in ctx.room_links(room.id)]
-            if not linked:
-                ok = False
-            else:
-                known = [(s, k) for s, k in linked if s is not None]
-                if not known:
-                    result = None
-                    continue
-                mark = room_mark(now, room, known, {}, timedelta())
-                ok = mark is not None and mark.kind == kind
+            ok = facts.next is not None and facts.next.start - now <= c.span
+            if facts.next is not None and not ok:
+                edge = facts.next.start - c.span
+                recheck = edge if recheck is None or edge < recheck else recheck
+        elif facts.unknown:
+            result = None
+            continue
+        else:
+            ok = facts.mark == kind
         if not ok:
-            return False
-    return result
+            return False, recheck
+    return result, recheck
 
 
 def server_value(ctx: RoundContext, rule: AlertRule) -> bool | None:
@@ -180,6 +207,30 @@ def server_value(ctx: RoundContext, rule: AlertRule) -> bool | None:
         if not ok:
             return False
     return True
+
+
+class RoomFacts(NamedTuple):
+    """What every room rule needs about one room this round (computed once per room per round)."""
+
+    running: Reservation | None
+    next: Reservation | None
+    mark: str | None
+    """"ghost" / "squatter" right now (no grace time), or None."""
+    unknown: bool
+    """It has linked calls and none of them is known fresh: ghost / squatter cannot be decided."""
+
+
+def room_facts(ctx: RoundContext, room: ConferenceRoom) -> RoomFacts:
+    now = ctx.now
+    booked, upcoming = running(room, now), next_start(room, now)
+    links = ctx.room_links(room.id)
+    if not links:
+        return RoomFacts(booked, upcoming, None, False)
+    known = [(seen, k) for k in links if (seen := ctx.call(k.sid)) is not None]
+    if not known:
+        return RoomFacts(booked, upcoming, None, True)
+    mark = room_mark(now, room, known, {}, timedelta())
+    return RoomFacts(booked, upcoming, mark.kind if mark else None, False)
 
 
 # ------------------------------------------------------------------------------------------ firings
@@ -194,7 +245,7 @@ def template_values(ctx: RoundContext, rule: AlertRule, subject: str) -> dict[st
     sid = key if kind == "call" else ""
     room: ConferenceRoom | None = None
     if kind == "room":
-        room = next((r for r in e.rooms if r.id == key), None)
+        room = ctx.room(key)
         out["label"] = f"room {room.name if room else key}"
         links = ctx.room_links(key)
         sid = next(
@@ -204,7 +255,7 @@ def template_values(ctx: RoundContext, rule: AlertRule, subject: str) -> dict[st
         out.update(call_values(ctx, rule, sid))
         link = ctx.links.get(sid)
         if room is None and link is not None:
-            room = next((r for r in e.rooms if r.id == link.room_id), None)
+            room = ctx.room(link.room_id)
         reservation = link.reservation if link is not None else None
         if reservation is not None and (room is None or reservation.room_id == room.id):
             out.update(_reservation(ctx, reservation))
@@ -316,4 +367,13 @@ def rule_view(engine: AlertEngine, rule: AlertRule, now: datetime, firings: int)
     )
 
 
-__all__ = ["HISTORY", "RoundContext", "fold_call", "make_firing", "rule_view", "values"]
+__all__ = [
+    "HISTORY",
+    "RoomFacts",
+    "RoundContext",
+    "fold_call",
+    "make_firing",
+    "rule_view",
+    "subjects",
+    "value_of",
+]

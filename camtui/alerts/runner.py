@@ -12,7 +12,7 @@ import contextlib
 import os
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from camtui.alerts.actions import perform, recover_interrupted
@@ -86,6 +86,7 @@ class AlertRunner:
         self.calls_interval = calls_interval
         self.rooms_interval = rooms_interval
         self.zone = ZoneInfo(time_zone)
+        self.time_zone = time_zone
         self.clock = clock
         self.log = log
         self._gate = asyncio.Semaphore(concurrency)
@@ -138,7 +139,12 @@ class AlertRunner:
         at = firing.at.astimezone(self.zone).strftime("%Y-%m-%d %H:%M:%S")
         self.log(f"{at} alert {firing.rule!r} fired: {firing.label}: {firing.reason}")
         return await perform(
-            firing, self.client, self.store, clock=self.clock, on_line=lambda s: self.log("  " + s)
+            firing,
+            self.client,
+            self.store,
+            clock=self.clock,
+            on_line=lambda s: self.log("  " + s),
+            time_zone=self.time_zone,
         )
 
     async def poll_rooms(self) -> None:
@@ -184,6 +190,33 @@ def _worst(errors: Iterable[BaseException]) -> BaseException | None:
     return first
 
 
-def feed_calls(engine: AlertEngine, at: datetime, calls: Iterable[CallSeen]) -> None:
-    """For a dashboard: one poll round of its calls (failed ones with `participants=None`)."""
-    engine.observe_calls(at, calls)
+class CallRowLike(Protocol):
+    """What `seen_from_row` reads: the calls pane's `CallRow` has these (no import of tui here)."""
+
+    sid: str
+    title: str
+    url: str
+    participants: int | None
+    in_progress: bool | None
+    expires: datetime | None
+    last_ok: datetime | None
+    error: str | None
+    error_code: str | None
+    stale_reason: str | None
+
+
+def seen_from_row(row: CallRowLike) -> CallSeen:
+    """A calls-pane row as the engine takes it: unknown (participants None) unless its last poll was good."""
+    if (
+        row.last_ok is None
+        or row.error is not None
+        or row.stale_reason is not None
+        or row.participants is None
+    ):
+        return CallSeen(row.sid, row.title, row.url, error_code=row.error_code)
+    return CallSeen(row.sid, row.title, row.url, row.participants, row.in_progress, row.expires)
+
+
+def feed_calls(engine: AlertEngine, at: datetime, rows: Iterable[CallRowLike]) -> None:
+    """For a dashboard: after each poll round, every watched row (a failed or stale one counts as unknown)."""
+    engine.observe_calls(at, (seen_from_row(r) for r in rows))

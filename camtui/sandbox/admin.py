@@ -160,9 +160,7 @@ async def set_call(request: Request, state: SandboxState) -> dict[str, Any]:
         raise bad_request("sid must be a call id", field="sid")
     if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_PARTICIPANTS:
         raise bad_request(f"participants must be an integer 0..{MAX_PARTICIPANTS}", field="participants")
-    row = state.conn.execute(
-        "SELECT title, creation_ms, expired_ms, capacity FROM calls WHERE sid = ?", (sid,)
-    )
+    row = state.conn.execute("SELECT title, creation_ms, expired_ms FROM calls WHERE sid = ?", (sid,))
     found = row.fetchone()
     if found is None:
         raise ApiError("400", f"そのWeb会議はありません: {sid[:40]}", http_status=404)

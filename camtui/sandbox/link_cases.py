@@ -3,8 +3,9 @@ rules on them) have something to show:
 
 - a ghost meeting: a room booked from the half hour before now for 90 minutes, its reservation text carrying the
   link of a call nobody has joined (held at 0 participants);
-- a squatter: a room whose booking carrying a live call's link ended 20 minutes ago, with nothing booked now,
-  while that call goes on (held at its participants).
+- a squatter: a room whose booking carrying a live call's link ended 20 minutes ago (or, when that would be
+  yesterday in Tokyo, starts in an hour), with nothing booked now, while that call goes on (held at its
+  participants).
 
 Reservation titles hold `{share}` where the share URL's base goes; getConferenceRoomStatus fills in the server's
 own address (`camtui.sandbox.methods.schedule`), so the link in the text opens the sandbox's share page.
@@ -15,7 +16,9 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
+TOKYO = ZoneInfo("Asia/Tokyo")
 SHARE = "{share}"
 MINUTE = 60_000
 GHOST_TITLE = "プロジェクト定例 (Web会議: {share}/{sid})"
@@ -44,11 +47,14 @@ def add_link_cases(conn: sqlite3.Connection, now: datetime) -> tuple[str, str] |
     if len(rooms) < 2:
         return None
     ghost_room, squatter_room = rooms
+    squat_start, squat_end = now_ms - 80 * MINUTE, now_ms - 20 * MINUTE
+    if _tokyo_day(squat_start) != _tokyo_day(now_ms):  # just after midnight: book it later today instead
+        squat_start, squat_end = now_ms + 60 * MINUTE, now_ms + 90 * MINUTE
     rows = [
         (f"rsv-ghost-{start}", ghost_room, GHOST_TITLE.format(share=SHARE, sid=empty[0]), start,
          start + 3 * slot, "山田 太郎", "user1@xxx.com"),
         (f"rsv-squat-{start}", squatter_room, SQUATTER_TITLE.format(share=SHARE, sid=busy[0]),
-         now_ms - 80 * MINUTE, now_ms - 20 * MINUTE, "佐藤 花子", "user2@xxx.com"),
+         squat_start, squat_end, "佐藤 花子", "user2@xxx.com"),
     ]  # fmt: skip
     conn.execute("BEGIN")
     try:
@@ -62,6 +68,10 @@ def add_link_cases(conn: sqlite3.Connection, now: datetime) -> tuple[str, str] |
         raise
     conn.execute("COMMIT")
     return ghost_room, squatter_room
+
+
+def _tokyo_day(when_ms: int) -> str:
+    return datetime.fromtimestamp(when_ms / 1000, TOKYO).strftime("%Y%m%d")
 
 
 def _unbooked_rooms(conn: sqlite3.Connection, start_ms: int, end_ms: int, count: int) -> list[str]:

@@ -107,6 +107,18 @@ class AlertStateRepo(Repository):
         )
         return int(cur.lastrowid or 0)
 
+    def add_firings(self, rows: Sequence[tuple[str, str, str, datetime, Sequence[str]]]) -> list[int]:
+        """Several firings (rule, subject, label, at, lines) in one transaction; their ids in order."""
+        ids: list[int] = []
+        with self._transaction() as c:
+            for rule, subject, label, at, lines in rows:
+                cur = c.execute(
+                    "INSERT INTO alert_firings(rule, subject, label, at_ms, lines) VALUES (?,?,?,?,?)",
+                    (rule, subject, label, to_ms(at), json.dumps(list(lines), ensure_ascii=False)),
+                )
+                ids.append(int(cur.lastrowid or 0))
+        return ids
+
     def set_firing_lines(self, firing_id: int, lines: Sequence[str]) -> None:
         self._execute(
             "UPDATE alert_firings SET lines=? WHERE id=?",

@@ -37,9 +37,20 @@ def test_call_conditions(when: str, counts: list[int], fired_at: int):
 def test_dropped_by_counts_within_its_window_only():
     clock, e = FakeClock(), engine(call_rule("participants dropped by 3 within 1m"))
     assert step(e, clock, 0, call(participants=8)) == []
-    assert step(e, clock, 70, call(participants=6)) == []  # the 8 is more than a minute old
-    assert step(e, clock, 30, call(participants=4)) == []  # 6 → 4: dropped by 2 only
-    assert step(e, clock, 20, call(participants=3)) == ["r"]  # 6 … 3 within the minute
+    assert step(e, clock, 70, call(participants=6)) == []  # 8 → 6: dropped by 2
+    assert step(e, clock, 70, call(participants=4)) == []  # the 8 left the window at 130 s: 6 → 4
+    assert step(e, clock, 10, call(participants=3)) == ["r"]  # 6 … 3 within the minute
+
+
+def test_dropped_by_fires_when_the_window_slides_without_a_new_poll_value():
+    clock, e = FakeClock(), engine(call_rule("participants dropped by 3 within 1m"))
+    step(e, clock, 0, call(participants=9))
+    assert step(e, clock, 50, call(participants=5)) == ["r"]  # 9 → 5 within the minute
+    assert step(e, clock, 5, call(participants=5)) == []  # the same episode
+    assert step(e, clock, 10, call(participants=5)) == []  # 65 s: the 9 held at the window's start (5 s)
+    assert e.views(clock.now)[0].state == "fired"
+    assert step(e, clock, 50, call(participants=5)) == []  # 115 s: the 9 has left the window → re-armed
+    assert e.views(clock.now)[0].state == "armed"
 
 
 def test_expired_is_known_without_a_fresh_poll():

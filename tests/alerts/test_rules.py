@@ -117,3 +117,15 @@ def test_duplicate_names_are_refused_with_the_first_line():
 def test_templates_render_known_names_and_literal_braces():
     assert render("{call.title} is empty {{ok}}", {"call.title": "定例"}) == "定例 is empty {ok}"
     assert render("{reservation.title}", {}) == ""
+
+
+def test_the_documented_examples_in_config_example_toml_are_valid():
+    import tomllib
+
+    text = Path("config.example.toml").read_text(encoding="utf-8")
+    tomllib.loads(text)
+    start = text.index("# [[alerts]]")
+    body = "\n".join(ln[2:] if ln.startswith("# ") else "" for ln in text[start:].splitlines())
+    body = body.replace("<call id or share URL>", SID)
+    parsed = rules(body)
+    assert [r.name for r in parsed] == ["empty call", "expiry guard", "ghost meeting", "server down"]
