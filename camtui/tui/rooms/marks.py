@@ -17,7 +17,7 @@ GLYPHS: Mapping[str, str] = {GHOST: "∅", SQUATTER: "⊕"}
 """One cell each (not East Asian wide), distinct from the grid's other marks (· hour, │ now-line, ⚠ overlap)."""
 
 EXPLANATIONS: Mapping[str, str] = {
-    GHOST: "ghost meeting: a reservation is running here and its linked call has nobody in it",
+    GHOST: "ghost meeting: a reservation is running here and its linked call has had nobody in it",
     SQUATTER: "squatter: a call linked to this room is in progress, but the room has no reservation now",
 }
 

@@ -86,7 +86,7 @@ async def quick_call(sb: Any, clock: Callable[[], datetime], title: str, minutes
 
 def set_participants(sb: Any, sid: str, participants: int) -> None:
     """The sandbox's `POST /_sandbox/call`: `participants` people in the call (in progress when > 0)."""
-    sb._admin("POST", "call", {"sid": sid, "participants": participants})
+    sb.set_call(sid, participants)
 
 
 async def until(

@@ -18,7 +18,7 @@ def test_alerts_view(snap_compare, sandbox_factory, tmp_path: Path) -> None:
     rules = (
         {
             "name": "room free",
-            "rooms": ["room-003"],
+            "rooms": ["room-006"],
             "when": "free",
             "send": {"users": ["user1@xxx.com"], "text": "{room.name} is free"},
         },
