@@ -195,7 +195,6 @@ class CamApp(AlertsHost, TokenSwap, App[None]):
         self._theme_ready = True
         for problem in apply_keymap_file(self, self.settings.config_path):
             self.notify(problem, title="keymap", severity="warning", markup=False)
-        self.start_alerts()
 
     async def on_unmount(self) -> None:
         self.stop_alerts()

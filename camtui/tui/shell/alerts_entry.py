@@ -15,6 +15,7 @@ ALERTS_SCREEN = ("camtui.tui.alerts.screen", "AlertsScreen")
 
 def open_alerts(app: Any) -> None:
     """Push the Alerts view (once: `5` on it goes back)."""
+    app.start_alerts()  # normally at the first poll; the view may be opened before it
     module_name, class_name = ALERTS_SCREEN
     screen_class = getattr(importlib.import_module(module_name), class_name)
     if isinstance(app.screen, screen_class):

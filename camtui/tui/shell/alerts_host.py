@@ -33,6 +33,7 @@ class AlertsHost:
     _alerts: Any = None
     alerts_problem: str | None = None
     """Why the config's rules could not be used (`file:line: key: problem`), shown in the Alerts view."""
+    _alerts_started = False
     alerts_acting: bool = False
     """This dashboard runs the rules' messages and successor calls (it holds the store's alert claim)."""
     alerts_elsewhere: int | None = None
@@ -43,18 +44,21 @@ class AlertsHost:
     # ---- setup ----------------------------------------------------------------------------------------------
 
     def start_alerts(self) -> None:
-        """Build the engine from the config's `[[alerts]]` (none: nothing runs, the view says how to add one)."""
-        if not getattr(self.settings, "alert_tables", None):
+        """Build the engine from the config's `[[alerts]]`, at the first poll (not at start: the dashboard's
+        first paint does not wait for it). Without rules (or with a rule the config cannot use) the engine still
+        runs with none: the grid's ghost / squatter marks come from the call ↔ room links, not from rules."""
+        if self._alerts_started:
             return
+        self._alerts_started = True
         from camtui.alerts.engine import AlertEngine
         from camtui.alerts.rules import load_rules
 
+        rules: tuple[Any, ...] = ()
         try:
             rules = load_rules(self.settings)
         except Exception as exc:  # ConfigError: file:line: key: problem
             self.alerts_problem = str(exc)
             self.notify(f"alert rules not used: {exc}", title="alerts", severity="warning", markup=False)  # type: ignore[attr-defined]
-            return
         calls_every = float(getattr(self.settings, "calls_poll_seconds", 5.0) or 5.0)
         rooms_every = float(getattr(self.settings, "rooms_poll_seconds", 15.0) or 15.0)
         try:
@@ -70,7 +74,7 @@ class AlertsHost:
         except Exception as exc:  # the store cannot be read: no rules rather than no dashboard
             self.report_error(exc, "alerts")  # type: ignore[attr-defined]
             return
-        if not self.read_only:
+        if not self.read_only and any(rule.sends or rule.successor for rule in rules):
             self._claim_actions()
 
     def _claim_actions(self) -> None:
@@ -118,14 +122,15 @@ class AlertsHost:
 
     @property
     def alerts_wanted(self) -> bool:
-        """Whether the panes should hand their polls over (the config has usable rules)."""
-        return self._alerts is not None
+        """Whether the panes should hand their polls over (until the engine is known not to run)."""
+        return self._alerts is not None or not self._alerts_started
 
     # ---- feeding --------------------------------------------------------------------------------------------
 
     def on_poll_finished(self, event: PollFinished) -> None:
         if event.source == "rooms" and event.data is not None:
             self._known_rooms = tuple((r.id, r.name) for r in event.data.rooms)  # type: ignore[attr-defined]
+        self.start_alerts()
         engine = self._alerts
         if engine is None:
             return

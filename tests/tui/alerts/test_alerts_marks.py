@@ -90,14 +90,18 @@ async def test_ghost_and_squatter_rooms_are_marked_and_explained(sandbox_factory
 
 
 async def test_l_links_a_call_to_a_room_and_unlinks_it(sandbox_factory, tmp_path: Path) -> None:
+    """No rules at all: the marks come from the links, and `l` is how a call gets one."""
     clock = MovableClock()
     sb = sandbox_factory(now=clock)
     _booked, free = await _rooms(sb)
     call = await quick_call(sb, clock, "リンクする会議")
-    app = build_app(sb, tmp_path / "store.db", clock, RULES, watch=(call.sid,))
+    set_participants(sb, call.sid, 2)
+    app = build_app(sb, tmp_path / "store.db", clock, watch=(call.sid,))
     async with app.run_test(size=(160, 50)) as pilot:
         grid = app.query_one(RoomsGrid)
         await until(pilot, lambda: len(grid.rows) > 0, "the rooms")
+        await calls_round(pilot)
+        assert grid.marks == {}
         name = next(r.name for r in grid.rows if r.room_id == free)
         await pilot.press("2", "l")
         await until(pilot, lambda: isinstance(app.screen, RoomPicker), "the room picker")
@@ -105,9 +109,11 @@ async def test_l_links_a_call_to_a_room_and_unlinks_it(sandbox_factory, tmp_path
         assert picker.query_one(OptionList).option_count == len(grid.rows)
         picker.query_one(Input).value = name
         await pilot.pause(0.1)
+        assert picker.query_one(OptionList).option_count == 1
         await pilot.press("enter")
         await until(pilot, lambda: app.store.call_links.get(call.sid) == free, "the stored link")
-        assert app._alerts._links == {call.sid: free}  # the engine reads the new link at once
+        # the engine reads the new link at once: the call is in progress in a room with no reservation now
+        await until(pilot, lambda: grid.marks == {free: "⊕"}, "the squatter mark")
 
         await pilot.press("l")
         await until(pilot, lambda: isinstance(app.screen, RoomPicker), "the room picker again")
@@ -115,3 +121,17 @@ async def test_l_links_a_call_to_a_room_and_unlinks_it(sandbox_factory, tmp_path
         assert "unlink" in str(first.prompt)
         await pilot.press("enter")
         await until(pilot, lambda: app.store.call_links.get(call.sid) is None, "unlinked")
+        await until(pilot, lambda: grid.marks == {}, "no mark")
+
+
+async def test_read_only_dashboard_has_no_link_key(sandbox_factory, tmp_path: Path) -> None:
+    clock = MovableClock()
+    sb = sandbox_factory(now=clock)
+    call = await quick_call(sb, clock, "壁")
+    app = build_app(sb, tmp_path / "store.db", clock, watch=(call.sid,), read_only=True)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await calls_round(pilot)
+        await pilot.press("2", "l")
+        await pilot.pause(0.2)
+        assert not isinstance(app.screen, RoomPicker)
+        assert app.store.call_links.all() == {}
