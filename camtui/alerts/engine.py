@@ -73,12 +73,20 @@ class AlertEngine:
         self._links_cache: dict[str, CallLink] | None = None
         self._rooms_by_id: dict[str, ConferenceRoom] | None = None
         self._sched = Scheduler()
+        self.wanted = {r.name: ev.wanted_groups(r) for r in self.rules}
+        self._last_values: dict[tuple[int, str], tuple[bool | None, datetime | None]] = {}
+        """(condition, subject) → its last computed value: a changed call whose value did not change is
+        decided by nobody (whenever a value changes, every rule with that condition is due or dirty)."""
+        ids: dict[tuple[object, ...], int] = {}  # rules on named calls (decided every round) never share with
+        # rules on watched calls (decided when due or changed): their last values would mislead each other
+        self._condition_ids = {
+            r.name: ids.setdefault((r.scope, r.calls is None, r.condition.clauses), len(ids))
+            for r in self.rules
+        }
         self._sched.everything(self.rules)
         if store is not None:
             for key, row in store.alerts.episodes().items():
                 self._slots[key] = _Slot(row.status, row.since, row.fired_at)
-                if row.status == "pending":
-                    self._sched.pending.setdefault(key[0], set()).add(key[1])
             self._snoozes = store.alerts.snoozes()
             self._links = store.call_links.all()
 
@@ -151,13 +159,59 @@ class AlertEngine:
         sched.begin(ctx, self.rules)
         firings: list[Firing] = []
         changed: list[EpisodeRow] = []
+        slots, booked = self._slots, sched.next_check
+        shared: dict[tuple[int, str], tuple[bool | None, datetime | None]] = {}
+        """(condition, subject) → value: rules with the same `when` share one evaluation per round."""
+        last = self._last_values
+        changed_by_group: dict[tuple[int, tuple[str, ...] | None], set[str]] = {}
         for rule in self.rules:
-            for subject in sched.candidates(ctx, rule):
-                value, recheck = ev.value_of(ctx, rule, subject)
+            name = rule.name
+            cond = self._condition_ids[name]
+            due, dirty = sched.candidates(ctx, rule)
+            todo = due
+            if dirty:
+                group = (cond, rule.rooms)
+                changed_here = changed_by_group.get(group)
+                if changed_here is None:  # once per condition: which changed subjects changed value
+                    changed_here = changed_by_group[group] = set()
+                    for subject in dirty:
+                        hit = shared.get((cond, subject))
+                        if hit is None:
+                            hit = shared[(cond, subject)] = ev.value_of(ctx, rule, subject)
+                        if last.get((cond, subject)) != hit:
+                            last[(cond, subject)] = hit
+                            changed_here.add(subject)
+                todo = due | changed_here if due else changed_here
+            for subject in todo:
+                hit = shared.get((cond, subject))
+                if hit is None:
+                    hit = shared[(cond, subject)] = ev.value_of(ctx, rule, subject)
+                    last[(cond, subject)] = hit
+                value, recheck = hit
+                key = (name, subject)
+                slot = slots.get(key)
+                if slot is not None and slot.value is value:
+                    if slot.status != "pending":  # the same value, nothing to decide: only its next look
+                        if recheck is not None and booked.get(key) != recheck:
+                            sched.book(key, recheck)
+                        continue
+                    wake = self._wake(rule, slot, now)
+                    if wake is not None and wake > now:  # still waiting for its for / cool-down / snooze
+                        when = wake if recheck is None or wake < recheck else recheck
+                        if booked.get(key) != when:
+                            sched.book(key, when)
+                        continue
                 firing = self._step(rule, subject, value, now, ctx, changed)
                 if firing is not None:
                     firings.append(firing)
-                sched.after(rule, subject, self._slots[(rule.name, subject)].status, recheck)
+                slot = slots[key]
+                when = recheck
+                if slot.status == "pending":
+                    wake = self._wake(rule, slot, now)
+                    if wake is not None and (when is None or wake < when):
+                        when = wake
+                if when is not None and booked.get(key) != when:
+                    sched.book(key, when)
         sched.end(ctx)
         if self.store is not None:
             self.store.alerts.save_episodes(changed)
@@ -204,6 +258,21 @@ class AlertEngine:
         changed.append(EpisodeRow(rule.name, subject, "fired", slot.since, now))
         return ev.make_firing(ctx, rule, subject, now, slot.since)
 
+    def _wake(self, rule: AlertRule, slot: _Slot, now: datetime) -> datetime | None:
+        """When a pending episode may fire at the earliest: its `for` held, the cool-down over, the snooze or
+        mute lifted (None: muted until unmuted)."""
+        if slot.since is None:
+            return None
+        wake = slot.since + timedelta(seconds=rule.for_s)
+        if slot.fired_at is not None and rule.cooldown_s:
+            wake = max(wake, slot.fired_at + timedelta(seconds=rule.cooldown_s))
+        silenced = self.silenced(rule.name, now)
+        if silenced is not None:
+            if silenced[1] is None:
+                return None
+            wake = max(wake, silenced[1])
+        return wake
+
     # ------------------------------------------------------------------------------------------ user controls
 
     def snooze(self, name: str, until: datetime) -> None:
@@ -214,6 +283,7 @@ class AlertEngine:
 
     def unsnooze(self, name: str) -> None:
         self._snoozes.pop(name, None)
+        self._sched.everything(self.rules)  # pending episodes may fire now, not at the snooze's end
         if self.store is not None:
             self.store.alerts.clear_snooze(name)
 
