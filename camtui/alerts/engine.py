@@ -6,7 +6,9 @@ Firing semantics (each has a test in tests/alerts/test_engine.py):
 - it re-arms only after the condition has been seen false;
 - `cooldown` limits refires: a new episode fires no earlier than `cooldown` after the last firing;
 - stale data (a failed poll, or none for too long) neither fires nor clears: unknown is not false;
-- the episode state is in the store, written before any action runs: a restart does not refire it.
+- the episode state is in the store, written before any action runs: a restart does not refire it (what is
+  stored is each firing and each re-arming; a pending wait is not, so after a restart `for` counts again from
+  the first poll: the time camtui was not looking is unknown, not true).
 Snoozed and muted rules keep tracking their episodes but do not fire; one still true when the snooze ends fires.
 
 Each (rule, subject) pair is an episode slot: subject "call:{sid}", "room:{id}" or "server".
@@ -72,6 +74,8 @@ class AlertEngine:
         self.room_facts: dict[str, ev.RoomFacts] = {}
         self._links_cache: dict[str, CallLink] | None = None
         self._rooms_by_id: dict[str, ConferenceRoom] | None = None
+        self.rooms_version = 0
+        """Bumped when the rooms, the stored links or the set of calls change (the links may then differ)."""
         self._sched = Scheduler()
         self.wanted = {r.name: ev.wanted_groups(r) for r in self.rules}
         self._last_values: dict[tuple[int, str], tuple[bool | None, datetime | None]] = {}
@@ -86,7 +90,8 @@ class AlertEngine:
         self._sched.everything(self.rules)
         if store is not None:
             for key, row in store.alerts.episodes().items():
-                self._slots[key] = _Slot(row.status, row.since, row.fired_at)
+                status = "armed" if row.status == "pending" else row.status  # (older rows)
+                self._slots[key] = _Slot(status, row.since, row.fired_at)
             self._snoozes = store.alerts.snoozes()
             self._links = store.call_links.all()
 
@@ -101,6 +106,7 @@ class AlertEngine:
             if track is None:
                 track = self.calls[sid] = CallTrack(seen)
                 self._links_cache = None
+                self.rooms_version += 1
             if ev.fold_call(track, seen, at):
                 sched.dirty_calls.add(sid)
             if track.failed:
@@ -112,6 +118,7 @@ class AlertEngine:
         """The call is no longer watched: its subjects stop being evaluated (their state stays stored)."""
         if self.calls.pop(sid, None) is not None:
             self._links_cache = None
+            self.rooms_version += 1
             self._sched.fresh_calls.pop(sid, None)
 
     def observe_rooms(self, at: datetime, rooms: Sequence[ConferenceRoom] | None) -> None:
@@ -119,10 +126,13 @@ class AlertEngine:
         if rooms is None:
             self.rooms_failed = True
         else:
-            self.rooms = tuple(rooms)
+            new = tuple(rooms)
             self.rooms_at = at
             self.rooms_failed = False
-            self._links_cache = self._rooms_by_id = None
+            if new != self.rooms:  # a poll with the same bookings changes nothing derived from them
+                self.rooms = new
+                self._links_cache = self._rooms_by_id = None
+                self.rooms_version += 1
 
     def observe_server(self, at: datetime, outcome: str) -> None:
         """How the last request went: "ok", "unreachable" (no answer), or the API error code answered."""
@@ -133,6 +143,7 @@ class AlertEngine:
         """The stored call ↔ room links changed (the UI linked or unlinked a call)."""
         self._links = dict(links)
         self._links_cache = None
+        self.rooms_version += 1
 
     def room_by_id(self) -> dict[str, ConferenceRoom]:
         if self._rooms_by_id is None:
@@ -242,12 +253,12 @@ class AlertEngine:
         slot.stale = False
         if not value:
             if slot.status != "armed":
+                if slot.status == "fired":  # re-armed: a restart must not think it still fired
+                    changed.append(EpisodeRow(rule.name, subject, "armed", None, slot.fired_at))
                 slot.status, slot.since = "armed", None
-                changed.append(EpisodeRow(rule.name, subject, "armed", None, slot.fired_at))
             return None
         if slot.status == "armed":
-            slot.status, slot.since = "pending", now
-            changed.append(EpisodeRow(rule.name, subject, "pending", now, slot.fired_at))
+            slot.status, slot.since = "pending", now  # not stored: after a restart the wait starts again
         if slot.status != "pending" or slot.since is None:
             return None
         if (now - slot.since).total_seconds() < rule.for_s or self.silenced(rule.name, now) is not None:

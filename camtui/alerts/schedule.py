@@ -30,6 +30,10 @@ class Scheduler:
         self._dirty_subjects: set[str] | None = None
         self.fresh_calls: dict[str, datetime] = {}
         """sid → the instant its data goes stale without a new poll."""
+        self._facts_for = -1
+        """The engine's rooms_version the room facts were computed for."""
+        self._next_edge: datetime | None = None
+        """The first instant a booking starts or ends after the last full computation of the facts."""
 
     def everything(self, rules: Iterable[AlertRule]) -> None:
         self.full.update(r.name for r in rules)
@@ -46,15 +50,34 @@ class Scheduler:
             self.full.update(r.name for r in rules if r.scope == "room")
         if not ctx.rooms_fresh:
             return
+        engine = ctx.engine
+        if self._facts_for == engine.rooms_version and self._next_edge is not None and now < self._next_edge:
+            # nothing booked has started or ended: only rooms linked to a changed call can change
+            links = ctx.links
+            by_id = engine.room_by_id()
+            for sid in self.dirty_calls:
+                link = links.get(sid)
+                room = by_id.get(link.room_id) if link is not None else None
+                if room is not None:
+                    f = room_facts(ctx, room)
+                    if self.facts.get(room.id) != f:
+                        self.facts[room.id] = f
+                        self.dirty_rooms.add(room.id)
+            engine.room_facts = self.facts
+            return
         facts: dict[str, RoomFacts] = {}
         old = self.facts
-        for room in ctx.engine.rooms:
+        edge: datetime | None = None
+        for room in engine.rooms:
             f = facts[room.id] = room_facts(ctx, room)
-            prev = old.get(room.id)
-            if prev is None or prev != f:
+            if old.get(room.id) != f:
                 self.dirty_rooms.add(room.id)
+            for t in (f.running.end if f.running else None, f.next.start if f.next else None):
+                if t is not None and (edge is None or t < edge):
+                    edge = t
         self.facts = facts
-        ctx.engine.room_facts = facts
+        self._facts_for, self._next_edge = engine.rooms_version, edge
+        engine.room_facts = facts
 
     def candidates(self, ctx: RoundContext, rule: AlertRule) -> tuple[set[str], set[str]]:
         """(due, dirty): the subjects the rule must decide (booked for now, or all of them), and those whose
