@@ -6,7 +6,9 @@ Firing semantics (each has a test in tests/alerts/test_engine.py):
 - it re-arms only after the condition has been seen false;
 - `cooldown` limits refires: a new episode fires no earlier than `cooldown` after the last firing;
 - stale data (a failed poll, or none for too long) neither fires nor clears: unknown is not false;
-- the episode state is in the store, written before any action runs: a restart does not refire it.
+- the episode state is in the store, written before any action runs: a restart does not refire it (what is
+  stored is each firing and each re-arming; a pending wait is not, so after a restart `for` counts again from
+  the first poll: the time camtui was not looking is unknown, not true).
 Snoozed and muted rules keep tracking their episodes but do not fire; one still true when the snooze ends fires.
 
 Each (rule, subject) pair is an episode slot: subject "call:{sid}", "room:{id}" or "server".
@@ -72,13 +74,24 @@ class AlertEngine:
         self.room_facts: dict[str, ev.RoomFacts] = {}
         self._links_cache: dict[str, CallLink] | None = None
         self._rooms_by_id: dict[str, ConferenceRoom] | None = None
+        self.rooms_version = 0
+        """Bumped when the rooms, the stored links or the set of calls change (the links may then differ)."""
         self._sched = Scheduler()
+        self.wanted = {r.name: ev.wanted_groups(r) for r in self.rules}
+        self._last_values: dict[tuple[int, str], tuple[bool | None, datetime | None]] = {}
+        """(condition, subject) → its last computed value: a changed call whose value did not change is
+        decided by nobody (whenever a value changes, every rule with that condition is due or dirty)."""
+        ids: dict[tuple[object, ...], int] = {}  # rules on named calls (decided every round) never share with
+        # rules on watched calls (decided when due or changed): their last values would mislead each other
+        self._condition_ids = {
+            r.name: ids.setdefault((r.scope, r.calls is None, r.condition.clauses), len(ids))
+            for r in self.rules
+        }
         self._sched.everything(self.rules)
         if store is not None:
             for key, row in store.alerts.episodes().items():
-                self._slots[key] = _Slot(row.status, row.since, row.fired_at)
-                if row.status == "pending":
-                    self._sched.pending.setdefault(key[0], set()).add(key[1])
+                status = "armed" if row.status == "pending" else row.status  # (older rows)
+                self._slots[key] = _Slot(status, row.since, row.fired_at)
             self._snoozes = store.alerts.snoozes()
             self._links = store.call_links.all()
 
@@ -93,6 +106,7 @@ class AlertEngine:
             if track is None:
                 track = self.calls[sid] = CallTrack(seen)
                 self._links_cache = None
+                self.rooms_version += 1
             if ev.fold_call(track, seen, at):
                 sched.dirty_calls.add(sid)
             if track.failed:
@@ -104,6 +118,7 @@ class AlertEngine:
         """The call is no longer watched: its subjects stop being evaluated (their state stays stored)."""
         if self.calls.pop(sid, None) is not None:
             self._links_cache = None
+            self.rooms_version += 1
             self._sched.fresh_calls.pop(sid, None)
 
     def observe_rooms(self, at: datetime, rooms: Sequence[ConferenceRoom] | None) -> None:
@@ -111,10 +126,13 @@ class AlertEngine:
         if rooms is None:
             self.rooms_failed = True
         else:
-            self.rooms = tuple(rooms)
+            new = tuple(rooms)
             self.rooms_at = at
             self.rooms_failed = False
-            self._links_cache = self._rooms_by_id = None
+            if new != self.rooms:  # a poll with the same bookings changes nothing derived from them
+                self.rooms = new
+                self._links_cache = self._rooms_by_id = None
+                self.rooms_version += 1
 
     def observe_server(self, at: datetime, outcome: str) -> None:
         """How the last request went: "ok", "unreachable" (no answer), or the API error code answered."""
@@ -125,6 +143,7 @@ class AlertEngine:
         """The stored call ↔ room links changed (the UI linked or unlinked a call)."""
         self._links = dict(links)
         self._links_cache = None
+        self.rooms_version += 1
 
     def room_by_id(self) -> dict[str, ConferenceRoom]:
         if self._rooms_by_id is None:
@@ -151,13 +170,59 @@ class AlertEngine:
         sched.begin(ctx, self.rules)
         firings: list[Firing] = []
         changed: list[EpisodeRow] = []
+        slots, booked = self._slots, sched.next_check
+        shared: dict[tuple[int, str], tuple[bool | None, datetime | None]] = {}
+        """(condition, subject) → value: rules with the same `when` share one evaluation per round."""
+        last = self._last_values
+        changed_by_group: dict[tuple[int, tuple[str, ...] | None], set[str]] = {}
         for rule in self.rules:
-            for subject in sched.candidates(ctx, rule):
-                value, recheck = ev.value_of(ctx, rule, subject)
+            name = rule.name
+            cond = self._condition_ids[name]
+            due, dirty = sched.candidates(ctx, rule)
+            todo = due
+            if dirty:
+                group = (cond, rule.rooms)
+                changed_here = changed_by_group.get(group)
+                if changed_here is None:  # once per condition: which changed subjects changed value
+                    changed_here = changed_by_group[group] = set()
+                    for subject in dirty:
+                        hit = shared.get((cond, subject))
+                        if hit is None:
+                            hit = shared[(cond, subject)] = ev.value_of(ctx, rule, subject)
+                        if last.get((cond, subject)) != hit:
+                            last[(cond, subject)] = hit
+                            changed_here.add(subject)
+                todo = due | changed_here if due else changed_here
+            for subject in todo:
+                hit = shared.get((cond, subject))
+                if hit is None:
+                    hit = shared[(cond, subject)] = ev.value_of(ctx, rule, subject)
+                    last[(cond, subject)] = hit
+                value, recheck = hit
+                key = (name, subject)
+                slot = slots.get(key)
+                if slot is not None and slot.value is value:
+                    if slot.status != "pending":  # the same value, nothing to decide: only its next look
+                        if recheck is not None and booked.get(key) != recheck:
+                            sched.book(key, recheck)
+                        continue
+                    wake = self._wake(rule, slot, now)
+                    if wake is not None and wake > now:  # still waiting for its for / cool-down / snooze
+                        when = wake if recheck is None or wake < recheck else recheck
+                        if booked.get(key) != when:
+                            sched.book(key, when)
+                        continue
                 firing = self._step(rule, subject, value, now, ctx, changed)
                 if firing is not None:
                     firings.append(firing)
-                sched.after(rule, subject, self._slots[(rule.name, subject)].status, recheck)
+                slot = slots[key]
+                when = recheck
+                if slot.status == "pending":
+                    wake = self._wake(rule, slot, now)
+                    if wake is not None and (when is None or wake < when):
+                        when = wake
+                if when is not None and booked.get(key) != when:
+                    sched.book(key, when)
         sched.end(ctx)
         if self.store is not None:
             self.store.alerts.save_episodes(changed)
@@ -188,12 +253,12 @@ class AlertEngine:
         slot.stale = False
         if not value:
             if slot.status != "armed":
+                if slot.status == "fired":  # re-armed: a restart must not think it still fired
+                    changed.append(EpisodeRow(rule.name, subject, "armed", None, slot.fired_at))
                 slot.status, slot.since = "armed", None
-                changed.append(EpisodeRow(rule.name, subject, "armed", None, slot.fired_at))
             return None
         if slot.status == "armed":
-            slot.status, slot.since = "pending", now
-            changed.append(EpisodeRow(rule.name, subject, "pending", now, slot.fired_at))
+            slot.status, slot.since = "pending", now  # not stored: after a restart the wait starts again
         if slot.status != "pending" or slot.since is None:
             return None
         if (now - slot.since).total_seconds() < rule.for_s or self.silenced(rule.name, now) is not None:
@@ -203,6 +268,21 @@ class AlertEngine:
         slot.status, slot.fired_at = "fired", now
         changed.append(EpisodeRow(rule.name, subject, "fired", slot.since, now))
         return ev.make_firing(ctx, rule, subject, now, slot.since)
+
+    def _wake(self, rule: AlertRule, slot: _Slot, now: datetime) -> datetime | None:
+        """When a pending episode may fire at the earliest: its `for` held, the cool-down over, the snooze or
+        mute lifted (None: muted until unmuted)."""
+        if slot.since is None:
+            return None
+        wake = slot.since + timedelta(seconds=rule.for_s)
+        if slot.fired_at is not None and rule.cooldown_s:
+            wake = max(wake, slot.fired_at + timedelta(seconds=rule.cooldown_s))
+        silenced = self.silenced(rule.name, now)
+        if silenced is not None:
+            if silenced[1] is None:
+                return None
+            wake = max(wake, silenced[1])
+        return wake
 
     # ------------------------------------------------------------------------------------------ user controls
 
@@ -214,6 +294,7 @@ class AlertEngine:
 
     def unsnooze(self, name: str) -> None:
         self._snoozes.pop(name, None)
+        self._sched.everything(self.rules)  # pending episodes may fire now, not at the snooze's end
         if self.store is not None:
             self.store.alerts.clear_snooze(name)
 

@@ -69,6 +69,7 @@ class RoundContext:
             and now - engine.rooms_at <= engine.room_stale_after
         )
         self._by_room: dict[str, list[CallLink]] | None = None
+        self._fresh: dict[str, CallSeen | None] = {}
         self._by_key: dict[str, ConferenceRoom] | None = None
         self._zone = ZoneInfo(engine.time_zone)
 
@@ -76,6 +77,13 @@ class RoundContext:
         """The call's fresh data, or None when unknown (never polled, last poll failed, or too old).
 
         An expired call is final, never stale: nothing about it can change."""
+        cache = self._fresh
+        if sid in cache:
+            return cache[sid]
+        seen = cache[sid] = self._call(sid)
+        return seen
+
+    def _call(self, sid: str) -> CallSeen | None:
         track = self.engine.calls.get(sid)
         if track is None or track.good is None or track.good_at is None:
             return None
@@ -237,8 +245,16 @@ def room_facts(ctx: RoundContext, room: ConferenceRoom) -> RoomFacts:
 
 
 def template_values(ctx: RoundContext, rule: AlertRule, subject: str) -> dict[str, str]:
+    """The template values a firing of `rule` needs (`rule.names`; all when None), and always `label`."""
+    wanted = ctx.engine.wanted.get(rule.name) or wanted_groups(rule)
+
+    def want(prefix: str) -> bool:
+        return wanted[prefix]
+
     e = ctx.engine
-    out = {"now": ctx.fmt(ctx.now), "rule": rule.name, "server.url": e.server_url, "server.error": ""}
+    out = {"rule": rule.name, "server.url": e.server_url, "server.error": ""}
+    if want("now"):
+        out["now"] = ctx.fmt(ctx.now)
     if e.server_outcome not in (None, "ok"):
         out["server.error"] = str(e.server_outcome)
     kind, _, key = subject.partition(":")
@@ -251,15 +267,16 @@ def template_values(ctx: RoundContext, rule: AlertRule, subject: str) -> dict[st
         sid = next(
             (k.sid for k in links if (ctx.call(k.sid) or CallSeen("")).known), links[0].sid if links else ""
         )
-    if sid:
-        out.update(call_values(ctx, rule, sid))
-        link = ctx.links.get(sid)
+    rooms_wanted = want("room.") or want("reservation.")
+    if sid and (kind == "call" or want("call.")):
+        out.update(call_values(ctx, rule, sid, with_expiry=want("call.expires")))
+        link = ctx.links.get(sid) if rooms_wanted else None
         if room is None and link is not None:
             room = ctx.room(link.room_id)
         reservation = link.reservation if link is not None else None
         if reservation is not None and (room is None or reservation.room_id == room.id):
             out.update(_reservation(ctx, reservation))
-    if room is not None:
+    if room is not None and rooms_wanted:
         out["room.name"], out["room.id"] = room.name, room.id
         booked = running(room, ctx.now)
         if booked is not None:
@@ -271,7 +288,16 @@ def template_values(ctx: RoundContext, rule: AlertRule, subject: str) -> dict[st
     return out
 
 
-def call_values(ctx: RoundContext, rule: AlertRule, sid: str) -> dict[str, str]:
+_PREFIXES = ("now", "call.", "call.expires", "room.", "reservation.")
+
+
+def wanted_groups(rule: AlertRule) -> dict[str, bool]:
+    """Which groups of template values the rule's texts use (the engine keeps one per rule)."""
+    names = rule.names
+    return {p: names is None or any(n.startswith(p) for n in names) for p in _PREFIXES}
+
+
+def call_values(ctx: RoundContext, rule: AlertRule, sid: str, *, with_expiry: bool = True) -> dict[str, str]:
     track = ctx.engine.calls.get(sid)
     seen = track.good if track is not None and track.good is not None else CallSeen(sid)
     url = seen.url or (rule.call_urls or {}).get(sid, "")
@@ -282,16 +308,16 @@ def call_values(ctx: RoundContext, rule: AlertRule, sid: str) -> dict[str, str]:
         "call.title": seen.title or sid[:8],
         "call.participants": "" if seen.participants is None else str(seen.participants),
         "call.url": url,
-        "call.expires": ctx.fmt(seen.expires),
+        "call.expires": ctx.fmt(seen.expires) if with_expiry else "",
     }
 
 
-def _reservation(ctx: RoundContext, r: object) -> dict[str, str]:
+def _reservation(ctx: RoundContext, r: Reservation) -> dict[str, str]:
     return {
-        "reservation.title": getattr(r, "title", ""),
-        "reservation.start": ctx.fmt(getattr(r, "start", None)),
-        "reservation.end": ctx.fmt(getattr(r, "end", None)),
-        "reservation.organizer": getattr(r, "organizer_email", ""),
+        "reservation.title": r.title,
+        "reservation.start": ctx.fmt(r.start),
+        "reservation.end": ctx.fmt(r.end),
+        "reservation.organizer": r.organizer_email,
     }
 
 
@@ -314,10 +340,15 @@ def make_firing(ctx: RoundContext, rule: AlertRule, subject: str, now: datetime,
         )
         for s in succ.sends:  # filled once the successor exists ({successor.url})
             actions.append(ActionPlan("successor_send", s.text, s.send, s.users, s.seal))
+    return Firing(
+        rule.name, subject, values_.get("label", subject), now, reason_of(rule), tuple(actions), values_
+    )
+
+
+def reason_of(rule: AlertRule) -> str:
+    """The condition in words, as a firing states it ("participants == 0 for 60s")."""
     reason = " and ".join(describe(c) for c in rule.condition.clauses)
-    if rule.for_s:
-        reason += f" for {int(rule.for_s)}s"
-    return Firing(rule.name, subject, values_.get("label", subject), now, reason, tuple(actions), values_)
+    return f"{reason} for {int(rule.for_s)}s" if rule.for_s else reason
 
 
 # ------------------------------------------------------------------------------------------ views

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from camtui.alerts.conditions import Condition, Scope, parse_condition, parse_span
-from camtui.alerts.templates import check_template
+from camtui.alerts.templates import check_template, names_in
 from camtui.api.models import MESSENGER
 from camtui.common.call_refs import parse_call_ref
 from camtui.config.settings import ConfigError, Settings
@@ -62,6 +62,8 @@ class AlertRule:
     sends: tuple[SendSpec, ...] = ()
     successor: SuccessorSpec | None = None
     line: int | None = None
+    names: frozenset[str] | None = None
+    """The template names its actions use (None: all of them); a firing computes only these."""
 
     @property
     def scope(self) -> Scope:
@@ -171,6 +173,9 @@ class _Parser:
         successor = self._successor(scope)
         if toast is None and not sends and successor is None:
             toast = f"{self.name}: {{label}}"  # no action written: the dashboard shows it, headless logs it
+        texts = [toast or "", *(x.text for x in sends)]
+        if successor is not None:
+            texts += [successor.title, *(x.text for x in successor.sends)]
         return AlertRule(
             name=self.name,
             condition=condition,
@@ -183,6 +188,7 @@ class _Parser:
             sends=sends,
             successor=successor,
             line=self.line(),
+            names=names_in(*texts),
         )
 
     def _scope(self) -> Scope:

@@ -63,3 +63,8 @@ def render(text: str, values: Mapping[str, str]) -> str:
         return str(values.get(m.group(1).strip(), ""))
 
     return _NAME.sub(one, text)
+
+
+def names_in(*texts: str) -> frozenset[str]:
+    """The `{name}`s the texts use (so a firing computes only those)."""
+    return frozenset(m.group(1).strip() for t in texts for m in _NAME.finditer(t) if m.group(1) is not None)

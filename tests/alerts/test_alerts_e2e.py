@@ -152,3 +152,19 @@ def test_check_reports_file_line_and_exit_2(sandbox, tmp_path: Path):
     done = run(ok, "check")
     assert done.returncode == 0 and "1 alert rule(s), all valid" in done.stdout
     assert "'empty call'" in done.stdout and "send to user1@xxx.com" in done.stdout
+
+
+def test_successor_call_with_unknown_outcome_is_not_made_again_and_no_link_is_sent(sandbox, tmp_path: Path):
+    sid, url = make_call(sandbox.url, sandbox.user_token, "月次報告", 3)
+    sandbox.set_call(sid, 2)
+    config = write_config(tmp_path, sandbox, GUARD.format(url=url))
+    sandbox.set_faults({"reset_after": 1.0, "methods": ["createQuickCall"], "times": 1})
+    first = run(config, "run", "--for", "2", "--interval", "1")
+    assert first.returncode == 0, first.stderr
+    assert "successor call: outcome unknown, not retried" in first.stdout, first.stdout
+    assert "not sent (no successor call, so no link to send)" in first.stdout
+    second = run(config, "run", "--for", "2", "--interval", "1")
+    assert "fired" not in second.stdout, second.stdout
+    made = [c for c in sandbox.calls() if c["title"] == "月次報告"]
+    assert len(made) == 2  # the call, and the one successor that did land: never a second
+    assert not [m for m in sandbox.delivered_messages() if "new link:" in m["text"]]

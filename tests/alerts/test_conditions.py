@@ -82,7 +82,8 @@ successor = {{ expires_in = "2h", send = {{ users = ["user1@xxx.com"], text = "n
 
 
 def room_rule(when: str, for_: str = "0s", rooms: str = 'rooms = "all"') -> str:
-    return f'[[alerts]]\nname = "r"\n{rooms}\nwhen = "{when}"\nfor = "{for_}"\n'
+    toast = 'toast = "{room.name}: {reservation.title} {call.url}"'
+    return f'[[alerts]]\nname = "r"\n{rooms}\nwhen = "{when}"\nfor = "{for_}"\n{toast}\n'
 
 
 def test_room_becomes_busy_then_free():

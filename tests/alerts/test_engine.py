@@ -150,15 +150,32 @@ def test_a_restart_does_not_refire_the_same_episode(tmp_path: Path):
         assert step(e, clock, 5, call(participants=0)) == ["empty call"]  # re-armed before the restart
 
 
-def test_pending_survives_a_restart(tmp_path: Path):
+def test_a_restart_starts_a_pending_wait_again(tmp_path: Path):
+    """The time camtui was not running is unknown, not true: `for` counts again from the first poll."""
     path = tmp_path / "store.db"
     clock = FakeClock()
     with Store.open(path) as store:
-        step(engine(held(60), store), clock, 0, call(participants=0))
+        e = engine(held(60), store)
+        step(e, clock, 0, call(participants=0))
+        assert step(e, clock, 50, call(participants=0)) == []
     with Store.open(path) as store:
         e = engine(held(60), store)
-        assert step(e, clock, 30, call(participants=0)) == []
-        assert step(e, clock, 30, call(participants=0)) == ["empty for a while"]
+        assert step(e, clock, 20, call(participants=0)) == []  # 70 s after the start, 0 s after the restart
+        assert step(e, clock, 55, call(participants=0)) == []
+        assert step(e, clock, 5, call(participants=0)) == ["empty for a while"]
+
+
+def test_a_cooldown_survives_a_restart(tmp_path: Path):
+    path = tmp_path / "store.db"
+    clock = FakeClock()
+    with Store.open(path) as store:
+        e = engine(held(0, 'cooldown = "10m"'), store)
+        assert step(e, clock, 0, call(participants=0)) == ["empty for a while"]
+        assert step(e, clock, 5, call(participants=2)) == []  # re-armed (stored)
+    with Store.open(path) as store:
+        e = engine(held(0, 'cooldown = "10m"'), store)
+        assert step(e, clock, 5, call(participants=0)) == []  # a new episode, inside the cool-down
+        assert step(e, clock, 590, call(participants=0)) == ["empty for a while"]
 
 
 def test_snooze_holds_firings_and_one_still_true_fires_after():

@@ -12,6 +12,15 @@ from tests.alerts.helpers import T0, room, rules
 
 RULES = """
 [[alerts]]
+name = "one empty"
+call = "call0000xx"
+when = "participants == 0"
+
+[[alerts]]
+name = "one dropped"
+call = ["call0001xx", "call0002xx"]
+when = "participants dropped by 2 within 1m"
+[[alerts]]
 name = "empty"
 calls = "watched"
 when = "participants == 0"
@@ -32,6 +41,8 @@ cooldown = "2m"
 name = "ended"
 calls = "watched"
 when = "ended"
+for = "15s"
+cooldown = "1m"
 
 [[alerts]]
 name = "busy"
@@ -89,7 +100,14 @@ def scenario(seed: int) -> tuple[list[list[tuple[str, str]]], list[list[tuple[st
                 e.observe_calls(now, calls)
             if n == 150:
                 e.snooze("empty", now + timedelta(seconds=60))
+                e.snooze("guard", now + timedelta(minutes=5))
                 e.mute_all(now + timedelta(seconds=30))
+            if n == 170:
+                e.unsnooze("guard")
+            if n == 200:
+                e.mute_all()
+            if n == 210:
+                e.unmute_all()
             if e is naive:
                 e._sched.everything(e.rules)  # the reference: every pair, every round
             out.append(sorted((f.rule, f.subject) for f in e.evaluate(now)))
