@@ -33,11 +33,14 @@ def glyph(kind: str) -> str:
 
 
 def explain(kind: str, detail: str = "") -> str:
-    """The detail view's sentence for a mark: glyph, meaning, and the engine's detail (which call, since when)."""
+    """The detail view's sentence for a mark: glyph, name, and the engine's own words for this room (which
+    reservation, which call, since when); the general meaning when there are none."""
     words = EXPLANATIONS.get(kind)
     if words is None:
         return ""
-    return f"{glyph(kind)} {words}" + (f" ({detail})" if detail else "")
+    if detail:
+        return f"{glyph(kind)} {words.split(':', 1)[0]}: {detail}"
+    return f"{glyph(kind)} {words}"
 
 
 class RoomMarks:

@@ -19,7 +19,7 @@ from textual import work
 
 from camtui.tui.shell.events import AlertMarks, LinksChanged, PollFinished
 
-SENDING = frozenset({"send", "successor"})
+SENDING = frozenset({"send", "successor", "successor_send"})
 
 
 class AlertsHost:
@@ -177,9 +177,10 @@ class AlertsHost:
         for firing in firings:
             for text in firing.toasts:
                 self.notify(text, title=f"alert: {firing.rule}", severity="warning", markup=False)  # type: ignore[attr-defined]
-            if any(action.kind in SENDING for action in firing.actions):
-                acting.append(firing)
-        if acting and self.alerts_acting:
+            sends = any(action.kind in SENDING for action in firing.actions)
+            if self.alerts_acting or not sends:
+                acting.append(firing)  # toast-only firings too: the runner records "toast: …" as done
+        if acting:
             self._run_alert_actions(acting)
         self.show_alert_state(now)
 

@@ -148,3 +148,20 @@ async def test_help_and_palette_name_the_view_its_keys_and_the_marks(sandbox_fac
         assert ("l", "Link to a room…") in sections["Calls"]
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Alerts…" in titles
+
+
+async def test_a_toast_only_rule_records_its_toast_as_done(sandbox_factory, tmp_path: Path) -> None:
+    clock = MovableClock()
+    sb = sandbox_factory(now=clock)
+    call = await quick_call(sb, clock, "トースト")
+    rules = ({"name": "empty", "call": call.sid, "when": "participants == 0"},)
+    app = build_app(sb, tmp_path / "store.db", clock, rules, watch=(call.sid,), read_only=True)
+    async with app.run_test(size=(160, 44)) as pilot:
+        await calls_round(pilot)
+        await pilot.press("5")
+        await until(pilot, lambda: isinstance(app.screen, AlertsScreen), "the Alerts view")
+        screen = app.screen
+        await until(
+            pilot, lambda: "    toast: empty: call トースト" in screen._firings_text, "the toast, done"
+        )
+        assert "planned" not in screen._firings_text and "not done" not in screen._firings_text
