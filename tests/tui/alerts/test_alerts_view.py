@@ -165,3 +165,61 @@ async def test_a_toast_only_rule_records_its_toast_as_done(sandbox_factory, tmp_
             pilot, lambda: "    toast: empty: call トースト" in screen._firings_text, "the toast, done"
         )
         assert "planned" not in screen._firings_text and "not done" not in screen._firings_text
+
+
+async def test_expiry_guard_makes_one_successor_shown_in_the_calls_pane(
+    sandbox_factory, tmp_path: Path
+) -> None:
+    clock = MovableClock()
+    sb = sandbox_factory(now=clock)
+    call = await quick_call(sb, clock, "長い会議", minutes=5)
+    set_participants(sb, call.sid, 4)
+    rules = (
+        {
+            "name": "expiry guard",
+            "call": call.sid,
+            "when": "expires_within 10m and participants > 0",
+            "successor": {
+                "expires_in": "2h",
+                "send": {"users": ["user1@xxx.com"], "text": "new link: {successor.url}"},
+            },
+        },
+    )
+    app = build_app(sb, tmp_path / "store.db", clock, rules, watch=(call.sid,))
+    async with app.run_test(size=(160, 44)) as pilot:
+        calls = app.query_one("#calls")
+        await calls_round(pilot)
+        await until(pilot, lambda: len(calls.watched) == 2, "the successor in the calls pane")
+        successor = next(r for r in calls.watched if r.sid != call.sid)
+        assert successor.origin == "successor"
+        await until(pilot, lambda: len(sb.delivered_messages()) == 1, "the link message")
+        assert sb.delivered_messages()[0]["text"] == f"new link: {successor.url}"
+        await calls_round(pilot)  # still within 10 minutes, people still in it: nothing new
+        await pilot.pause(0.3)
+        assert len(calls.watched) == 2 and len(sb.delivered_messages()) == 1
+        await pilot.press("5")
+        await until(pilot, lambda: isinstance(app.screen, AlertsScreen), "the Alerts view")
+        await until(pilot, lambda: "successor call: created" in app.screen._firings_text, "the record")
+        assert "message to user1@xxx.com: sent to messenger" in app.screen._firings_text
+
+
+async def test_an_unknown_outcome_is_shown_and_not_resent(sandbox_factory, tmp_path: Path) -> None:
+    clock = MovableClock()
+    sb = sandbox_factory(now=clock)
+    call = await quick_call(sb, clock, "不明")
+    app = build_app(sb, tmp_path / "store.db", clock, _rules(call.sid), watch=(call.sid,))
+    sb.set_faults({"reset_after": 1.0, "methods": ["sendMessage"]})
+    async with app.run_test(size=(160, 44)) as pilot:
+        await calls_round(pilot)
+        await pilot.press("5")
+        await until(pilot, lambda: isinstance(app.screen, AlertsScreen), "the Alerts view")
+        screen = app.screen
+        await until(pilot, lambda: "outcome unknown" in screen._firings_text, "the unknown outcome", 30)
+        assert "kept in the outbox (not resent)" in screen._firings_text
+        entries = app.store.outbox.list()
+        assert [e.state for e in entries] == ["unknown"]
+        sb.clear_faults()
+        await pilot.press("escape")
+        await calls_round(pilot)
+        await pilot.pause(0.3)
+        assert [e.state for e in app.store.outbox.list()] == ["unknown"]
