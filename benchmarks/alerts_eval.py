@@ -36,6 +36,8 @@ CALL_CONDITIONS = (
     "ended",
     "expires_within 10m and participants > 0",
 )
+VIEWS_MS: list[float] = []
+"""CPU ms of one `views()` + `active_count()` (what the Alerts view and the status line read)."""
 CHANGED = 200
 """Calls whose participants change between two polls (a tenth; the sandbox's simulation changes fewer)."""
 ROOM_CONDITIONS = ("free", "busy", "reservation starts_in 10m", "ghost", "squatter")
@@ -111,6 +113,10 @@ def synthetic(
             engine._sched.everything(engine.rules)
         fired += len(engine.evaluate(now))
         times.append((time.thread_time() - started) * 1000)
+    started = time.thread_time()
+    engine.views(now)
+    engine.active_count(now)
+    VIEWS_MS.append((time.thread_time() - started) * 1000)
     return times[0], statistics.median(times[1:]), max(times[1:]), fired
 
 
@@ -134,6 +140,7 @@ def main() -> None:
     print(
         f"  every pair every round (no scheduling): {naive:.1f} ms per round; {naive_fired / args.rounds:.0f} firings"
     )
+    print(f"  views() + active_count() for the 200 rules: {VIEWS_MS[0]:.1f} ms CPU")
     share = median / (args.interval * 1000) * 100
     print(f"  at the call monitor's {args.interval:g} s interval that is {share:.2f} points of one core")
     if args.monitor:

@@ -69,6 +69,8 @@ class AlertEngine:
         """Last poll: "ok", "unreachable", or the API code it answered ("491")."""
         self.server_at: datetime | None = None
         self._slots: dict[tuple[str, str], _Slot] = {}
+        self.rule_slots: dict[str, dict[str, _Slot]] = {}
+        """rule → subject → its slot (the views read one rule's slots without scanning all)."""
         self._snoozes: dict[str, datetime | None] = {}
         self._links: dict[str, str] = {}
         self.room_facts: dict[str, ev.RoomFacts] = {}
@@ -91,7 +93,7 @@ class AlertEngine:
         if store is not None:
             for key, row in store.alerts.episodes().items():
                 status = "armed" if row.status == "pending" else row.status  # (older rows)
-                self._slots[key] = _Slot(status, row.since, row.fired_at)
+                self._new_slot(key, _Slot(status, row.since, row.fired_at))
             self._snoozes = store.alerts.snoozes()
             self._links = store.call_links.all()
 
@@ -245,7 +247,7 @@ class AlertEngine:
         key = (rule.name, subject)
         slot = self._slots.get(key)
         if slot is None:
-            slot = self._slots[key] = _Slot()
+            slot = self._new_slot(key, _Slot())
         slot.value = value
         if value is None:
             slot.stale = True
@@ -268,6 +270,11 @@ class AlertEngine:
         slot.status, slot.fired_at = "fired", now
         changed.append(EpisodeRow(rule.name, subject, "fired", slot.since, now))
         return ev.make_firing(ctx, rule, subject, now, slot.since)
+
+    def _new_slot(self, key: tuple[str, str], slot: _Slot) -> _Slot:
+        self._slots[key] = slot
+        self.rule_slots.setdefault(key[0], {})[key[1]] = slot
+        return slot
 
     def _wake(self, rule: AlertRule, slot: _Slot, now: datetime) -> datetime | None:
         """When a pending episode may fire at the earliest: its `for` held, the cool-down over, the snooze or
@@ -324,8 +331,12 @@ class AlertEngine:
 
     def active_count(self, now: datetime) -> int:
         """Episodes that fired and are still on (the status line's count)."""
-        names = {r.name for r in self.rules}
-        return sum(1 for (rule, _s), slot in self._slots.items() if rule in names and slot.status == "fired")
+        return sum(
+            1
+            for r in self.rules
+            for slot in self.rule_slots.get(r.name, {}).values()
+            if slot.status == "fired"
+        )
 
     def links(self, now: datetime) -> dict[str, CallLink]:
         """Every tracked call's room link (reservation text or stored link)."""

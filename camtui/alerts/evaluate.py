@@ -357,7 +357,7 @@ _RANK: dict[str, int] = {"armed": 0, "stale": 1, "pending": 2, "fired": 3}
 
 
 def rule_view(engine: AlertEngine, rule: AlertRule, now: datetime, firings: int) -> RuleView:
-    slots = [(s, slot) for (name, s), slot in engine._slots.items() if name == rule.name]
+    slots = list(engine.rule_slots.get(rule.name, {}).items())
     state: RuleState = "armed"
     pending_s: float | None = None
     fired_at: datetime | None = None

@@ -129,3 +129,15 @@ def test_the_documented_examples_in_config_example_toml_are_valid():
     body = body.replace("<call id or share URL>", SID)
     parsed = rules(body)
     assert [r.name for r in parsed] == ["empty call", "expiry guard", "ghost meeting", "server down"]
+
+
+def test_camtui_config_checks_the_alert_rules(tmp_path: Path, capsys):
+    from camtui.cli.main import main
+
+    path = tmp_path / "config.toml"
+    path.write_text('[[alerts]]\nname = "x"\nwhen = "server unreachable"\nfor = "later"\n', encoding="utf-8")
+    assert main(["--config", str(path), "config"]) == 2
+    assert f'{path}:4: [[alerts]] "x" for: not a duration' in capsys.readouterr().err
+    path.write_text('[[alerts]]\nname = "x"\nwhen = "server unreachable"\nfor = "5m"\n', encoding="utf-8")
+    assert main(["--config", str(path), "config"]) == 0
+    assert "[[alerts]]: 1 rule(s), checked" in capsys.readouterr().out
