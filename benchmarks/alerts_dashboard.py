@@ -1,7 +1,8 @@
-"""The dashboard's share of the alert rules: main-thread CPU per calls round of what `camtui.tui.shell.
+"""The dashboard's share of the alert rules: CPU per calls round of what `camtui.tui.shell.
 alerts_host` does after each poll — the calls pane's rows as `CallSeen`s (`calls.alert_feed.calls_seen`), the
 engine's observe + evaluate, and the grid's marks and the status count — for 2,000 watched calls (10% change
 per round) and 1,000 rooms, without rules (the marks alone) and with 200 rules (benchmarks/alerts_eval.py's).
+Only the first step runs on the main thread (the pane's rows live there); the rest runs in a worker thread.
 The stock alternative in the same run: the engine's own row converter (`alerts.runner.seen_from_row`), which
 does not check the pane's freshness limit.
 Run: `python benchmarks/alerts_dashboard.py` (from the checkout: PYTHONPATH=.)."""
