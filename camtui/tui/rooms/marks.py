@@ -7,7 +7,7 @@ Kept apart from grid.py/paint.py so the grid itself changes by a few lines only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 GHOST = "ghost"
@@ -45,17 +45,25 @@ def explain(kind: str, detail: str = "") -> str:
 
 class RoomMarks:
     """Mixed into the rooms pane: keeps the shell's latest marks, hands the glyphs to the grid and the words to
-    the detail view. Needs `grid` (the RoomsGrid)."""
+    the detail view. The marks are about today: another day's grid shows none. Needs `grid`, `day`, `today()`."""
 
     grid: Any
+    day: Any
     _alert_marks: dict[str, tuple[str, str]] = {}  # noqa: RUF012  (replaced, never mutated)
+
+    today: Callable[[], Any]  # RoomsPolling's (an annotation only: a method here would shadow it)
 
     def on_alert_marks(self, event: Any) -> None:
         """From the shell after each evaluation: room id → (kind, reason); rooms without a mark are clean."""
         self._alert_marks = dict(event.marks)
-        self.grid.set_marks({room: glyph(kind) for room, (kind, _reason) in self._alert_marks.items()})
+        self.show_marks()
+
+    def show_marks(self) -> None:
+        """Draw the marks, or none when the grid shows another day (after a day change too)."""
+        marks = self._alert_marks if self.day == self.today() else {}
+        self.grid.set_marks({room: glyph(kind) for room, (kind, _reason) in marks.items()})
 
     def mark_words(self, room_id: str) -> str:
-        """The detail view's line for the room's mark ("" without one)."""
-        found = self._alert_marks.get(room_id)
+        """The detail view's line for the room's mark ("" without one, or on another day)."""
+        found = self._alert_marks.get(room_id) if self.day == self.today() else None
         return explain(found[0], found[1]) if found else ""

@@ -121,6 +121,7 @@ class RoomsPane(RoomMarks, RoomsPolling):
         assert self.axis is not None
         self.grid.set_empty_text("loading…")
         self.grid.set_data(self.axis, (), None)
+        self.show_marks()
         self._show_day()
         self._show_info()
         if not self.poll.paused:

@@ -80,6 +80,7 @@ class AlertsHost:
                 room_stale_after=max(90.0, 3 * rooms_every + 10),
             )
         except Exception as exc:  # the store cannot be read: no rules rather than no dashboard
+            self.alerts_problem = f"the alert state in the store cannot be read: {exc}"
             self.report_error(exc, "alerts")  # type: ignore[attr-defined]
             return
         if not self.read_only and any(rule.sends or rule.successor for rule in rules):

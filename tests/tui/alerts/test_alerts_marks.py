@@ -135,3 +135,23 @@ async def test_read_only_dashboard_has_no_link_key(sandbox_factory, tmp_path: Pa
         await pilot.pause(0.2)
         assert not isinstance(app.screen, RoomPicker)
         assert app.store.call_links.all() == {}
+
+
+async def test_another_day_shows_no_marks(sandbox_factory, tmp_path: Path) -> None:
+    clock = MovableClock()
+    sb = sandbox_factory(now=clock)
+    _booked, free = await _rooms(sb)
+    call = await quick_call(sb, clock, "今日だけ")
+    set_participants(sb, call.sid, 2)
+    with Store.open(tmp_path / "store.db") as store:
+        store.call_links.link(call.sid, free)
+    app = build_app(sb, tmp_path / "store.db", clock, watch=(call.sid,))
+    async with app.run_test(size=(160, 50)) as pilot:
+        grid = app.query_one(RoomsGrid)
+        await calls_round(pilot)
+        await rooms_poll(pilot)
+        await until(pilot, lambda: grid.marks == {free: "⊕"}, "today's mark")
+        await pilot.press("1", "right_square_bracket")
+        await until(pilot, lambda: grid.marks == {}, "no marks on tomorrow's grid")
+        await pilot.press("t")
+        await until(pilot, lambda: grid.marks == {free: "⊕"}, "today's mark again")
