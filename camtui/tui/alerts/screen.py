@@ -92,7 +92,7 @@ class AlertsScreen(Screen[None]):
         yield Static("", id="alerts-firings", markup=False)
         problem = self.source.alerts_problem
         empty = (
-            f"The config's alert rules are not used:\n\n  {problem}\n\nFix the file, then restart camtui."
+            f"The alert rules are not used:\n\n  {problem}\n\nFix that, then restart camtui."
             if problem
             else EMPTY_TEXT
         )
