@@ -61,7 +61,8 @@ def test_demo_paints_rooms_data_then_quits_and_stops_its_server(tmp_path: Path) 
     env["XDG_CONFIG_HOME"] = str(tmp_path / "config")  # no user config: the demo needs none
     env["XDG_DATA_HOME"] = str(tmp_path / "data")
     env.pop("CAMTUI_CONFIG", None)
-    before = _serve_children()
+    env["TMPDIR"] = str(tmp_path / "tmp")  # tempfile honours it: the demo's child is told from others'
+    (tmp_path / "tmp").mkdir()
     code, err = run_in_pty(
         [
             sys.executable,
@@ -80,13 +81,15 @@ def test_demo_paints_rooms_data_then_quits_and_stops_its_server(tmp_path: Path) 
     assert code == 0, err
     marks = json.loads(probe.read_text(encoding="utf-8"))
     assert marks["first_rooms_painted"] > marks["app_built"] > marks["process_start"]
-    assert _serve_children() == before  # the sandbox child is gone
+    assert _serve_children(str(tmp_path / "tmp")) == set()  # the sandbox child is gone
+    assert list((tmp_path / "tmp").iterdir()) == []  # its temporary sandbox folder is removed too
     assert (tmp_path / "s.db").exists()
     assert not (tmp_path / "data").exists()  # the demo wrote nothing to the user's data dir
 
 
-def _serve_children() -> set[int]:
-    """Pids of `camtui serve` processes started by a demo (their --db lives in a camtui-demo-* folder)."""
+def _serve_children(under: str) -> set[int]:
+    """Pids of `camtui serve` processes started by a demo whose --db lives in a camtui-demo-* folder under `under`
+    (other demos may run on this machine at the same time: only this test's own child counts)."""
     pids = set()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -95,7 +98,7 @@ def _serve_children() -> set[int]:
             cmdline = (entry / "cmdline").read_bytes().decode(errors="replace").split("\0")
         except OSError:
             continue
-        if "serve" in cmdline and any("camtui-demo-" in part for part in cmdline):
+        if "serve" in cmdline and any(part.startswith(under) and "camtui-demo-" in part for part in cmdline):
             pids.add(int(entry.name))
     return pids
 
