@@ -141,6 +141,7 @@ def main() -> None:
     )
     parser.add_argument("--mix", choices=("typical", "stress"), default="typical", help="see make_rules")
     parser.add_argument("--seconds", type=float, default=40.0)
+    parser.add_argument("--pairs", type=int, default=2, help="--monitor: interleaved without/with runs")
     parser.add_argument("--interval", type=float, default=10.0)
     args = parser.parse_args()
     first, median, worst, fired = synthetic(args.rounds, args.changed, mix=args.mix)
@@ -159,7 +160,7 @@ def main() -> None:
     if args.monitor:
         from alerts_monitor import compare  # this folder is on sys.path when run as a script
 
-        compare(args.seconds, args.interval, mix=args.mix)
+        compare(args.seconds, args.interval, mix=args.mix, pairs=args.pairs)
 
 
 if __name__ == "__main__":
