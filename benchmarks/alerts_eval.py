@@ -1,16 +1,18 @@
 """200 alert rules over 2,000 watched calls and 1,000 rooms: what one evaluation round costs, and what it does to
 the call monitor's CPU share.
 
-Part 1 (synthetic, this process only): the engine is fed a poll round (2,000 calls, a fifth of them changed;
+Part 1 (synthetic, this process only): the engine is fed a poll round (2,000 calls, `--changed` of them changed;
 the 1,000 rooms with ~8 bookings each every third round, 300 of them carrying a call's share URL) and
-evaluates the 200 rules: CPU ms per round (process time), median and worst.
+evaluates the 200 rules: CPU ms per round (thread time), median and worst; then the same deciding every pair every
+round (what an engine without scheduling does), for comparison.
 
 Part 2 (`--monitor`, the real thing): the call monitor benchmark's setup (benchmarks/call_monitor.py: the real
 app, headless, 2,000 calls on a sandbox in its own process) run twice for the same time, without and with the
 engine fed from the calls pane's rows after every poll round (plus the 1,000 synthetic rooms), and the CPU share
 of each run printed side by side.
 
-    .venv/bin/python benchmarks/alerts_eval.py [--rounds 30] [--monitor] [--seconds 40] [--interval 10]
+    .venv/bin/python benchmarks/alerts_eval.py [--rounds 30] [--changed 200] [--mix typical|stress]
+                                               [--monitor] [--seconds 40] [--interval 10]
 """
 
 from __future__ import annotations
@@ -43,20 +45,30 @@ CHANGED = 200
 ROOM_CONDITIONS = ("free", "busy", "reservation starts_in 10m", "ghost", "squatter")
 
 
-def make_rules(sids: list[str], rng: random.Random) -> tuple[AlertRule, ...]:
-    """200 rules: 150 on one call each, 25 on every watched call (for 1m, cool-down 15m), 20 on every room, 5 on
-    the server."""
+WATCHED_TYPICAL = (
+    "expires_within 10m and participants > 0",
+    "participants >= 20",
+    "participants dropped by 5 within 2m",
+    "ended",
+)
+"""Rules over every watched call as an admin writes them: what is rare and worth a message."""
+
+
+def make_rules(sids: list[str], rng: random.Random, mix: str = "typical") -> tuple[AlertRule, ...]:
+    """200 rules: 150 on one call each (any condition), 25 on every watched call (for 1m, cool-down 15m), 20 on
+    every room, 5 on the server. `mix`: "typical" — the watched-call rules use rare conditions (the expiry guard,
+    nearly full, a big drop, ended); "stress" — they use all six, "participants == 0" and "in progress" too,
+    which on 2,000 calls that change all the time start an episode somewhere nearly every round."""
+    watched = WATCHED_TYPICAL if mix == "typical" else CALL_CONDITIONS
     tables: list[dict] = []
     for i in range(150):
         tables.append(
             {"name": f"call {i}", "call": sids[i * 13 % len(sids)], "when": rng.choice(CALL_CONDITIONS),
              "for": rng.choice(("0s", "30s", "2m")), "toast": True}
         )  # fmt: skip
-    for i in range(
-        25
-    ):  # as an admin writes them: a for and a cool-down (one toast per call per quarter hour)
+    for i in range(25):  # with a for and a cool-down (one toast per call per quarter hour at most)
         tables.append(
-            {"name": f"watched {i}", "calls": "watched", "when": CALL_CONDITIONS[i % 6], "for": "1m",
+            {"name": f"watched {i}", "calls": "watched", "when": watched[i % len(watched)], "for": "1m",
              "cooldown": "15m", "toast": True}
         )  # fmt: skip
     for i in range(20):
@@ -84,13 +96,13 @@ def make_rooms(count: int, sids: list[str], now: datetime, rng: random.Random) -
 
 
 def synthetic(
-    rounds: int, changed: int = CHANGED, every_pair: bool = False
+    rounds: int, changed: int = CHANGED, every_pair: bool = False, mix: str = "typical"
 ) -> tuple[float, float, float, int]:
     """(first round, median, worst) CPU ms per round and the firings; `every_pair`: the reference that decides
     every (rule, subject) pair every round, as an engine without scheduling would."""
     rng = random.Random(1)
     sids = [f"sid{i:06d}abcdef" for i in range(2000)]
-    rules = make_rules(sids, rng)
+    rules = make_rules(sids, rng, mix)
     store = Store.open(":memory:")
     engine = AlertEngine(rules, store, server_url="https://cam.example.com")
     counts = {sid: rng.randint(0, 12) for sid in sids}
@@ -127,16 +139,18 @@ def main() -> None:
     parser.add_argument(
         "--monitor", action="store_true", help="also run the call monitor without / with alerts"
     )
+    parser.add_argument("--mix", choices=("typical", "stress"), default="typical", help="see make_rules")
     parser.add_argument("--seconds", type=float, default=40.0)
+    parser.add_argument("--pairs", type=int, default=2, help="--monitor: interleaved without/with runs")
     parser.add_argument("--interval", type=float, default=10.0)
     args = parser.parse_args()
-    first, median, worst, fired = synthetic(args.rounds, args.changed)
+    first, median, worst, fired = synthetic(args.rounds, args.changed, mix=args.mix)
     print(
-        f"alerts_eval: 200 rules, 2,000 calls ({args.changed} change per round), 1,000 rooms, {args.rounds} rounds: "
+        f"alerts_eval: 200 rules ({args.mix}), 2,000 calls ({args.changed} change per round), 1,000 rooms, {args.rounds} rounds: "
         f"{median:.1f} ms CPU per round (median), worst {worst:.1f} ms; first round (every pair) {first:.0f} ms; "
         f"{fired / args.rounds:.0f} firings per round"
     )
-    _first, naive, _worst, naive_fired = synthetic(args.rounds, args.changed, every_pair=True)
+    _first, naive, _worst, naive_fired = synthetic(args.rounds, args.changed, every_pair=True, mix=args.mix)
     print(
         f"  every pair every round (no scheduling): {naive:.1f} ms per round; {naive_fired / args.rounds:.0f} firings"
     )
@@ -146,7 +160,7 @@ def main() -> None:
     if args.monitor:
         from alerts_monitor import compare  # this folder is on sys.path when run as a script
 
-        compare(args.seconds, args.interval)
+        compare(args.seconds, args.interval, mix=args.mix, pairs=args.pairs)
 
 
 if __name__ == "__main__":

@@ -126,7 +126,7 @@ def planned_lines(actions: Sequence[ActionPlan]) -> list[str]:
         if a.kind == "successor":
             out.append(f"{PLANNED}successor call {a.title!r} for {int(a.expires_in_s // 60)} min")
         elif a.kind == "toast":
-            out.append(f"{PLANNED}toast: {a.text}")
+            out.append(f"toast: {a.text}")  # shown with the firing itself (headless: logged): nothing left to do
         else:
             out.append(f"{PLANNED}{_dest(a)}")
     return out

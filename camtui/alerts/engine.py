@@ -340,7 +340,7 @@ class AlertEngine:
 
     def links(self, now: datetime) -> dict[str, CallLink]:
         """Every tracked call's room link (reservation text or stored link)."""
-        return link_calls(now, self.rooms, self.calls.keys(), self._links)
+        return self.cached_links(now)
 
     def room_marks(self, now: datetime, ghost_after: timedelta | None = None) -> dict[str, RoomMark]:
         """room id → ghost / squatter mark, from the engine's own call history (what the grid shows)."""

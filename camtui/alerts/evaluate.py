@@ -378,6 +378,15 @@ def rule_view(engine: AlertEngine, rule: AlertRule, now: datetime, firings: int)
             state = current  # type: ignore[assignment]
     if not slots:
         state, stale_reason = "stale", "waiting for the first poll"
+    if rule.scope == "room" and rule.rooms is not None and engine.rooms:
+        by_id = engine.room_by_id()
+        names = {r.name for r in engine.rooms}
+        missing = [k for k in rule.rooms if k not in by_id and k not in names]
+        if missing:
+            state, stale_reason = (
+                "stale",
+                f"no room {missing[0]!r} in the last rooms poll (check its id or name)",
+            )
     silenced = engine.silenced(rule.name, now)
     until = None
     if silenced is not None:

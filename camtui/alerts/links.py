@@ -154,7 +154,7 @@ def room_mark(
                     f"call {call.title or call.sid[:8]} is in progress ({who}) but {room.name} has no reservation now",
                 )
         return None
-    mine = [(c, k) for c, k in known if k.reservation is None or k.reservation.id == booked.id or k.stored]
+    mine = [(c, k) for c, k in known if k.stored or carried_sids(booked.title, (c.sid,))]
     if not mine or any((c.participants or 0) > 0 for c, _k in mine):
         return None
     if now - booked.start < ghost_after:

@@ -65,6 +65,7 @@ class Scheduler:
                         self.dirty_rooms.add(room.id)
             engine.room_facts = self.facts
             return
+        engine._links_cache = None  # a booking started or ended: which one a call belongs to may differ now
         facts: dict[str, RoomFacts] = {}
         old = self.facts
         edge: datetime | None = None

@@ -196,3 +196,27 @@ def test_server_error_code_seen():
         e.observe_server(clock.now, outcome)
         fired += [(i, f.context["server.error"]) for f in e.evaluate(clock.now)]
     assert fired == [(2, "503"), (5, "805")]
+
+
+def test_ghost_in_the_afternoon_booking_of_a_call_also_booked_in_the_morning():
+    """The call's link is worked out again when a booking starts or ends (it is cached in between)."""
+    text = f"定例 https://x/share/{SID}"
+    morning = (text, T0 - timedelta(hours=2), T0 - timedelta(hours=1))
+    afternoon = (text, T0 + timedelta(hours=3), T0 + timedelta(hours=4))
+    rooms = [room("r1", "会議室A", morning, afternoon)]
+    e = engine(room_rule("ghost"))
+    fired = []
+    for minutes in range(0, 240, 10):
+        now = T0 + timedelta(minutes=minutes)
+        e.observe_rooms(now, rooms)
+        e.observe_calls(now, [call(SID, 0)])
+        fired += [minutes for _f in e.evaluate(now)]
+    assert fired == [180]
+
+
+def test_a_room_name_that_is_not_there_says_so():
+    e = engine(room_rule("free", rooms='room = "会議室Z"'))
+    e.observe_rooms(T0, [room("r1", "会議室A")])
+    assert e.evaluate(T0) == []
+    (view,) = e.views(T0)
+    assert view.state == "stale" and "no room '会議室Z'" in (view.stale_reason or "")

@@ -218,3 +218,10 @@ def test_firings_are_recorded_before_actions_with_planned_lines():
     step(e, clock, 0, call(participants=0))
     (view,) = e.views(clock.now)
     assert view.firings[0].lines == ("planned: message to user1@xxx.com",)
+
+
+def test_a_toast_is_recorded_as_done_with_the_firing():
+    clock = FakeClock()
+    e = engine(held(0, 'toast = "{call.title} empty"'))
+    step(e, clock, 0, call(participants=0))
+    assert e.views(clock.now)[0].firings[0].lines == ("toast: 定例 empty",)
