@@ -224,9 +224,8 @@ class AlertsHost:
         for firing in firings:
             for text in firing.toasts:
                 self.notify(text, title=f"alert: {firing.rule}", severity="warning", markup=False)  # type: ignore[attr-defined]
-            sends = any(action.kind in SENDING for action in firing.actions)
-            if self.alerts_acting or not sends:
-                acting.append(firing)  # toast-only firings too: the runner records "toast: …" as done
+            if self.alerts_acting and any(action.kind in SENDING for action in firing.actions):
+                acting.append(firing)  # (a toast is recorded as done with its firing by the engine)
         if acting:
             self._run_alert_actions(acting)
         self._show_alert_state(active, marks)
