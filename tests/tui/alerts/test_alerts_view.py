@@ -223,3 +223,29 @@ async def test_an_unknown_outcome_is_shown_and_not_resent(sandbox_factory, tmp_p
         await calls_round(pilot)
         await pilot.pause(0.3)
         assert [e.state for e in app.store.outbox.list()] == ["unknown"]
+
+
+async def test_a_failed_round_is_unknown_not_a_change(sandbox_factory, tmp_path: Path) -> None:
+    """The calls pane hands a failed poll over as unknown: the rule goes stale, it neither goes pending nor
+    re-arms on the last number seen; the next good round decides again."""
+    clock = MovableClock()
+    sb = sandbox_factory(now=clock)
+    call = await quick_call(sb, clock, "不安定")
+    set_participants(sb, call.sid, 2)
+    app = build_app(sb, tmp_path / "store.db", clock, _rules(call.sid), watch=(call.sid,))
+    async with app.run_test(size=(160, 44)) as pilot:
+        await calls_round(pilot)
+        await pilot.press("5")
+        await until(pilot, lambda: isinstance(app.screen, AlertsScreen), "the Alerts view")
+        screen = app.screen
+        await until(pilot, lambda: _cells(screen)["crowd"][3] == "armed", "armed on good data")
+        set_participants(sb, call.sid, 6)
+        sb.set_faults({"error_503": 1.0, "methods": ["getCallStats"]})
+        await calls_round(pilot)
+        await until(pilot, lambda: _cells(screen)["crowd"][3] == "stale", "stale on a failed round")
+        assert _cells(screen)["empty call"][3] == "stale"
+        sb.clear_faults()
+        clock.advance(seconds=10)
+        await calls_round(pilot)
+        await until(pilot, lambda: _cells(screen)["crowd"][3].startswith("pending"), "pending on good data")
+        assert sb.delivered_messages() == []
