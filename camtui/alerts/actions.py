@@ -72,6 +72,8 @@ async def perform(
 
 
 async def _send(client: Any, store: Store, plan: ActionPlan, text: str, rule: str) -> str:
+    if plan.send == MESSENGER and not plan.users:
+        return "message: not sent (organizer = true, but no reservation is linked: nobody to send it to)"
     entry = queue_message(store, plan.send, text, plan.seal, plan.users)
     outcome = await deliver_entry(client, store, entry.id, source=f"alert: {rule}")
     return f"{_dest(plan)}: {outcome.summary}"
@@ -79,7 +81,7 @@ async def _send(client: Any, store: Store, plan: ActionPlan, text: str, rule: st
 
 def _dest(plan: ActionPlan) -> str:
     if plan.send == MESSENGER:
-        return "message to " + ", ".join(plan.users)
+        return "message to " + (", ".join(plan.users) or "(nobody: no linked reservation)")
     return f"message to chat room {plan.send}"
 
 
@@ -126,7 +128,9 @@ def planned_lines(actions: Sequence[ActionPlan]) -> list[str]:
         if a.kind == "successor":
             out.append(f"{PLANNED}successor call {a.title!r} for {int(a.expires_in_s // 60)} min")
         elif a.kind == "toast":
-            out.append(f"toast: {a.text}")  # shown with the firing itself (headless: logged): nothing left to do
+            out.append(
+                f"toast: {a.text}"
+            )  # shown with the firing itself (headless: logged): nothing left to do
         else:
             out.append(f"{PLANNED}{_dest(a)}")
     return out

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from camtui.alerts.conditions import call_clause, describe
 from camtui.alerts.links import CallLink, next_start, room_mark, running
 from camtui.alerts.model import ActionPlan, CallSeen, CallTrack, Firing, RuleState, RuleView
-from camtui.alerts.rules import AlertRule
+from camtui.alerts.rules import AlertRule, SendSpec
 from camtui.alerts.templates import render
 from camtui.api.models import ConferenceRoom, Reservation
 from camtui.common.call_refs import share_url_for
@@ -327,7 +327,7 @@ def make_firing(ctx: RoundContext, rule: AlertRule, subject: str, now: datetime,
     if rule.toast is not None:
         actions.append(ActionPlan("toast", render(rule.toast, values_)))
     for s in rule.sends:
-        actions.append(ActionPlan("send", render(s.text, values_), s.send, s.users, s.seal))
+        actions.append(ActionPlan("send", render(s.text, values_), s.send, _to(s, values_), s.seal))
     if rule.successor is not None:
         succ = rule.successor
         actions.append(
@@ -339,10 +339,18 @@ def make_firing(ctx: RoundContext, rule: AlertRule, subject: str, now: datetime,
             )
         )
         for s in succ.sends:  # filled once the successor exists ({successor.url})
-            actions.append(ActionPlan("successor_send", s.text, s.send, s.users, s.seal))
+            actions.append(ActionPlan("successor_send", s.text, s.send, _to(s, values_), s.seal))
     return Firing(
         rule.name, subject, values_.get("label", subject), now, reason_of(rule), tuple(actions), values_
     )
+
+
+def _to(spec: SendSpec, values: dict[str, str]) -> tuple[str, ...]:
+    """The send's recipients: its users, and the linked reservation's organizer when asked (if there is one)."""
+    organizer = values.get("reservation.organizer", "") if spec.organizer else ""
+    if organizer and organizer.lower() not in (u.lower() for u in spec.users):
+        return (*spec.users, organizer)
+    return spec.users
 
 
 def reason_of(rule: AlertRule) -> str:

@@ -21,7 +21,7 @@ from camtui.common.call_refs import parse_call_ref
 from camtui.config.settings import ConfigError, Settings
 
 KEYS = ("name", "call", "calls", "room", "rooms", "when", "for", "cooldown", "toast", "send", "successor")
-SEND_KEYS = ("users", "room", "text", "seal")
+SEND_KEYS = ("users", "room", "organizer", "text", "seal")
 SUCCESSOR_KEYS = ("expires_in", "title", "password", "send")
 
 
@@ -33,6 +33,8 @@ class SendSpec:
     users: tuple[str, ...]
     text: str
     seal: bool = False
+    organizer: bool = False
+    """Also to the organizer of the reservation linked to the call or room (the people booked in that room)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +178,8 @@ class _Parser:
         texts = [toast or "", *(x.text for x in sends)]
         if successor is not None:
             texts += [successor.title, *(x.text for x in successor.sends)]
+        if any(x.organizer for x in (*sends, *(successor.sends if successor else ()))):
+            texts.append("{reservation.organizer}")
         return AlertRule(
             name=self.name,
             condition=condition,
@@ -292,9 +296,18 @@ class _Parser:
             seal = item.get("seal", False)
             if not isinstance(seal, bool):
                 raise self.fail(key, "seal must be true or false")
-            if not room.strip() and not users:
-                raise self.fail(key, 'needs users = [...] (direct messages) or room = "chat room name"')
-            out.append(SendSpec(room.strip() or MESSENGER, tuple(users), text, seal))
+            organizer = item.get("organizer", False)
+            if not isinstance(organizer, bool):
+                raise self.fail(key, "organizer must be true or false")
+            if organizer and scope == "server":
+                raise self.fail(
+                    key, "organizer = true needs a call or room rule (the linked reservation's organizer)"
+                )
+            if not room.strip() and not users and not organizer:
+                raise self.fail(
+                    key, 'needs users = [...] (direct messages), organizer = true, or room = "chat room name"'
+                )
+            out.append(SendSpec(room.strip() or MESSENGER, tuple(users), text, seal, organizer))
         return tuple(out)
 
     def _successor(self, scope: Scope) -> SuccessorSpec | None:

@@ -220,3 +220,23 @@ def test_a_room_name_that_is_not_there_says_so():
     assert e.evaluate(T0) == []
     (view,) = e.views(T0)
     assert view.state == "stale" and "no room '会議室Z'" in (view.stale_reason or "")
+
+
+def test_expiry_guard_sends_the_successor_link_to_the_linked_bookings_organizer():
+    text = f"""
+[[alerts]]
+name = "guard"
+call = "{SID}"
+when = "expires_within 10m and participants > 0"
+successor = {{ expires_in = "2h", send = {{ organizer = true, users = ["boss@xxx.com"], text = "{{successor.url}}" }} }}
+"""
+    e = engine(text)
+    rooms = [room("r1", "会議室A", (f"定例 {SID}", T0 - timedelta(minutes=30), T0 + timedelta(minutes=30)))]
+    e.observe_rooms(T0, rooms)
+    e.observe_calls(T0, [call(SID, 3, expires=T0 + timedelta(minutes=5))])
+    (firing,) = e.evaluate(T0)
+    assert firing.actions[1].users == ("boss@xxx.com", "user1@xxx.com")  # the booking's organizer added
+    lonely = engine(text)
+    lonely.observe_calls(T0, [call(SID, 3, expires=T0 + timedelta(minutes=5))])
+    (firing,) = lonely.evaluate(T0)
+    assert firing.actions[1].users == ("boss@xxx.com",)  # no linked reservation: the named people only
