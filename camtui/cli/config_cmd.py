@@ -154,9 +154,9 @@ def run_init(
         ConfigError,
         Settings,
         resolve_config_path,
-        run_token_command,
         settings_to_toml,
     )
+    from camtui.config.token_command import run_token_command
 
     out = out or sys.stdout
     interactive = sys.stdin.isatty() if interactive is None else interactive

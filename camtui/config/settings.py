@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -19,31 +17,13 @@ from typing import Any
 
 from camtui.common import safe_toml
 from camtui.common.paths import expand_user
+from camtui.config.errors import ConfigError
 from camtui.config.time_language import locale_from_env
+from camtui.config.token_command import run_token_command
 
 ENV_CONFIG = "CAMTUI_CONFIG"
 ENV_SERVER_URL = "CAMTUI_SERVER_URL"
 ENV_API_TOKEN = "CAMTUI_API_TOKEN"
-
-TOKEN_COMMAND_TIMEOUT = 30.0
-"""Seconds a password manager gets to print the token (it may ask for a passphrase)."""
-
-
-class ConfigError(Exception):
-    """A configuration problem, as one line: `file:line: [section] key: what is wrong`."""
-
-    def __init__(
-        self, problem: str, *, path: Path | str | None = None, line: int | None = None, key: str | None = None
-    ) -> None:
-        self.problem = problem
-        self.path = str(path) if path is not None else None
-        self.line = line
-        self.key = key
-        where = ""
-        if self.path is not None:
-            where = self.path + (f":{line}" if line is not None else "")
-        parts = [p for p in (where, key) if p]
-        super().__init__(": ".join([*parts, problem]))
 
 
 @dataclass(frozen=True)
@@ -257,37 +237,6 @@ def load_settings(
         if f.name not in ("config_path", "sources"):
             sources.setdefault(f.name, "default")
     return Settings(**values, config_path=file_used, sources=MappingProxyType(sources))
-
-
-def run_token_command(command: str, *, path: Path | None = None) -> str:
-    """Run the password-manager command (no shell) and return the first line it prints; never logged."""
-    key = "[server] api_token_command"
-    try:
-        argv = shlex.split(command)
-    except ValueError as exc:
-        raise ConfigError(f"cannot parse the command: {exc}", path=path, key=key) from None
-    if not argv:
-        raise ConfigError("the command is empty", path=path, key=key)
-    try:
-        done = subprocess.run(
-            argv, capture_output=True, text=True, timeout=TOKEN_COMMAND_TIMEOUT, check=False
-        )
-    except FileNotFoundError:
-        raise ConfigError(f"command not found: {argv[0]}", path=path, key=key) from None
-    except subprocess.TimeoutExpired:
-        raise ConfigError(
-            f"the command did not finish within {TOKEN_COMMAND_TIMEOUT:.0f} s", path=path, key=key
-        ) from None
-    if done.returncode != 0:
-        # stderr only: stdout might hold (part of) the secret.
-        last = (done.stderr or "").strip().splitlines()
-        detail = f": {last[-1]}" if last else ""
-        raise ConfigError(f"the command failed with exit code {done.returncode}{detail}", path=path, key=key)
-    output = done.stdout
-    lines = (output or "").strip().splitlines()
-    if not lines or not lines[0].strip():
-        raise ConfigError("the command printed no token", path=path, key=key)
-    return lines[0].strip()
 
 
 def _read_file(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
