@@ -85,9 +85,15 @@ def summary(name: str, samples: list[Sample]) -> str:
 
 
 async def bench_grid(
-    states: list[list[ConferenceRoom]], axis: DayAxis, now: datetime, size: tuple[int, int], polls: int
+    states: list[list[ConferenceRoom]],
+    axis: DayAxis,
+    now: datetime,
+    size: tuple[int, int],
+    polls: int,
+    marks: int = 0,
 ) -> tuple[list[Sample], list[Sample], float, int]:
-    """Returns (apply+repaint samples, build+apply+repaint samples, mean build ms, rows rendered per poll)."""
+    """Returns (apply+repaint samples, build+apply+repaint samples, mean build ms, rows rendered per poll).
+    `marks`: that many rooms (spread over the list) carry an alert mark (∅ / ⊕) during the polls."""
     slot, fraction = now_position(axis, now)
     # As the pane does: each poll's rows are built with the current rows as `previous`, so rooms that did not
     # change keep their row objects.
@@ -106,6 +112,9 @@ async def bench_grid(
     async with app.run_test(size=size) as pilot:
         grid = app.query_one(RoomsGrid)
         grid.set_data(axis, built[0], slot, fraction)
+        if marks:
+            step = max(1, len(built[0]) // marks)
+            grid.set_marks({r.room_id: "∅⊕"[k % 2] for k, r in enumerate(built[0][::step][:marks])})
         await pilot.pause()
         await asyncio.sleep(0.1)
         current = 0
@@ -188,6 +197,7 @@ async def main() -> None:
     parser.add_argument("--share", type=float, default=0.05, help="share of cells each poll flips")
     parser.add_argument("--polls", type=int, default=20)
     parser.add_argument("--size", default="200x60", help="terminal WIDTHxHEIGHT")
+    parser.add_argument("--marks", type=int, default=0, help="rooms with an alert mark (ghost / squatter)")
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.lower().split("x"))
     axis = DayAxis.build(SAMPLE_DAY, SAMPLE_TZ, "08:00", "22:00", 30)
@@ -198,8 +208,11 @@ async def main() -> None:
     print(
         f"grid_refresh: {args.rooms} rooms × {len(axis)} slots, {len(flips)} cells change per poll "
         f"({args.share:.0%}), terminal {width}×{height}, {args.polls} polls each (median of measured polls)"
+        + (f", {args.marks} rooms marked" if args.marks else "")
     )
-    applied, full, build_ms, rendered = await bench_grid(states, axis, now, (width, height), args.polls)
+    applied, full, build_ms, rendered = await bench_grid(
+        states, axis, now, (width, height), args.polls, args.marks
+    )
     table = await bench_datatable(states, flips, axis, (width, height), args.polls)
     print(summary("RoomsGrid apply + repaint", applied))
     print(f"{'':34} rows re-rendered per poll: {rendered} (the visible ones whose content changed)")

@@ -74,6 +74,9 @@ def run_config(
         return 0
     try:
         settings = load_settings(getattr(args, "config", None), env=env, resolve_token=False)
+        from camtui.alerts.rules import load_rules
+
+        rules = load_rules(settings)
     except ConfigError as exc:
         print(f"camtui: config error: {exc}", file=sys.stderr)
         return 2
@@ -105,6 +108,8 @@ def run_config(
     print(f"{'key'.ljust(width_key)}  {'value'.ljust(width_val)}  source", file=out)
     for dotted, shown, source in rows:
         print(f"{dotted.ljust(width_key)}  {shown.ljust(width_val)}  {source}", file=out)
+    if rules:
+        print(f"[[alerts]]: {len(rules)} rule(s), checked (camtui alerts check lists them)", file=out)
     if settings.source_of("api_token") == "file" and path.exists() and os.name == "posix":
         mode = path.stat().st_mode & 0o777
         if mode & 0o077:

@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "camtui.cli.scripting",  # send, rooms, call, users, chatroom
     "camtui.cli.batch",  # send-batch (the same batch engine as the composer)
     "camtui.cli.web",  # web (and the hidden web-session each browser tab runs)
+    "camtui.cli.alerts_cmd",  # alerts check, alerts run
 )
 
 

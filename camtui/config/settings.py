@@ -63,6 +63,8 @@ class Settings:
     """The token owner's e-mail: the users diff refuses a row that changes its own admin rights."""
     store_path: str | None = None
     """SQLite file for drafts, outbox, call history, UI state (None: platform data dir)."""
+    alert_tables: tuple[Mapping[str, Any], ...] = field(default=(), compare=False, hash=False)
+    """The file's `[[alerts]]` tables as written; `camtui.alerts.rules.load_rules` checks and parses them."""
 
     config_path: str | None = field(default=None, compare=False)
     """The file these settings were read from (None: no file)."""
@@ -258,9 +260,12 @@ def _read_file(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
     for section, table in data.items():
+        if section == "alerts" and isinstance(table, list) and all(isinstance(t, dict) for t in table):
+            values["alert_tables"] = tuple(table)  # checked by camtui.alerts.rules (file:line there)
+            continue
         schema = _SCHEMA.get(section)
         if schema is None:
-            known = ", ".join(f"[{s}]" for s in _SCHEMA)
+            known = ", ".join([*(f"[{s}]" for s in _SCHEMA), "[[alerts]]"])
             raise ConfigError(
                 f"unknown section (known: {known})",
                 path=path,

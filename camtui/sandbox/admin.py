@@ -5,6 +5,8 @@
 - `GET /_sandbox/calls[?all=1]` the live quick calls (all calls with `all=1`)
 - `GET /_sandbox/chatrooms` chat rooms with members
 - `GET|POST /_sandbox/faults` read / set the fault plan (`{}` clears it)
+- `POST /_sandbox/call` `{"sid": …, "participants": N}` set a call's participants (the simulation then leaves
+  that call alone: phase "held")
 - `POST /_sandbox/simulate` `{"steps": N}` advance the simulation deterministically
 - `POST /_sandbox/unlock` forget lock-outs and rate-limit buckets
 These are never subject to faults, lock-out or rate limits, so a test can always repair the server.
@@ -144,6 +146,35 @@ async def set_faults(request: Request, state: SandboxState) -> dict[str, Any]:
     return {"faults": state.faults.to_json()}
 
 
+MAX_PARTICIPANTS = 10_000
+
+
+async def set_call(request: Request, state: SandboxState) -> dict[str, Any]:
+    """Drive a call's participants by hand (tests, demos): alert conditions without waiting for the simulation.
+    An expired call stays expired (the clock decides that, as for real calls)."""
+    data = await _json_body(request)
+    if not isinstance(data, dict):
+        raise bad_request("expected a JSON object {sid, participants}")
+    sid, count = data.get("sid"), data.get("participants")
+    if not isinstance(sid, str) or not sid:
+        raise bad_request("sid must be a call id", field="sid")
+    if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_PARTICIPANTS:
+        raise bad_request(f"participants must be an integer 0..{MAX_PARTICIPANTS}", field="participants")
+    row = state.conn.execute("SELECT title, creation_ms, expired_ms FROM calls WHERE sid = ?", (sid,))
+    found = row.fetchone()
+    if found is None:
+        raise ApiError("400", f"そのWeb会議はありません: {sid[:40]}", http_status=404)
+    title, created, expired = found
+    state.conn.execute(
+        "UPDATE calls SET participants = ?, capacity = MAX(capacity, ?), phase = 'held' WHERE sid = ?",
+        (count, count, sid),
+    )
+    now = state.now_ms()
+    return {
+        "call": {**shapes.call_stats(sid, title, created, expired, count, now), "sid": sid, "phase": "held"}
+    }
+
+
 async def simulate(request: Request, state: SandboxState) -> dict[str, Any]:
     data = await _json_body(request)
     steps = data.get("steps", 1) if isinstance(data, dict) else None
@@ -167,6 +198,7 @@ HANDLERS = {
     ("GET", "chatrooms"): chatrooms,
     ("GET", "faults"): get_faults,
     ("POST", "faults"): set_faults,
+    ("POST", "call"): set_call,
     ("POST", "simulate"): simulate,
     ("POST", "unlock"): unlock,
 }

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from camtui.sandbox import names, reservations, world_cache
+from camtui.sandbox import link_cases, names, reservations, world_cache
 from camtui.sandbox.db import DATA_TABLES, SCHEMA_VERSION, get_meta, set_meta, transaction
 from camtui.sandbox.shapes import TIME_ZONE
 
@@ -73,6 +73,7 @@ def ensure(conn: sqlite3.Connection, *, seed: int, rooms: int, users: int, now: 
         reservations.migrate(conn)
     reservations.ensure_current_month(conn, seed, now)
     reservations.add_live_bookings(conn, seed, now)
+    link_cases.add_link_cases(conn, now)
     return generated
 
 

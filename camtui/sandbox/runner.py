@@ -124,6 +124,10 @@ class RunningSandbox:
     def chat_rooms(self) -> list[dict[str, Any]]:
         return self._admin("GET", "chatrooms")["chatRooms"]
 
+    def set_call(self, sid: str, participants: int) -> dict[str, Any]:
+        """Hold a call at `participants` (POST /_sandbox/call): the simulation leaves it alone afterwards."""
+        return self._admin("POST", "call", {"sid": sid, "participants": participants})["call"]
+
     def advance_simulation(self, steps: int = 1) -> None:
         self._admin("POST", "simulate", {"steps": steps})
 

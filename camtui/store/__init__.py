@@ -12,7 +12,9 @@ from types import TracebackType
 from typing import Any
 
 from camtui.common.clock import Clock, system_clock
+from camtui.store.alert_state import AlertStateRepo
 from camtui.store.batch_journal import BatchBusyError, BatchJournalRepo, BatchRun, ItemOutcome
+from camtui.store.call_links import CallLinksRepo
 from camtui.store.calls import CallStore
 from camtui.store.chat_rooms import ChatRoomsRepo
 from camtui.store.db import connect
@@ -23,9 +25,11 @@ from camtui.store.sent_log import SentInput, SentLogRepo, SentRecord
 from camtui.store.ui_state import UIStateRepo
 
 __all__ = [
+    "AlertStateRepo",
     "BatchBusyError",
     "BatchJournalRepo",
     "BatchRun",
+    "CallLinksRepo",
     "ChatRoomsRepo",
     "DirectoryRepo",
     "Draft",
@@ -73,6 +77,10 @@ class Store:
         self.batch_journal = BatchJournalRepo(conn, **kw)
         self.ui_state = UIStateRepo(conn, lock=self.lock)
         self.calls = CallStore(conn, lock=self.lock)
+        self.call_links = CallLinksRepo(conn, **kw)
+        """Calls linked to meeting rooms by the user (`l` in the calls pane)."""
+        self.alerts = AlertStateRepo(conn, **kw)
+        """Alert rule episodes, snoozes and firings (`camtui.alerts`)."""
         self.recovered = self.outbox.recover_interrupted()
         """Outbox entries a previous, dead process left mid-send: now `unknown` (the composer shows them once)."""
 

@@ -25,11 +25,12 @@ from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from camtui.common.clock import Clock, system_clock
+from camtui.tui.shell.alerts_host import AlertsHost
 from camtui.tui.shell.bindings import describe_bindings
 from camtui.tui.shell.error_log import ErrorLog, ErrorLogScreen
 from camtui.tui.shell.error_report import describe_error
 from camtui.tui.shell.events import AuthStateChanged, PaneStatus
-from camtui.tui.shell.help import HelpScreen, HelpSection, bindings_section
+from camtui.tui.shell.help import HelpScreen, HelpSection, bindings_section, own_rows
 from camtui.tui.shell.keys import apply_keymap_file, keymapped_display
 from camtui.tui.shell.palette import pane_commands
 from camtui.tui.shell.panes import PANE_IDS, PANES
@@ -50,7 +51,7 @@ LOWER_PANES_DEADLINE = 1.5
 """Seconds after start when the calls and composer panes are mounted even if rooms has not answered yet."""
 
 
-class CamApp(TokenSwap, App[None]):
+class CamApp(AlertsHost, TokenSwap, App[None]):
     """camtui's Textual app. Constructed by `camtui.tui.launch` (or tests) with a ready client, store and settings."""
 
     TITLE = "camtui"
@@ -196,6 +197,7 @@ class CamApp(TokenSwap, App[None]):
             self.notify(problem, title="keymap", severity="warning", markup=False)
 
     async def on_unmount(self) -> None:
+        self.stop_alerts()
         if not self._close_on_exit:
             return
         try:
@@ -376,8 +378,12 @@ class CamApp(TokenSwap, App[None]):
     def help_sections(self) -> list[HelpSection]:
         key_display = keymapped_display(self)
         _title, app_rows = bindings_section("Everywhere", type(self), key_display)
+        screen_rows = own_rows(MainScreen, key_display)  # 4 admin, 5 alerts
         sections: list[HelpSection] = [
-            ("Everywhere", [*app_rows, ("ctrl+p", "Command palette: every command, searchable")])
+            (
+                "Everywhere",
+                [*app_rows, *screen_rows, ("ctrl+p", "Command palette: every command, searchable")],
+            )
         ]
         for pane_id, _module, _class, title in PANES:
             pane = self.pane(pane_id)
@@ -391,7 +397,7 @@ class CamApp(TokenSwap, App[None]):
             sections.append((getattr(pane, "PANE_TITLE", title), rows))
             dialogs = getattr(pane, "HELP_DIALOGS", ())  # the pane's screens: their keys are listed too
             sections.extend(bindings_section(name, dialog, key_display) for name, dialog in dialogs)
-        return sections
+        return [*sections, *self.alerts_help(key_display)]
 
     def action_show_errors(self) -> None:
         from zoneinfo import ZoneInfo

@@ -13,6 +13,7 @@ from camtui.sandbox import reservations, shapes
 from camtui.sandbox.body import Fields
 from camtui.sandbox.demo import TOKYO
 from camtui.sandbox.errors import bad_request
+from camtui.sandbox.link_cases import SHARE
 from camtui.sandbox.methods.context import Ctx
 from camtui.sandbox.responses import SHARED, json_response_sharing
 
@@ -68,10 +69,14 @@ def get_conference_room_status(ctx: Ctx) -> dict[str, Any] | Response:
     reservations.ensure_period(ctx.conn, state.seed, start, end, state.clock())
     start_ms, end_ms = int(start.timestamp() * 1000), int(end.timestamp() * 1000)
     by_room: dict[str, list[dict[str, Any]]] = {r["id"]: [] for r in rooms}
+    share = f"{ctx.base_url}/share"
     for row in reservations.in_period(ctx.conn, start_ms, end_ms):
         bucket = by_room.get(row[1])
         if bucket is not None:
-            bucket.append(shapes.reservation(row))
+            item = shapes.reservation(row)
+            if SHARE in item["title"]:  # a demo booking that carries a call's link (sandbox.link_cases)
+                item["title"] = item["title"].replace(SHARE, share)
+            bucket.append(item)
     for room in rooms:
         room["reservedSchedules"] = by_room[room["id"]]
     status = {

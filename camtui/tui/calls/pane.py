@@ -28,6 +28,7 @@ from textual.widgets import Input, Static
 from textual.worker import Worker
 
 from camtui.tui.calls.actions import CallsActions, _parse_interval  # noqa: F401  (re-exported)
+from camtui.tui.calls.alert_feed import AlertCalls
 from camtui.tui.calls.clock import CallsClock
 from camtui.tui.calls.create import QuickCallDialog
 from camtui.tui.calls.detail import CallDetailScreen
@@ -42,8 +43,9 @@ from camtui.tui.calls.poller import (
     Backoff,
 )
 from camtui.tui.calls.polling import CallsPolling, _status_reason  # noqa: F401  (re-exported)
+from camtui.tui.calls.room_link import RoomLinking
 from camtui.tui.calls.table import SPARK_WINDOW, CallsTable
-from camtui.tui.shell.keys import COPY_SHARE, POLL_FASTER, POLL_SLOWER, SUCCESSOR
+from camtui.tui.shell.keys import COPY_SHARE, LINK_ROOM, POLL_FASTER, POLL_SLOWER, SUCCESSOR
 
 HISTORY_DAYS = 14
 """Participant history older than this is pruned on start."""
@@ -66,9 +68,11 @@ create here, add by ID or share URL, or list under [calls] watch in the config.
 
 CREATING_ACTIONS = frozenset({"new_call", "successor"})
 """Actions that create a call on the server: absent on a read-only dashboard (`camtui web --read-only`)."""
+WRITING_ACTIONS = CREATING_ACTIONS | {"link_room"}
+"""…and everything else a wall display must not change (a call's room link feeds the alert rules)."""
 
 
-class CallsPane(CallsPolling, CallsClock, CallsActions, Widget):
+class CallsPane(CallsPolling, CallsClock, CallsActions, RoomLinking, AlertCalls, Widget):
     """Watched calls: participants, trend, state, countdown, freshness; add, remove, create, inspect."""
 
     PANE_TITLE: ClassVar[str] = "Calls"
@@ -98,6 +102,7 @@ class CallsPane(CallsPolling, CallsClock, CallsActions, Widget):
         POLL_SLOWER,
         POLL_FASTER,
         SUCCESSOR,
+        LINK_ROOM,
         Binding(
             "escape", "close_filter", "", show=False
         ),  # only while the filter is open (else: the shell's)
@@ -338,9 +343,9 @@ class CallsPane(CallsPolling, CallsClock, CallsActions, Widget):
             yield SystemCommand("Calls: Clear filter", "Show every watched call", self.action_close_filter)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in CREATING_ACTIONS and getattr(self.app, "read_only", False):
+        if action in WRITING_ACTIONS and getattr(self.app, "read_only", False):
             return False  # a wall display creates nothing: the keys are gone from the footer and help
-        if action in ("remove", "remove_expired", "detail", "copy") and not self._rows:
+        if action in ("remove", "remove_expired", "detail", "copy", "link_room") and not self._rows:
             return None
         return True
 

@@ -36,7 +36,7 @@ from camtui.tui.calls.poller import (
 )
 from camtui.tui.calls.table import SPARK_WINDOW
 from camtui.tui.shell.durations import interval_text
-from camtui.tui.shell.events import PaneStatus
+from camtui.tui.shell.events import PaneStatus, PollFinished
 
 REPORT_EVERY = 60.0
 """A per-poll failure that is not an outage (a 500, a garbled answer) is toasted at most this often."""
@@ -159,6 +159,7 @@ class CallsPolling:
         self._flush()
         self.table.tick()
         self._update_status()
+        self._feed_alerts(tally["good"], trouble[-1][0] if trouble else None)
         if not self.paused and not self.app.auth_failed:  # type: ignore[attr-defined]
             # after a manual refresh the regular schedule resumes one interval later
             delay = (
@@ -288,6 +289,19 @@ class CallsPolling:
     def _post_status(self) -> None:
         if self.pane_reason:
             self.post_message(PaneStatus("calls", ok=False, when=self.last_good, reason=self.pane_reason))
+
+    def _feed_alerts(self, good: int, failure: Failure | None) -> None:
+        """The round's outcome for the shell's alert rules (only when the config has some): every watched call,
+        a failed one as unknown; `reachable` False only when the server was not reached."""
+        if not getattr(self.app, "alerts_wanted", False):
+            return
+        from camtui.tui.calls.alert_feed import calls_seen
+
+        seen = calls_seen(self._rows.values(), self.now(), self.backoff.effective, self.share_url)
+        offline = failure is not None and failure.kind is FailureKind.OFFLINE
+        reachable = False if offline and not good else (True if good or failure is not None else None)
+        code = failure.code if failure is not None else None
+        self.post_message(PollFinished("calls", failure is None, data=seen, code=code, reachable=reachable))
 
     @work(group="calls-one", exit_on_error=False)
     async def _poll_one(self, sid: str) -> None:

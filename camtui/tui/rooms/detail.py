@@ -138,8 +138,12 @@ class ReservationDetailScreen(ModalScreen[None]):
         Binding("escape,enter", "close", "Close"),
     ]
 
-    def __init__(self, row: RoomRow, slot: int, axis: DayAxis, now: datetime, locale: str = "en") -> None:
+    def __init__(
+        self, row: RoomRow, slot: int, axis: DayAxis, now: datetime, locale: str = "en", *, mark: str = ""
+    ) -> None:
         super().__init__()
+        self.mark = mark
+        """The room's alert mark explained (ghost / squatter, `camtui.tui.rooms.marks`); "" without one."""
         self.row = row
         self.slot = slot
         self.axis = axis
@@ -155,6 +159,8 @@ class ReservationDetailScreen(ModalScreen[None]):
             box.border_title = "Reservation"
             heading = Text("\n").join(detail_lines(self.row, self.slot, self.axis, self.now, self.locale))
             yield Static(heading, id="detail-heading")
+            if self.mark:
+                yield Static(Text(self.mark), id="detail-mark")
             reservations = self.reservations
             for res in reservations:
                 yield Static(

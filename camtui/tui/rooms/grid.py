@@ -101,6 +101,8 @@ class RoomsGrid(GridPainter, can_focus=True):
         self.now: datetime | None = None
         """The instant the rows were built for (free-now asks who is running at it); None: by cell state."""
         self._free_flags: tuple[bool, ...] = ()
+        self.marks: dict[str, str] = {}
+        """Room id → the alert mark drawn after its name (`camtui.tui.rooms.marks`); empty: no lookups."""
         self.empty_text = "no rooms"
         self.cursor_row = 0
         self.cursor_col = 0
@@ -108,7 +110,7 @@ class RoomsGrid(GridPainter, can_focus=True):
         self._widest_name = 0
         """Cells of the longest room name shown (measured when the rows change, not on every resize)."""
         self._body_cache: dict[int, tuple[tuple[object, ...], list[Segment], int]] = {}
-        self._name_cache: dict[int, tuple[tuple[str, bool], list[Segment]]] = {}
+        self._name_cache: dict[int, tuple[tuple[str, bool, str], list[Segment]]] = {}
         self._line_cache: dict[int, tuple[tuple[object, ...], Strip]] = {}
         self._run_cache: dict[tuple[int, int, Cell, str], Segment] = {}
         self._line_view: tuple[int, ...] = ()
@@ -246,6 +248,16 @@ class RoomsGrid(GridPainter, can_focus=True):
             self._free_flags = self._free_now_flags()
             self._invalidate_all()
             self.refresh()
+
+    def set_marks(self, marks: dict[str, str]) -> None:
+        """Room id → mark glyph (ghost / squatter); repaints only the rows whose mark changed."""
+        if marks == self.marks:
+            return
+        changed = {
+            room for room in marks.keys() | self.marks.keys() if marks.get(room) != self.marks.get(room)
+        }
+        self.marks = dict(marks)
+        self._refresh_rows(i for i, row in enumerate(self.rows) if row.room_id in changed)
 
     def set_empty_text(self, text: str) -> None:
         if text != self.empty_text:

@@ -45,6 +45,7 @@ class _Styles:
     now: Style
     free_now: Style
     empty: Style
+    mark: Style
 
     def state(self, cell: Cell) -> Style:
         return (self.free, self.booked, self.in_progress, self.overlap)[cell]
@@ -108,6 +109,7 @@ class GridPainter(ScrollView):
         "rooms-grid--now",
         "rooms-grid--free-now",
         "rooms-grid--empty",
+        "rooms-grid--mark",
     }
 
     axis: DayAxis | None
@@ -117,13 +119,14 @@ class GridPainter(ScrollView):
     slot_width: int
     highlight_free_now: bool
     empty_text: str
+    marks: dict[str, str]
     cursor_row: int
     cursor_col: int
     render_count: int
     _name_width: int
     _free_flags: tuple[bool, ...]
     _body_cache: dict[int, tuple[tuple[object, ...], list[Segment], int]]
-    _name_cache: dict[int, tuple[tuple[str, bool], list[Segment]]]
+    _name_cache: dict[int, tuple[tuple[str, bool, str], list[Segment]]]
     _line_cache: dict[int, tuple[tuple[object, ...], Strip]]
     _run_cache: dict[tuple[int, int, Cell, str], Segment]
     _line_view: tuple[int, ...]
@@ -186,6 +189,7 @@ class GridPainter(ScrollView):
             now=get("rooms-grid--now"),
             free_now=get("rooms-grid--free-now"),
             empty=get("rooms-grid--empty"),
+            mark=get("rooms-grid--mark"),
         )
         self._style_token = token
         self._invalidate_all()
@@ -231,7 +235,11 @@ class GridPainter(ScrollView):
 
     def _line(self, index: int, paint: _Paint) -> Strip:
         key = (
-            (self.rows[index].render_key, self._free_flags[index] if self._free_flags else False)
+            (
+                self.rows[index].render_key,
+                self._free_flags[index] if self._free_flags else False,
+                self.marks.get(self.rows[index].room_id, "") if self.marks else "",
+            )
             if index >= 0
             else None
         )
@@ -275,15 +283,23 @@ class GridPainter(ScrollView):
     def _name_segments(self, index: int, styles: _Styles) -> list[Segment]:
         row = self.rows[index]
         free_now = self.highlight_free_now and self.is_free_now(row)
-        key = (row.name, free_now)
+        mark = self.marks.get(row.room_id, "") if self.marks else ""
+        key = (row.name, free_now, mark)
         cached = self._name_cache.get(index)
         if cached is not None and cached[0] == key:
             return cached[1]
         style = styles.name_free_now if free_now else styles.name
-        segments = [
-            Segment(_fit(f" {row.name}", self._name_width - 1), style),
-            Segment("│", styles.name),
-        ]
+        if mark:  # the alert mark (ghost / squatter) takes the name's last cells, so it is never cut off
+            segments = [
+                Segment(_fit(f" {row.name}", self._name_width - 3), style),
+                Segment(_fit(f" {mark}", 2), styles.mark),
+                Segment("│", styles.name),
+            ]
+        else:
+            segments = [
+                Segment(_fit(f" {row.name}", self._name_width - 1), style),
+                Segment("│", styles.name),
+            ]
         self._name_cache[index] = (key, segments)
         return segments
 

@@ -21,6 +21,7 @@ from camtui.tui.rooms.detail import ReservationDetailScreen
 from camtui.tui.rooms.grid import RoomsGrid
 from camtui.tui.rooms.layout import ZOOM_HOURS
 from camtui.tui.rooms.logic import day_relative, step_interval
+from camtui.tui.rooms.marks import RoomMarks
 from camtui.tui.rooms.model import Cell
 from camtui.tui.rooms.polling import RoomsPolling
 from camtui.tui.shell.keys import AGENDA_ALL, AGENDA_ROOM, POLL_FASTER, POLL_SLOWER, ZOOM_IN, ZOOM_OUT
@@ -49,7 +50,7 @@ class FilterInput(Input):
             pane.close_filter()
 
 
-class RoomsPane(RoomsPolling):
+class RoomsPane(RoomMarks, RoomsPolling):
     """Rooms × time slots for one day, live. Contract id "rooms"."""
 
     PANE_TITLE: ClassVar[str] = "Rooms"
@@ -125,6 +126,7 @@ class RoomsPane(RoomsPolling):
         assert self.axis is not None
         self.grid.set_empty_text("loading…")
         self.grid.set_data(self.axis, (), None)
+        self.show_marks()
         self._show_day()
         self._show_info()
         if not self.poll.paused:
@@ -311,7 +313,14 @@ class RoomsPane(RoomsPolling):
             return
         settings = self.app.settings  # type: ignore[attr-defined]
         self.app.push_screen(
-            ReservationDetailScreen(event.row, event.slot, self.axis, self.now(), settings.locale)
+            ReservationDetailScreen(
+                event.row,
+                event.slot,
+                self.axis,
+                self.now(),
+                settings.locale,
+                mark=self.mark_words(event.row.room_id),
+            )
         )
 
     # ---- palette --------------------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from camtui.tui.rooms.logic import (
     status_reason,
 )
 from camtui.tui.rooms.model import DayAxis, Prepared, RoomRow, build_rows, day_extent, prepare
-from camtui.tui.shell.events import PaneStatus
+from camtui.tui.shell.events import PaneStatus, PollFinished
 
 THREAD_THRESHOLD = 200
 """Rooms above which rows are built in a thread, keeping the UI responsive on big sites."""
@@ -180,6 +180,7 @@ class RoomsPolling(Widget):
         except CAMAPIError as exc:
             self.app.report_error(exc, "rooms")  # type: ignore[attr-defined]
             reason = api_failure(exc.code, exc.http_status)
+            self.post_message(PollFinished("rooms", False, code=exc.code, reachable=True))
             if reason == AUTH_FAILED:
                 self._stop_for_auth()
                 self.polls += 1
@@ -187,13 +188,18 @@ class RoomsPolling(Widget):
             self._failed(reason or f"error {exc.code}", exc.retry_after)
         except TransportError as exc:
             self.app.report_error(exc, "rooms")  # type: ignore[attr-defined]
+            self.post_message(PollFinished("rooms", False, reachable=False))
             self._failed(OFFLINE, None)
         except Exception as exc:  # a bad answer or a bug must not end the polling: toast it, try again later
             self.app.report_error(exc, "rooms")  # type: ignore[attr-defined]
+            self.post_message(PollFinished("rooms", False))
             self._failed("error" if not isinstance(exc, CAMError) else str(exc).split(":")[0], None)
         else:
             if day == self.day:
                 await self._apply(status)
+            # The rules watch today: another day's answer tells them nothing about the rooms (unknown).
+            today = status if day == self.today() else None
+            self.post_message(PollFinished("rooms", True, data=today, reachable=True))
         self.polls += 1
         self._arm()
 

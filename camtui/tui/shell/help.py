@@ -13,6 +13,7 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from camtui.tui.shell.bindings import camtui_bindings
 from camtui.tui.shell.keys import KEYMAP_FILE
 
 HelpSection = tuple[str, Sequence[tuple[str, str]]]
@@ -65,6 +66,19 @@ def bindings_section(
         if shown not in rows.setdefault(key, []):
             rows[key].append(shown)
     return title, [(", ".join(keys), description) for (_action, description), keys in rows.items()]
+
+
+def own_rows(cls: type[DOMNode], key_display: Callable[[Binding], str]) -> list[tuple[str, str]]:
+    """The described bindings camtui's own classes declare on `cls` (not Textual's stock tab / ctrl+c),
+    merged by action: a screen's keys for the help."""
+    rows: dict[tuple[str, str], list[str]] = {}
+    for binding in camtui_bindings(cls):  # type: ignore[arg-type]
+        if binding.description:
+            shown = key_display(binding)
+            keys = rows.setdefault((binding.action, binding.description), [])
+            if shown not in keys:
+                keys.append(shown)
+    return [(", ".join(keys), description) for (_action, description), keys in rows.items()]
 
 
 class HelpScreen(ModalScreen[None]):

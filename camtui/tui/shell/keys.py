@@ -45,6 +45,10 @@ AGENDA_ROOM = Binding(
     "a", "agenda('room')", "Agenda of this room (a list, never cut)", show=False, id="agenda-room"
 )
 AGENDA_ALL = Binding("A", "agenda('all')", "Agenda of all rooms shown", show=False, id="agenda-all")
+OPEN_ALERTS = Binding("5,alt+5", "open_alerts", "Alerts view", show=False, id="open-alerts")
+"""On the main screen it opens the Alerts view; on the view it goes back."""
+LINK_ROOM = Binding("l", "link_room", "Link to a room…", show=False, id="link-room")
+"""Calls pane: link the call to a meeting room (or unlink it), for the ghost / squatter rules."""
 
 SHARED: tuple[Binding, ...] = (
     COPY_SHARE,
@@ -57,6 +61,8 @@ SHARED: tuple[Binding, ...] = (
     ZOOM_OUT,
     AGENDA_ROOM,
     AGENDA_ALL,
+    OPEN_ALERTS,
+    LINK_ROOM,
 )
 """Every shared binding: what a keymap file may name."""
 SHARED_IDS = frozenset(b.id for b in SHARED if b.id)

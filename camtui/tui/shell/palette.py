@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from camtui.tui.shell.admin_entry import admin_commands
+from camtui.tui.shell.alerts_entry import alerts_commands
 from camtui.tui.shell.bindings import camtui_bindings, navigation_actions
 from camtui.tui.shell.panes import PANE_IDS, pane_title
 
@@ -35,6 +36,7 @@ def pane_commands(app: PaletteHost, screen: Screen[Any]) -> Iterable[SystemComma
         widgets.sort(key=lambda w: not (w is focused_pane or focused_pane in w.ancestors))
     offered: set[str] = set()
     yield from admin_commands(app)
+    yield from alerts_commands(app)
     for command in _widget_commands(app, widgets):
         if command.title not in offered:
             offered.add(command.title)

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Static
 
+from camtui.tui.shell.keys import OPEN_ALERTS
 from camtui.tui.shell.status import StatusLine
 
 
@@ -52,7 +53,7 @@ class MainScreen(Screen[None]):
     """The one main screen: rooms on top, calls and composer side by side below."""
 
     ALLOW_IN_MAXIMIZED_VIEW = "Footer, StatusLine"
-    BINDINGS: ClassVar = [Binding("4,alt+4", "open_admin('users')", "Admin", show=False)]
+    BINDINGS: ClassVar = [Binding("4,alt+4", "open_admin('users')", "Admin", show=False), OPEN_ALERTS]
 
     def __init__(self, app: LayoutHost) -> None:
         super().__init__(id="main")
@@ -76,6 +77,12 @@ class MainScreen(Screen[None]):
         from camtui.tui.shell.admin_entry import open_admin
 
         open_admin(self.app, tab)
+
+    def action_open_alerts(self) -> None:
+        """5 / alt+5: the Alerts view (its own package, imported on first use)."""
+        from camtui.tui.shell.alerts_entry import open_alerts
+
+        open_alerts(self.app)
 
     async def mount_lower_panes(self) -> None:
         """Replace the loading slot with the calls and composer panes (once; see CamApp.defer_lower_panes)."""

@@ -49,11 +49,15 @@ class StatusLine(Horizontal):
         self._detail = ""
         self._panes: dict[str, PaneFreshness] = {}
         self._notice = ""
+        self._alerts = 0
 
     def compose(self) -> ComposeResult:
         yield Label("camtui", id="status-app")
         yield Label(self._host, id="status-host", markup=False)
         yield Label(self._connection_text(), id="status-conn", classes="-connecting", markup=False)
+        alerts = Label("", id="status-alerts", markup=False)
+        alerts.display = False  # shown only while alerts are active
+        yield alerts
         yield Label("", id="status-panes", markup=False)
 
     @property
@@ -98,6 +102,25 @@ class StatusLine(Horizontal):
         self._notice = text
         if self.is_mounted:
             self.query_one("#status-panes", Label).update(self._panes_text())
+
+    @property
+    def alerts_text(self) -> str:
+        return self._alerts_text()
+
+    def set_alerts(self, active: int) -> None:
+        """How many alerts are active (fired, condition still on); the label is there only when some are."""
+        if active == self._alerts:
+            return
+        self._alerts = active
+        if self.is_mounted:
+            label = self.query_one("#status-alerts", Label)
+            label.update(self._alerts_text())
+            label.display = active > 0
+
+    def _alerts_text(self) -> str:
+        if not self._alerts:
+            return ""
+        return f"⚑ {self._alerts} alert{'s' if self._alerts != 1 else ''} (5)"
 
     def last_good(self, source: str) -> datetime | None:
         entry = self._panes.get(source)
