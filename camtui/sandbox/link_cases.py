@@ -3,9 +3,9 @@ rules on them) have something to show:
 
 - a ghost meeting: a room booked from the half hour before now for 90 minutes, its reservation text carrying the
   link of a call nobody has joined (held at 0 participants);
-- a squatter: a room whose booking carrying a live call's link ended 20 minutes ago (or, when that would be
-  yesterday in Tokyo, starts in an hour), with nothing booked now, while that call goes on (held at its
-  participants).
+- a squatter: a room whose booking carrying a live call's link ended 20 minutes ago (or, when that would start
+  before the working day in Tokyo, 08:00, starts in an hour but not before 08:00), with nothing booked now, while that call goes on
+  (held at its participants). An early-morning demo thus does not widen the grid's hours by a made-up meeting.
 
 Reservation titles hold `{share}` where the share URL's base goes; getConferenceRoomStatus fills in the server's
 own address (`camtui.sandbox.methods.schedule`), so the link in the text opens the sandbox's share page.
@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo
 TOKYO = ZoneInfo("Asia/Tokyo")
 SHARE = "{share}"
 MINUTE = 60_000
+DAY_START_HOUR = 8
+"""The grid's default hours start at 08:00; the squatter's earlier booking stays inside them."""
 GHOST_TITLE = "プロジェクト定例 (Web会議: {share}/{sid})"
 SQUATTER_TITLE = "営業会議 (Web会議: {share}/{sid})"
 
@@ -48,8 +50,9 @@ def add_link_cases(conn: sqlite3.Connection, now: datetime) -> tuple[str, str] |
         return None
     ghost_room, squatter_room = rooms
     squat_start, squat_end = now_ms - 80 * MINUTE, now_ms - 20 * MINUTE
-    if _tokyo_day(squat_start) != _tokyo_day(now_ms):  # just after midnight: book it later today instead
-        squat_start, squat_end = now_ms + 60 * MINUTE, now_ms + 90 * MINUTE
+    if squat_start < _day_start(now_ms):  # before 08:00 (or yesterday): book it later today instead
+        squat_start = max(now_ms + 60 * MINUTE, _day_start(now_ms))
+        squat_end = squat_start + 30 * MINUTE
     rows = [
         (f"rsv-ghost-{start}", ghost_room, GHOST_TITLE.format(share=SHARE, sid=empty[0]), start,
          start + 3 * slot, "山田 太郎", "user1@xxx.com"),
@@ -70,8 +73,10 @@ def add_link_cases(conn: sqlite3.Connection, now: datetime) -> tuple[str, str] |
     return ghost_room, squatter_room
 
 
-def _tokyo_day(when_ms: int) -> str:
-    return datetime.fromtimestamp(when_ms / 1000, TOKYO).strftime("%Y%m%d")
+def _day_start(now_ms: int) -> int:
+    """08:00 Tokyo on `now_ms`'s day, in epoch ms."""
+    now = datetime.fromtimestamp(now_ms / 1000, TOKYO)
+    return _ms(now.replace(hour=DAY_START_HOUR, minute=0, second=0, microsecond=0))
 
 
 def _unbooked_rooms(conn: sqlite3.Connection, start_ms: int, end_ms: int, count: int) -> list[str]:

@@ -38,10 +38,16 @@ def test_set_call_refuses_bad_input_and_the_user_token(sandbox, api):
 
 
 @pytest.mark.parametrize(
-    "when", [datetime(2026, 3, 11, 1, 15, tzinfo=UTC), datetime(2026, 3, 10, 15, 10, tzinfo=UTC)]
+    "when",
+    [
+        datetime(2026, 3, 11, 1, 15, tzinfo=UTC),
+        datetime(2026, 3, 10, 15, 10, tzinfo=UTC),
+        datetime(2026, 3, 10, 21, 40, tzinfo=UTC),
+    ],
 )
 def test_demo_world_has_a_ghost_and_a_squatter(sandbox_factory, when: datetime):
-    """At 10:15 and at 00:10 in Tokyo (the squatter's past booking would be yesterday's)."""
+    """At 10:15, at 00:10 (the squatter's past booking would be yesterday's) and at 06:40 in Tokyo (it would
+    start before the day's hours, 08:00: it is booked later instead, so it widens no grid)."""
     now = when
     sandbox = sandbox_factory(now=fixed_clock(now))
 
@@ -61,3 +67,6 @@ def test_demo_world_has_a_ghost_and_a_squatter(sandbox_factory, when: datetime):
     assert sorted(m.kind for m in marks.values()) == ["ghost", "squatter"]
     ghost = next(m for m in marks.values() if m.kind == "ghost")
     assert ghost.reservation_title and ghost.call_sid in ghost.reservation_title
+    squat = next(r for room in rooms for r in room.reservations if r.id.startswith("rsv-squat-"))
+    local_start = squat.start.astimezone(link_cases.TOKYO)
+    assert local_start.date() == now.astimezone(link_cases.TOKYO).date() and local_start.hour >= 8
