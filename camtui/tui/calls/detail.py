@@ -189,6 +189,9 @@ class CallDetailScreen(ModalScreen[None]):
             f"Presenter pass  {secret(row.presenter_pass)}",
             f"Watched since   {row.origin}",
         ]
+        room_text = getattr(self.app, "call_room_text", None)
+        if room_text is not None:
+            facts.insert(2, f"Room            {room_text(row.sid, tz)}")
         self.query_one("#calls-detail-facts", Static).update("\n".join(facts))
         width = max(20, self.query_one("#calls-detail-plot", Static).size.width or 60)
         plot_lines = history_plot_lines(self.history(), now, width, PLOT_HEIGHT, tz)

@@ -45,6 +45,8 @@ class AlertsHost:
     alerts_elsewhere: int | None = None
     """The pid of another camtui that acts on this store's alerts (this one then only shows and toasts)."""
     _known_rooms: tuple[tuple[str, str], ...] = ()
+    _today_rooms: tuple[Any, ...] = ()
+    """Today's rooms (with reservations) from the rooms pane's last good poll: the call detail's "Room" line."""
     _shown_marks: dict[str, tuple[str, str]] = {}  # noqa: RUF012  (replaced, never mutated)
 
     # ---- setup ----------------------------------------------------------------------------------------------
@@ -148,7 +150,8 @@ class AlertsHost:
 
     def on_poll_finished(self, event: PollFinished) -> None:
         if event.source == "rooms" and event.data is not None:
-            self._known_rooms = tuple((r.id, r.name) for r in event.data.rooms)  # type: ignore[attr-defined]
+            self._today_rooms = tuple(event.data.rooms)  # type: ignore[attr-defined]
+            self._known_rooms = tuple((r.id, r.name) for r in self._today_rooms)
         self.start_alerts()
         if self._alerts is None:
             return
@@ -286,6 +289,30 @@ class AlertsHost:
     def known_rooms(self) -> tuple[tuple[str, str], ...]:
         """(room id, name) of today's rooms, from the rooms pane's last good poll (the link picker's list)."""
         return self._known_rooms
+
+    def call_room_text(self, sid: str, tz: Any) -> str:
+        """The call detail's "Room" line: the room a call belongs to for the ghost / squatter rules, and why
+        (linked with `l`, or a booking's text carries the call's link), from today's last good rooms poll."""
+        from camtui.alerts.links import link_calls
+
+        links = getattr(self.store, "call_links", None)
+        try:
+            stored = links.get(sid) if links is not None else None
+        except Exception as exc:
+            self.report_error(exc, "calls")  # type: ignore[attr-defined]
+            stored = None
+        link = link_calls(self.clock(), self._today_rooms, {sid}, {sid: stored} if stored else {}).get(sid)  # type: ignore[attr-defined]
+        if link is None:
+            if not self._today_rooms:
+                return "— (today's rooms not loaded yet)"
+            return "— (no booking today carries its link; l links it to a room)"
+        name = dict(self._known_rooms).get(link.room_id, link.room_id)
+        how = "linked with l" if link.stored else "its link is in a booking"
+        res = link.reservation
+        if res is None:
+            return f"{name}  ({how}; no booking of that room now)"
+        span = f"{res.start.astimezone(tz):%H:%M}–{res.end.astimezone(tz):%H:%M}"
+        return f"{name}  ({how}: “{res.title}” {span})"
 
     def alert_views(self) -> Sequence[Any]:
         engine = self._alerts

@@ -19,7 +19,9 @@ from alerts_support import (
 )
 from textual.widgets import Input, OptionList, Static
 
+from camtui.sandbox.link_cases import TOKYO
 from camtui.store import Store
+from camtui.tui.calls.detail import CallDetailScreen
 from camtui.tui.calls.room_link import RoomPicker
 from camtui.tui.rooms.detail import ReservationDetailScreen
 from camtui.tui.rooms.grid import RoomsGrid
@@ -103,7 +105,11 @@ async def test_l_links_a_call_to_a_room_and_unlinks_it(sandbox_factory, tmp_path
         await calls_round(pilot)
         assert grid.marks == {}
         name = next(r.name for r in grid.rows if r.room_id == free)
-        await pilot.press("2", "l")
+        await pilot.press("2")
+        assert "Room            — (no booking today carries its link; l links it to a room)" in await _detail(
+            pilot, app
+        )
+        await pilot.press("l")
         await until(pilot, lambda: isinstance(app.screen, RoomPicker), "the room picker")
         picker = app.screen
         assert picker.query_one(OptionList).option_count == len(grid.rows)
@@ -114,6 +120,10 @@ async def test_l_links_a_call_to_a_room_and_unlinks_it(sandbox_factory, tmp_path
         await until(pilot, lambda: app.store.call_links.get(call.sid) == free, "the stored link")
         # the engine reads the new link at once: the call is in progress in a room with no reservation now
         await until(pilot, lambda: grid.marks == {free: "⊕"}, "the squatter mark")
+        # the call detail says which room and why
+        assert f"Room            {name}  (linked with l; no booking of that room now)" in await _detail(
+            pilot, app
+        )
 
         await pilot.press("l")
         await until(pilot, lambda: isinstance(app.screen, RoomPicker), "the room picker again")
@@ -122,6 +132,16 @@ async def test_l_links_a_call_to_a_room_and_unlinks_it(sandbox_factory, tmp_path
         await pilot.press("enter")
         await until(pilot, lambda: app.store.call_links.get(call.sid) is None, "unlinked")
         await until(pilot, lambda: grid.marks == {}, "no mark")
+
+
+async def _detail(pilot, app) -> str:
+    """Open the selected call's detail, read its facts, close it."""
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, CallDetailScreen), "the call detail")
+    text = str(app.screen.query_one("#calls-detail-facts", Static).render())
+    await pilot.press("escape")
+    await until(pilot, lambda: not isinstance(app.screen, CallDetailScreen), "the detail closed")
+    return text
 
 
 async def test_read_only_dashboard_has_no_link_key(sandbox_factory, tmp_path: Path) -> None:
@@ -155,3 +175,28 @@ async def test_another_day_shows_no_marks(sandbox_factory, tmp_path: Path) -> No
         await until(pilot, lambda: grid.marks == {}, "no marks on tomorrow's grid")
         await pilot.press("t")
         await until(pilot, lambda: grid.marks == {free: "⊕"}, "today's mark again")
+
+
+async def test_call_detail_names_the_booking_that_carries_its_link(sandbox_factory, tmp_path: Path) -> None:
+    """The demo's ghost meeting: a booking whose text carries a quick call's share URL; no `l` needed."""
+    clock = MovableClock()
+    sb = sandbox_factory(now=clock)
+    client = client_for(sb)
+    try:
+        status = await client.get_conference_room_status(NOW.date())
+    finally:
+        await client.aclose()
+    room, booking = next(
+        (room, r) for room in status.rooms for r in room.reservations if r.id.startswith("rsv-ghost-")
+    )
+    sid = booking.title.rstrip(")").rsplit("/", 1)[1]
+    app = build_app(sb, tmp_path / "store.db", clock, watch=(sid,))
+    async with app.run_test(size=(160, 50)) as pilot:
+        grid = app.query_one(RoomsGrid)
+        await until(pilot, lambda: len(grid.rows) > 0, "the rooms")
+        await calls_round(pilot)
+        await pilot.press("2")
+        span = f"{booking.start.astimezone(TOKYO):%H:%M}–{booking.end.astimezone(TOKYO):%H:%M}"
+        facts = await _detail(pilot, app)
+        assert f"Room            {room.name}  (its link is in a booking: “{booking.title}” {span})" in facts
+        assert app.store.call_links.all() == {}
