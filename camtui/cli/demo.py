@@ -10,6 +10,7 @@ import contextlib
 import sys
 from typing import TYPE_CHECKING, Any
 
+from camtui.cli.demo_rules import with_demo_rules
 from camtui.common.paths import expand_user
 from camtui.tui.launch import add_notice, mark_startup, run_app, skip_httpx_cli
 
@@ -159,6 +160,7 @@ def run_demo(args: argparse.Namespace) -> int:
             server_url=sandbox.url,
             api_token=sandbox.admin_token,
             watch_calls=tuple(dict.fromkeys((*settings.watch_calls, *watch))),
+            alert_tables=with_demo_rules(settings.alert_tables),
         )
         store_path = expand_user(args.store) if args.store else home.store_path
         return run_app(

@@ -149,7 +149,7 @@ class AlertsScreen(Screen[None]):
                 for (key, _), cell in zip(COLUMNS, self._row_cells(view, now), strict=True):
                     if self._cells.get((view.name, key)) != cell:
                         self._cells[(view.name, key)] = cell
-                        table.update_cell(view.name, key, cell)
+                        table.update_cell(view.name, key, cell, update_width=True)
         self._show_firings()
 
     def _row_cells(self, view: Any, now: datetime) -> tuple[str, ...]:

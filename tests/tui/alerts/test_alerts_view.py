@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from alerts_support import MovableClock, build_app, calls_round, quick_call, set_participants, until
+from rich.cells import cell_len
 from textual.widgets import DataTable, Static
 
 from camtui.tui.alerts.screen import AlertsScreen
@@ -25,8 +26,14 @@ def _rules(sid: str) -> tuple[dict, ...]:
 
 
 def _cells(screen: AlertsScreen) -> dict[str, tuple[str, ...]]:
+    """The rules table's rows; every cell fits its column (a state that grows, "armed" → "pending 10s of 5m",
+    widens the column rather than being cut)."""
     table = screen.query_one(DataTable)
-    return {str(key.value): tuple(str(c) for c in table.get_row(key)) for key in table.rows}
+    rows = {str(key.value): tuple(str(c) for c in table.get_row(key)) for key in table.rows}
+    for index, column in enumerate(table.ordered_columns):
+        widest = max((cell_len(cells[index]) for cells in rows.values()), default=0)
+        assert column.content_width >= widest, (column.label, widest)
+    return rows
 
 
 async def test_rules_states_snooze_mute_and_a_firing_sent_once(sandbox_factory, tmp_path: Path) -> None:
