@@ -8,6 +8,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 # Modules that contribute subcommands. Each has `register(subparsers) -> None`; every parser it adds sets
 # `func=<callable(args) -> int>` via `set_defaults`. Registering must stay cheap: heavy imports go inside `func`.
@@ -22,6 +23,17 @@ COMMAND_MODULES = (
 )
 
 
+class VerbParser(argparse.ArgumentParser):
+    """A subcommand's parser (and its own subcommands'): `--config PATH` is accepted after the verb too
+    (`camtui alerts check --config F`), without clobbering one given before it. A verb that defines its own
+    `--config` (the demo's: display preferences only) replaces this one."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("conflict_handler", "resolve")
+        super().__init__(*args, **kwargs)
+        self.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help="config file to use")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="camtui",
@@ -31,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--config", metavar="PATH", help="config file (default: platform config dir, or $CAMTUI_CONFIG)"
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=VerbParser)
     for name in COMMAND_MODULES:
         try:
             module = importlib.import_module(name)

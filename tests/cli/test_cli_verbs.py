@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -551,3 +552,30 @@ def test_no_scripting_verb_takes_a_token_argument():
         walk(verbs[name])
     assert "--json" in seen and "--expires" in seen
     assert not [opt for opt in seen if "token" in opt.lower()]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["alerts", "check"],
+        ["alerts", "run", "--for", "1"],
+        ["rooms"],
+        ["users", "export", "out.csv"],
+        ["send", "--users", "a@b.c", "hi"],
+        ["serve"],
+        ["config"],
+    ],
+)
+def test_config_is_accepted_after_the_verb_and_one_before_it_is_kept(argv: list[str]) -> None:
+    """`camtui alerts check --config F` is what people type; `camtui --config F alerts check` still works."""
+    parser = build_parser()
+    assert parser.parse_args([*argv, "--config", "/x/after.toml"]).config == "/x/after.toml"
+    assert parser.parse_args(["--config", "/x/before.toml", *argv]).config == "/x/before.toml"
+    assert parser.parse_args(argv).config is None
+
+
+def test_a_config_error_after_the_verb_names_the_file_and_line(tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[alerts]]\nname = "a"\ncall = "abcd1234"\nwhen = "participants == 0"\nfor = "zz"\n')
+    assert main(["alerts", "check", "--config", str(bad)]) == 2
+    assert f"{bad}:5:" in capsys.readouterr().err
