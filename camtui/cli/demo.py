@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+import threading
 from typing import TYPE_CHECKING, Any
 
 from camtui.cli.demo_rules import with_demo_rules
@@ -16,6 +17,7 @@ from camtui.tui.launch import add_notice, mark_startup, run_app, skip_httpx_cli
 
 if TYPE_CHECKING:
     from camtui.config.settings import Settings
+    from camtui.sandbox.child import DemoServer
 
 
 def register(subparsers: Any) -> None:
@@ -67,15 +69,13 @@ def run_demo(args: argparse.Namespace) -> int:
     """Sandbox on loopback + dashboard on it; the sandbox stops on quit, its data and the demo store stay
     (`camtui.cli.demo_home`).
 
-    The sandbox is `camtui serve` in a child process, started first thing: it imports and generates its demo
-    data on the other core while this process imports the UI (the runner's module would cost this process
-    ~0.25 s of imports it does not need). `--in-process` uses `camtui.sandbox.runner.start_sandbox` instead.
+    The sandbox is `camtui serve` in a child process, started first thing on a socket this process bound: it
+    imports and builds its demo data on the other core while this process imports the UI and starts the app,
+    whose first requests wait in the socket's queue (the runner's module would cost this process ~0.25 s of
+    imports it does not need). `--in-process` uses `camtui.sandbox.runner.start_sandbox` instead.
     """
-    import threading
-
     from camtui.cli.demo_home import open_demo_home
     from camtui.sandbox.child import DemoServer
-    from camtui.tui.calls.demo_follow import follow_demo_calls
 
     skip_httpx_cli()
     if args.faults:
@@ -90,48 +90,158 @@ def run_demo(args: argparse.Namespace) -> int:
     home = open_demo_home(seed=args.seed, rooms=args.rooms, users=args.users, fresh=args.fresh)
     for notice in home.notices:
         add_notice(notice)
+    if args.in_process:
+        return _run_in_process(args, home)
+    try:
+        server = DemoServer.spawn(args, home.folder, db_path=home.sandbox_path)
+    except OSError as exc:
+        home.close()
+        print(f"camtui demo: the sandbox did not start: {exc}", file=sys.stderr)
+        return 1
+    mark_startup("sandbox_spawned")
+    start = ChildStart(server)
+    start.begin()
+    try:
+        # Meanwhile the UI imports, then the app starts and paints its frame: its first polls wait in the
+        # listening socket's queue until the child serves them.
+        settings = _demo_settings(args, server.url, server.admin_token, ())
+        _import_ui()
+        mark_startup("ui_imported")
+        code = run_app(
+            settings,
+            server_label=f"demo sandbox {_host(server.url)}",
+            store_path=expand_user(args.store) if args.store else home.store_path,
+            before_run=start.attach,
+            settled=lambda: start.delivered,
+        )
+        if start.error is not None:
+            print(f"camtui demo: the sandbox did not start: {start.error}", file=sys.stderr)
+            return 1
+        return code
+    finally:
+        server.stop()
+        home.close()
+
+
+class ChildStart:
+    """Between the thread that waits for the sandbox child and the running app: the calls the sandbox had at
+    start (the app then watches them), or why it did not start (the app quits; the reason is printed after).
+    Either may come before or after the app runs."""
+
+    def __init__(self, server: DemoServer) -> None:
+        self.server = server
+        self.error: BaseException | None = None
+        self._calls: list[dict[str, Any]] | None = None
+        self._app: Any = None
+        self._follower: Any = None
+        self._lock = threading.Lock()
+        self.delivered = False
+        """The app has what the child told (its calls, or its failure)."""
+
+    def begin(self) -> None:
+        threading.Thread(target=self._wait, name="camtui-demo-sandbox", daemon=True).start()
+
+    def attach(self, app: Any) -> None:
+        """Before the app runs: the demo's call follower, and whatever the child has told so far."""
+        from camtui.tui.calls.demo_follow import follow_demo_calls
+
+        self._follower = follow_demo_calls(app, self.server.calls)
+        app.call_later(self._app_running, app)
+
+    def _app_running(self, app: Any) -> None:
+        with self._lock:
+            self._app = app
+        self._deliver()
+
+    def _wait(self) -> None:
+        try:
+            self.server.wait_ready()
+            mark_startup("sandbox_started")
+        except BaseException as exc:
+            with self._lock:
+                self.error = exc
+                app = self._app
+        else:
+            try:
+                calls = self.server.calls()
+            except Exception:  # not fatal: the demo then watches the calls its follower finds later
+                calls = []
+            mark_startup("calls_listed")
+            with self._lock:
+                self._calls = calls
+                app = self._app
+        if app is not None:
+            with contextlib.suppress(Exception):  # the app has quit meanwhile
+                app.call_from_thread(self._deliver)
+
+    def _deliver(self) -> None:
+        """On the app's thread."""
+        with self._lock:
+            app, calls, error = self._app, self._calls, self.error
+            self._calls = None
+        if app is None:
+            return
+        if error is not None:
+            self.delivered = True
+            app.exit(return_code=1)
+        elif calls is not None and self._follower is not None:
+            self._follower.adopt(calls)
+            self.delivered = True
+
+
+def _run_in_process(args: argparse.Namespace, home: Any) -> int:
+    """`--in-process`: the sandbox in a thread of this process (`camtui.sandbox.runner.start_sandbox`), started
+    while the UI imports; the app runs once it serves."""
+    from camtui.sandbox import runner  # before the thread: two threads importing camtui.api can race
+    from camtui.sandbox.faults import parse_spec
+    from camtui.tui.calls.demo_follow import follow_demo_calls
+
     started: dict[str, Any] = {}
 
-    if args.in_process:
-        # Imported before the thread starts: importing camtui.api from two threads at once can see a
-        # partially initialised module.
-        from camtui.sandbox import runner
-
-        def start() -> None:
-            try:
-                from camtui.sandbox.faults import parse_spec
-
-                started["sandbox"] = runner.start_sandbox(
-                    db_path=home.sandbox_path,
-                    seed=args.seed,
-                    rooms=args.rooms,
-                    users=args.users,
-                    simulation=True,
-                    faults=parse_spec(args.faults) if args.faults else None,
-                )
-            except BaseException as exc:  # reported on the main thread
-                started["error"] = exc
-
-    else:
-        server = DemoServer.spawn(args, home.folder, db_path=home.sandbox_path)
-
-        def start() -> None:
-            try:
-                server.wait_ready()
-                started["sandbox"] = server
-            except BaseException as exc:
-                started["error"] = exc
-                return
-            try:
-                started["calls"] = server.calls()  # here, off the critical path
-            except Exception:  # not fatal: the demo then watches no calls
-                started["calls"] = []
+    def start() -> None:
+        try:
+            started["sandbox"] = runner.start_sandbox(
+                db_path=home.sandbox_path,
+                seed=args.seed,
+                rooms=args.rooms,
+                users=args.users,
+                simulation=True,
+                faults=parse_spec(args.faults) if args.faults else None,
+            )
+        except BaseException as exc:  # reported on the main thread
+            started["error"] = exc
 
     mark_startup("sandbox_spawned")
     thread = threading.Thread(target=start, name="camtui-demo-sandbox", daemon=True)
     thread.start()
-    # Meanwhile: the heavy UI imports, so they overlap with the sandbox starting.
-    settings = demo_display_settings(getattr(args, "config", None))
+    _import_ui()
+    mark_startup("ui_imported")
+    thread.join()
+    mark_startup("sandbox_started")
+    if "error" in started:
+        home.close()
+        print(f"camtui demo: the sandbox did not start: {started['error']}", file=sys.stderr)
+        return 1
+    sandbox = started["sandbox"]
+    try:
+        try:
+            watch = tuple(str(call["sid"]) for call in sandbox.calls() if call.get("sid"))
+        except Exception:
+            watch = ()
+        mark_startup("calls_listed")
+        return run_app(
+            _demo_settings(args, sandbox.url, sandbox.admin_token, watch),
+            server_label=f"demo sandbox {_host(sandbox.url)}",
+            store_path=expand_user(args.store) if args.store else home.store_path,
+            before_run=lambda app: follow_demo_calls(app, sandbox.calls, known=watch),
+        )
+    finally:
+        sandbox.stop()
+        home.close()
+
+
+def _import_ui() -> None:
+    """The heavy UI imports, done while the sandbox starts."""
     import camtui.api
     import camtui.store
     import camtui.tui.app  # noqa: F401
@@ -139,39 +249,16 @@ def run_demo(args: argparse.Namespace) -> int:
     for module in ("camtui.tui.rooms.pane", "camtui.tui.calls.pane", "camtui.tui.composer.pane"):
         with contextlib.suppress(Exception):  # the app shows the reason in the pane's place
             __import__(module)
-    mark_startup("ui_imported")
-    thread.join()
-    mark_startup("sandbox_started")
-    if "error" in started:
-        if not args.in_process:
-            server.stop()
-        home.close()
-        print(f"camtui demo: the sandbox did not start: {started['error']}", file=sys.stderr)
-        return 1
-    sandbox = started["sandbox"]
-    try:
-        try:
-            calls = started["calls"] if "calls" in started else sandbox.calls()
-            watch = tuple(str(call["sid"]) for call in calls if call.get("sid"))
-        except Exception:
-            watch = ()
-        mark_startup("calls_listed")
-        settings = settings.with_changes(
-            server_url=sandbox.url,
-            api_token=sandbox.admin_token,
-            watch_calls=tuple(dict.fromkeys((*settings.watch_calls, *watch))),
-            alert_tables=with_demo_rules(settings.alert_tables),
-        )
-        store_path = expand_user(args.store) if args.store else home.store_path
-        return run_app(
-            settings,
-            server_label=f"demo sandbox {_host(sandbox.url)}",
-            store_path=store_path,
-            before_run=lambda app: follow_demo_calls(app, sandbox.calls, known=watch),
-        )
-    finally:
-        sandbox.stop()
-        home.close()
+
+
+def _demo_settings(args: argparse.Namespace, url: str, token: str, watch: tuple[str, ...]) -> Settings:
+    settings = demo_display_settings(getattr(args, "config", None))
+    return settings.with_changes(
+        server_url=url,
+        api_token=token,
+        watch_calls=tuple(dict.fromkeys((*settings.watch_calls, *watch))),
+        alert_tables=with_demo_rules(settings.alert_tables),
+    )
 
 
 def demo_display_settings(config_path: str | None) -> Settings:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
 from typing import Any
+
+from camtui.sandbox.child import ADMIN_TOKEN_ENV, USER_TOKEN_ENV
 
 DEFAULT_PORT = 8080
 
@@ -29,8 +32,15 @@ def register(subparsers: Any) -> None:
         metavar="PATH",
         help="SQLite file to keep the data in (default: sandbox.db in camtui's data dir; ':memory:' = none)",
     )
-    parser.add_argument("--admin-token", metavar="T", help="admin API token (default: random)")
-    parser.add_argument("--user-token", metavar="T", help="ordinary user API token (default: random)")
+    parser.add_argument(
+        "--admin-token", metavar="T", help=f"admin API token (default: ${ADMIN_TOKEN_ENV}, else random)"
+    )
+    parser.add_argument(
+        "--user-token", metavar="T", help=f"ordinary user API token (default: ${USER_TOKEN_ENV}, else random)"
+    )
+    # `camtui demo` binds the port itself and hands the listening socket over, so its app can connect (and wait
+    # in the socket's backlog) while this process is still importing and building its world.
+    parser.add_argument("--listen-fd", type=int, metavar="FD", help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=1, help="demo data seed (default: 1)")
     parser.add_argument("--rooms", type=_non_negative, default=24, help="meeting rooms (default: 24)")
     parser.add_argument("--users", type=_non_negative, default=2000, help="users (default: 2000)")
@@ -91,6 +101,15 @@ def run(args: argparse.Namespace) -> int:
         print("camtui serve: --rate-limit must be positive", file=sys.stderr)
         return 2
     db_path = args.db or default_db_path()
+    listener = None
+    if args.listen_fd is not None:
+        import socket
+
+        try:
+            listener = socket.socket(fileno=args.listen_fd)
+        except OSError as exc:
+            print(f"camtui serve: --listen-fd {args.listen_fd}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
     try:
         sandbox = start_sandbox(
             db_path=None if db_path == ":memory:" else db_path,
@@ -98,13 +117,14 @@ def run(args: argparse.Namespace) -> int:
             rooms=args.rooms,
             users=args.users,
             simulation=not args.no_simulation,
-            admin_token=args.admin_token,
-            user_token=args.user_token,
+            admin_token=args.admin_token or os.environ.get(ADMIN_TOKEN_ENV) or None,
+            user_token=args.user_token or os.environ.get(USER_TOKEN_ENV) or None,
             faults=faults,
             rate_limit=args.rate_limit,
             host=args.host,
             port=args.port,
             simulation_interval=args.simulation_interval,
+            listener=listener,
         )
     except (SandboxError, OSError, ValueError) as exc:
         print(f"camtui serve: {exc}", file=sys.stderr)

@@ -1,7 +1,9 @@
 """The sandbox as a child process (`camtui serve` on a free loopback port), for `camtui demo` and its web form.
 
 Started first thing, it imports and generates its demo data on the other core while the parent imports the UI.
-The URL and the admin token are read from the lines the server prints when it is ready."""
+The parent binds the port and makes the tokens, so the URL and the admin token are known at once: a client may
+connect straight away (the kernel queues the connection until the child serves it), and `wait_ready` only tells
+whether the child got that far (or why it did not)."""
 
 from __future__ import annotations
 
@@ -11,34 +13,52 @@ import sys
 from pathlib import Path
 from typing import Any
 
+ADMIN_TOKEN_ENV = "CAMTUI_SANDBOX_ADMIN_TOKEN"
+USER_TOKEN_ENV = "CAMTUI_SANDBOX_USER_TOKEN"
+"""`camtui serve` takes its tokens from these when not given as options: the command line is readable by other
+local users (`ps`), the environment is not."""
+
 
 class DemoServer:
     """`camtui serve` in a child process: the URL and admin token are read from what it prints at start."""
 
     READY_LINE = "Ctrl+C stops the server."
 
-    def __init__(self, proc: Any, log_path: Path) -> None:
+    def __init__(self, proc: Any, log_path: Path, url: str = "", admin_token: str = "") -> None:
         self.proc = proc
         self.log_path = log_path
-        self.url = ""
-        self.admin_token = ""
-        self._http: Any = None
+        self.url = url
+        self.admin_token = admin_token
 
     @classmethod
     def spawn(cls, args: argparse.Namespace, workdir: Path, db_path: Path | None = None) -> DemoServer:
         """Start `camtui serve` on a free loopback port with the demo options in `args` (seed, rooms, users,
-        faults); its data in `db_path` (default sandbox.db in `workdir`), its log in `workdir`."""
+        faults); its data in `db_path` (default sandbox.db in `workdir`), its log in `workdir`.
+
+        The listening socket is made here and handed over (`--listen-fd`); this process closes its copy, so
+        once the child is gone a connection is refused rather than left waiting."""
+        import os
+        import secrets
+        import socket
         import subprocess
 
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            listener.bind(("127.0.0.1", 0))
+            listener.listen(128)
+            port = listener.getsockname()[1]
+        except OSError:
+            listener.close()
+            raise
+        admin_token = secrets.token_urlsafe(24)
+        env = {**os.environ, ADMIN_TOKEN_ENV: admin_token, USER_TOKEN_ENV: secrets.token_urlsafe(24)}
         cmd = [
             sys.executable,
             "-m",
             "camtui",
             "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
+            "--listen-fd",
+            str(listener.fileno()),
             "--db",
             str(db_path or workdir / "sandbox.db"),
             "--seed",
@@ -51,30 +71,33 @@ class DemoServer:
         if args.faults:
             cmd += ["--faults", args.faults]
         log_path = workdir / "sandbox.log"
-        with open(log_path, "wb") as log:
-            proc = subprocess.Popen(
-                cmd,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=log,
-                text=True,
-                encoding="utf-8",
-                start_new_session=True,  # terminal signals go to the app, which stops the server itself
-                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
-            )
-        return cls(proc, log_path)
+        try:
+            with open(log_path, "wb") as log:
+                proc = subprocess.Popen(
+                    cmd,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=log,
+                    text=True,
+                    encoding="utf-8",
+                    env=env,
+                    pass_fds=(listener.fileno(),),
+                    start_new_session=True,  # terminal signals go to the app, which stops the server itself
+                    preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+                )
+        finally:
+            listener.close()
+        return cls(proc, log_path, url=f"http://127.0.0.1:{port}", admin_token=admin_token)
 
     def wait_ready(self) -> None:
+        """Until the child says it serves; RuntimeError (with the end of its log) if it exits first."""
         assert self.proc.stdout is not None
+        ready = False
         for line in self.proc.stdout:
-            line = line.strip()
-            if line.startswith("camtui sandbox: "):
-                self.url = line.split(": ", 1)[1].strip()
-            elif line.startswith("admin token: "):
-                self.admin_token = line.split(": ", 1)[1].strip()
-            elif line == self.READY_LINE:
+            if line.strip() == self.READY_LINE:
+                ready = True
                 break
-        if not (self.url and self.admin_token):
+        if not ready:
             self.proc.wait(timeout=10)
             tail = self.log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]
             raise RuntimeError(f"camtui serve exited with {self.proc.returncode}: {' / '.join(tail)}")

@@ -12,6 +12,7 @@ import random
 import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -55,26 +56,47 @@ def ensure(conn: sqlite3.Connection, *, seed: int, rooms: int, users: int, now: 
     see `reservations`) and a few meetings are in progress at `now`.
     """
     meta = get_meta(conn)
-    wanted = {"schema": SCHEMA_VERSION, "seed": str(seed), "rooms": str(rooms), "users": str(users)}
+    wanted = _wanted(seed, rooms, users)
     generated = not all(meta.get(k) == v for k, v in wanted.items())
     if generated:
         key = {**wanted, "reservations": reservations.SCHEME}
         cacheable = world_cache.worth_caching(rooms, users)
         if cacheable and world_cache.restore(conn, key):
-            with transaction(conn):  # what depends on the clock, as at a restart
-                conn.execute("DELETE FROM calls")
-                _insert_calls(conn, seed, now)
+            _add_calls_to_cached_world(conn, seed, now)
         else:
             generate(conn, seed=seed, rooms=rooms, users=users, now=now)
             if cacheable:
                 reservations.ensure_current_month(conn, seed, now)
                 world_cache.save(conn, key)
     else:
+        if meta.get(world_cache.FRESH_COPY_KEY):  # a copy of the cached world (`place_cached_world`)
+            _add_calls_to_cached_world(conn, seed, now)
         reservations.migrate(conn)
     reservations.ensure_current_month(conn, seed, now)
     reservations.add_live_bookings(conn, seed, now)
     link_cases.add_link_cases(conn, now)
     return generated
+
+
+def place_cached_world(path: Path, *, seed: int, rooms: int, users: int) -> bool:
+    """Before the database at `path` is first opened: copy the cached world there if there is one for this
+    seed and size (a file copy: faster than `ensure`'s restore into an open database, which also leaves the
+    whole world in the write-ahead log to checkpoint). True when copied."""
+    if not world_cache.worth_caching(rooms, users):
+        return False
+    return world_cache.copy_to(path, {**_wanted(seed, rooms, users), "reservations": reservations.SCHEME})
+
+
+def _wanted(seed: int, rooms: int, users: int) -> dict[str, str]:
+    return {"schema": SCHEMA_VERSION, "seed": str(seed), "rooms": str(rooms), "users": str(users)}
+
+
+def _add_calls_to_cached_world(conn: sqlite3.Connection, seed: int, now: datetime) -> None:
+    """What depends on the clock, as at a restart: the cached world has no calls."""
+    with transaction(conn):
+        conn.execute("DELETE FROM calls")
+        _insert_calls(conn, seed, now)
+        conn.execute("DELETE FROM meta WHERE key = ?", (world_cache.FRESH_COPY_KEY,))
 
 
 def generate(conn: sqlite3.Connection, *, seed: int, rooms: int, users: int, now: datetime) -> None:

@@ -23,6 +23,8 @@ SHARE = "{share}"
 MINUTE = 60_000
 DAY_START_HOUR = 8
 """The grid's default hours start at 08:00; the squatter's earlier booking stays inside them."""
+LONGEST_BOOKING = 24 * 60 * MINUTE
+"""Longer than any booking the demo makes (its longest is two hours)."""
 GHOST_TITLE = "プロジェクト定例 (Web会議: {share}/{sid})"
 SQUATTER_TITLE = "営業会議 (Web会議: {share}/{sid})"
 
@@ -80,15 +82,21 @@ def _day_start(now_ms: int) -> int:
 
 
 def _unbooked_rooms(conn: sqlite3.Connection, start_ms: int, end_ms: int, count: int) -> list[str]:
-    """The first `count` rooms (in order) with no booking overlapping [start_ms, end_ms), bar our own."""
+    """The first `count` rooms (in order) with no booking overlapping [start_ms, end_ms), bar our own.
+
+    One range read of the start index (bookings starting up to `LONGEST_BOOKING` before the window: the demo
+    makes none longer), not a query per room: at 1,000 rooms that was a third of a second of every start."""
+    busy = {
+        room_id
+        for (room_id,) in conn.execute(
+            "SELECT DISTINCT room_id FROM reservations WHERE start_ms >= ? AND start_ms < ? AND end_ms > ?"
+            " AND id NOT LIKE 'rsv-ghost-%' AND id NOT LIKE 'rsv-squat-%'",
+            (start_ms - LONGEST_BOOKING, end_ms, start_ms),
+        )
+    }
     out: list[str] = []
-    for (room_id,) in conn.execute("SELECT id FROM rooms ORDER BY seq LIMIT 200").fetchall():
-        taken = conn.execute(
-            "SELECT 1 FROM reservations WHERE room_id = ? AND start_ms < ? AND end_ms > ?"
-            " AND id NOT LIKE 'rsv-ghost-%' AND id NOT LIKE 'rsv-squat-%' LIMIT 1",
-            (room_id, end_ms, start_ms),
-        ).fetchone()
-        if taken is None:
+    for (room_id,) in conn.execute("SELECT id FROM rooms ORDER BY seq LIMIT 200"):
+        if room_id not in busy:
             out.append(room_id)
             if len(out) == count:
                 break

@@ -191,6 +191,8 @@ def build_state(
     if not simulation_interval > 0:
         raise ValueError("the simulation interval must be positive")
     clock = now or system_clock
+    if db_path is not None and str(db_path) != ":memory:":
+        demo.place_cached_world(Path(db_path), seed=seed, rooms=rooms, users=users)
     conn = db.connect(db_path)
     demo.ensure(conn, seed=seed, rooms=rooms, users=users, now=clock())
     return SandboxState(
@@ -221,14 +223,19 @@ def start_sandbox(
     host: str = "127.0.0.1",
     port: int = 0,
     simulation_interval: float = 2.0,
+    listener: socket.socket | None = None,
 ) -> RunningSandbox:
     """Start a sandbox with uvicorn in a background thread; returns once it accepts connections.
 
     Raises SandboxError (a port in use included) before any demo data is built when the port cannot be bound.
+    `listener`: a socket bound (and maybe already listening) by the caller, used instead of `host`/`port`.
     """
     import uvicorn
 
-    listener = bind_listener(host, port)
+    if listener is None:
+        listener = bind_listener(host, port)
+    else:
+        host = listener.getsockname()[0]
     try:
         state = build_state(
             db_path=db_path,

@@ -98,10 +98,13 @@ def run_app(
     store_path: str | Path | None = None,
     before_run: Callable[[Any], object] | None = None,
     read_only: bool = False,
+    settled: Callable[[], bool] | None = None,
 ) -> int:
     """Build client + store + app and run it until the user quits. Returns the exit code.
 
-    `before_run(app)` is called with the built app just before it runs (the demo attaches its call follower)."""
+    `before_run(app)` is called with the built app just before it runs (the demo attaches its call follower).
+    `settled()`: with the startup probe, the app quits only once this is true too (the demo: its sandbox's
+    calls have been handed to the app)."""
     from camtui.api import CAMClient
     from camtui.common.clock import system_clock
     from camtui.store import Store, StoreError
@@ -137,6 +140,7 @@ def run_app(
     app: CamApp
 
     def painted(when: float) -> None:
+        marks.update(_MARKS)  # the demo's sandbox marks come from another thread, maybe after the app started
         marks.update(app.startup_marks)
         marks["first_rooms_painted"] = when
         if probe:
@@ -145,6 +149,8 @@ def run_app(
                 return  # the benchmark measures memory and idle CPU of the running app, then stops it
 
             def exit_when_settled() -> None:  # not while the other panes are still mounting
+                if settled is not None and not settled():
+                    return
                 if "lower_panes_mounted" in app.startup_marks or not app.defer_lower_panes:
                     app.exit()
 

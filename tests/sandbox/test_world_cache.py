@@ -78,3 +78,46 @@ def test_off_and_small_worlds_are_not_cached(tmp_path: Path, monkeypatch: pytest
     assert not (tmp_path / "w").exists()  # the default demo's size is below WORTH_CACHING
     assert world_cache.worth_caching(rooms=1000, users=100_000)
     assert not world_cache.worth_caching(rooms=24, users=2000)
+
+
+def test_a_new_database_file_is_a_copy_of_the_cached_world_with_fresh_calls(
+    worlds: Path, tmp_path: Path
+) -> None:
+    """`camtui serve` on a database file that does not exist yet: the cached world is copied there (no restore
+    into an open database), and the clock-dependent parts are made as after a restore."""
+    first = db.connect(tmp_path / "a.db")
+    demo.ensure(first, seed=3, rooms=6, users=300, now=NOW)
+    later = NOW + timedelta(hours=5)
+    target = tmp_path / "new" / "b.db"
+    assert demo.place_cached_world(target, seed=3, rooms=6, users=300)
+    copied = db.connect(target)
+    assert world_cache.FRESH_COPY_KEY in db.get_meta(copied)
+    assert not demo.ensure(copied, seed=3, rooms=6, users=300, now=later)  # not generated: copied
+    assert world_cache.FRESH_COPY_KEY not in db.get_meta(copied)
+    for table in TIMELESS:
+        assert _dump(copied, table) == _dump(first, table), table
+    fresh = db.connect(tmp_path / "c.db")
+    demo.generate(fresh, seed=3, rooms=6, users=300, now=later)
+    calls = "SELECT sid, creation_ms, expired_ms, participants FROM calls ORDER BY sid"
+    assert copied.execute(calls).fetchall() == fresh.execute(calls).fetchall()
+    assert copied.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    # A restart keeps what the sandbox holds: its calls are not made again.
+    copied.execute("DELETE FROM calls WHERE participants = 0")
+    kept = copied.execute(calls).fetchall()
+    copied.close()
+    again = db.connect(target)
+    demo.ensure(again, seed=3, rooms=6, users=300, now=later + timedelta(minutes=1))
+    assert again.execute(calls).fetchall() == kept
+
+
+def test_an_existing_database_or_another_size_is_never_overwritten(worlds: Path, tmp_path: Path) -> None:
+    demo.ensure(db.connect(tmp_path / "a.db"), seed=3, rooms=6, users=300, now=NOW)
+    existing = tmp_path / "mine.db"
+    existing.write_bytes(b"")
+    assert not demo.place_cached_world(existing, seed=3, rooms=6, users=300)
+    assert existing.read_bytes() == b""
+    assert not demo.place_cached_world(tmp_path / "other.db", seed=3, rooms=7, users=300)  # none cached
+    assert not (tmp_path / "other.db").exists()
+    stale_wal = tmp_path / "w.db-wal"
+    stale_wal.write_bytes(b"x")
+    assert not demo.place_cached_world(tmp_path / "w.db", seed=3, rooms=6, users=300)

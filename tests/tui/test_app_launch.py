@@ -283,3 +283,58 @@ async def test_demo_follower_survives_a_sandbox_that_does_not_answer(tmp_path: P
     async with app.run_test(size=(120, 40)) as pilot:
         await _until(pilot, lambda: follower.looks >= 3, "looks despite failures")
         assert follower.followed == []
+
+
+async def test_demo_adopts_its_sandbox_calls_whenever_they_arrive(sandbox_factory, tmp_path: Path) -> None:
+    """The demo's app starts before its sandbox serves, so the sandbox's calls may reach it before or after the
+    calls pane has loaded its watch list: before, they join the settings it loads (no toast each); after, they
+    are watched at once, the cursor left where it was. A call seen once is not taken again."""
+    from camtui.api import CAMClient
+    from camtui.config.settings import Settings
+    from camtui.store import Store
+    from camtui.tui.app import CamApp
+    from camtui.tui.calls.pane import CallsPane
+
+    clock = _Clock(datetime(2026, 12, 3, 1, 0, tzinfo=UTC))
+    sb = sandbox_factory(now=clock)
+    calls = sb.calls()
+    early, late = calls[:2], calls[2:]
+    assert late
+    settings = Settings.defaults().with_changes(
+        server_url=sb.url, api_token=sb.admin_token, calls_poll_seconds=3600.0
+    )
+    app = CamApp(
+        CAMClient(sb.url, sb.admin_token), Store.open(tmp_path / "s.db"), settings, clock=clock,
+        close_on_exit=True, defer_lower_panes=True,
+    )  # fmt: skip
+    follower = follow_demo_calls(app, sb.calls, every=3600)
+    async with app.run_test(size=(170, 50)) as pilot:
+        assert not app.query("#calls") or not app.query_one("#calls", CallsPane).watch_list_loaded
+        assert follower.adopt(early) == [c["sid"] for c in early]
+        assert app.settings.watch_calls == tuple(c["sid"] for c in early)
+        await _until(pilot, lambda: bool(app.query("#calls")), "the calls pane mounted")
+        pane = app.query_one("#calls", CallsPane)
+        await _until(pilot, lambda: pane.watch_list_loaded, "the watch list loaded")
+        assert [row.sid for row in pane.watched] == [c["sid"] for c in early]
+        pane.table.select(early[1]["sid"])
+        assert follower.adopt(calls) == [c["sid"] for c in late]  # the early ones are known already
+        assert {row.sid for row in pane.watched} == {c["sid"] for c in calls}
+        assert pane.table.cursor_row is not None and pane.table.cursor_row.sid == early[1]["sid"]
+        await _until(pilot, lambda: all(pane.row(c["sid"]).last_ok for c in late), "the late ones polled")
+        assert follower.adopt(calls) == []
+        assert not any("now also watching" in str(n.message) for n in app._notifications)
+        assert not app.error_log
+
+
+def test_demo_whose_sandbox_cannot_start_says_why_and_stops(tmp_path: Path) -> None:
+    """The app runs while the sandbox child starts; a child that fails (here: its database path is a folder)
+    makes the app quit with exit code 1 and the child's own words, instead of a dashboard of dead panes."""
+    env = _demo_env(tmp_path)
+    env.pop("CAMTUI_STARTUP_PROBE")
+    (tmp_path / "data" / "camtui" / "demo" / "sandbox.sqlite3").mkdir(parents=True)
+    started = time.monotonic()
+    code, out = run_in_pty(DEMO_SMALL, env, timeout=30)
+    assert code == 1, out
+    assert "the sandbox did not start" in out and "camtui serve exited with" in out
+    assert time.monotonic() - started < 20
+    assert _serve_children(str(tmp_path)) == set()

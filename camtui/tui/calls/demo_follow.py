@@ -48,6 +48,39 @@ class DemoCallFollower:
             if self.app.is_running:
                 self.app.set_timer(self.every, self._look)
 
+    def adopt(self, calls: list[dict[str, Any]]) -> list[str]:
+        """The calls the sandbox had when it started (any origin), watched like the config's, without a toast
+        each: they are the demo's starting point, not news. Before the calls pane has loaded its watch list they
+        join the settings it loads from; after, they are added to it. Returns the sids taken."""
+        taken = [sid for call in calls if (sid := str(call.get("sid") or "")) and sid not in self.known]
+        self.known.update(taken)
+        if not taken:
+            return []
+        panes = self.app.query("#calls")
+        pane = panes.first() if panes else None
+        if pane is None or not getattr(pane, "watch_list_loaded", False):
+            settings = self.app.settings
+            self.app.settings = settings.with_changes(
+                watch_calls=tuple(dict.fromkeys((*settings.watch_calls, *taken)))
+            )
+            return taken
+        by_sid = {str(call.get("sid")): call for call in calls}
+        cursor = pane.table.cursor_row
+        for sid in taken:
+            if pane.row(sid) is None:
+                call = by_sid[sid]
+                pane.watch_call(
+                    sid,
+                    origin="config",
+                    title=str(call.get("title") or ""),
+                    url=str(call.get("url") or ""),
+                    created=_from_ms(call.get("creationDate")),
+                    expires=_from_ms(call.get("expiredDate")),
+                )
+        if cursor is not None:
+            pane.table.select(cursor.sid)
+        return taken
+
     def apply(self, calls: list[dict[str, Any]]) -> list[str]:
         """Watch the simulation's calls not seen before; returns their sids."""
         panes = self.app.query("#calls")

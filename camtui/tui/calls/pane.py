@@ -142,6 +142,8 @@ class CallsPane(CallsPolling, CallsClock, CallsActions, RoomLinking, AlertCalls,
         self._table: CallsTable | None = None
         self._warning_window = timedelta(minutes=10)
         self._clock: Callable[[], datetime] | None = None
+        self.watch_list_loaded = False
+        """True once the watch list is loaded (store + the settings' calls): later calls go in by `watch_call`."""
 
     # -- the app context ------------------------------------------------------------------------------------
 
@@ -200,6 +202,7 @@ class CallsPane(CallsPolling, CallsClock, CallsActions, RoomLinking, AlertCalls,
         self._show_filter(False)
         self.call_store = getattr(self.app.store, "calls", None)  # type: ignore[attr-defined]
         self._load(tuple(getattr(settings, "watch_calls", ()) or ()))
+        self.watch_list_loaded = True
         for row in self._rows.values():
             self._schedule(row)
         self._sync_table()
