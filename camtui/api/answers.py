@@ -8,6 +8,7 @@ text that may reach a message."""
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ import httpx
 
 from camtui.api import codes, wire
 from camtui.api.errors import CAMAPIError, MalformedResponse
+from camtui.api.limits import decode_capped
 from camtui.api.retry import parse_retry_after
 from camtui.common import safe_json
 
@@ -29,6 +31,36 @@ class Answer:
     content_type: str
     retry_after: str | None
     reason_phrase: str
+
+
+def direct_answer(response: Any, cap: int) -> Answer:
+    """An `Answer` from the read pool's raw response (`http1`): its headers read, a gzip/deflate body decoded,
+    never past `cap` (AnswerTooLarge); a body that does not decode is a protocol error, as in httpx."""
+    content_type = ""
+    retry_after = None
+    encoding = None
+    for key, value in response.headers:
+        low = key.lower()
+        if low == b"content-type":
+            content_type = value.decode("latin-1")
+        elif low == b"retry-after":
+            retry_after = value.decode("latin-1")
+        elif low == b"content-encoding":
+            encoding = value
+    raw = response.body
+    if encoding is not None and encoding.strip().lower() not in (b"", b"identity"):
+        try:
+            raw = decode_capped(raw, encoding, cap)  # gzip/deflate, never expanded past the cap
+        except (ValueError, zlib.error) as exc:
+            raise httpx.RemoteProtocolError(f"the answer could not be decoded ({exc})") from None
+    reason = response.reason
+    return Answer(
+        response.status,
+        raw,
+        content_type,
+        retry_after,
+        reason.decode("ascii", errors="ignore") if reason else httpx.codes.get_reason_phrase(response.status),
+    )
 
 
 def answer_of(response: httpx.Response) -> Answer:

@@ -86,10 +86,18 @@ def age_label(
     has_data: bool,
     next_poll_at: datetime | None,
 ) -> AgeLabel:
-    """How old the data is and why: paused, stale (with the reason and the retry), or fresh with the rate."""
+    """How old the data is and why: paused, stale (with the reason and the retry), or fresh with the rate.
+
+    While the data is live (polled as planned), an age under a minute is not spelled out: the time of the last
+    poll says it, and a label counting seconds would repaint an idle dashboard once a second. Older data says
+    its age in minutes; paused or stale data says it to the second (the user is waiting on it then)."""
     if last_ok is not None and has_data:
-        age = age_text((now - last_ok).total_seconds())
-        data = f"updated {last_ok.astimezone(tz):%H:%M:%S} ({age} ago)"
+        seconds = (now - last_ok).total_seconds()
+        live = not paused and stale_reason is None
+        if live and seconds < 60:
+            data = f"updated {last_ok.astimezone(tz):%H:%M:%S}"
+        else:
+            data = f"updated {last_ok.astimezone(tz):%H:%M:%S} ({age_text(seconds)} ago)"
     else:
         data = "no data yet"
     if paused:

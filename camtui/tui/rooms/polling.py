@@ -34,6 +34,7 @@ from camtui.tui.rooms.logic import (
 )
 from camtui.tui.rooms.model import DayAxis, Prepared, RoomRow, build_rows, day_extent, prepare
 from camtui.tui.shell.events import PaneStatus, PollFinished
+from camtui.tui.shell.label_text import set_text
 
 THREAD_THRESHOLD = 200
 """Rooms above which rows are built in a thread, keeping the UI responsive on big sites."""
@@ -222,12 +223,22 @@ class RoomsPolling(Widget):
         self._show_age()
 
     async def _apply(self, status: RoomStatus) -> None:
+        # The client hands back the same object for an answer byte for byte the last one: then the rows stand
+        # unless the columns moved or a meeting started or ended since (the tick rebuilds those too).
+        now = self.now()
+        unchanged = (
+            status is self.status
+            and self.all_rows
+            and self._axis_for(now) is self.axis
+            and (self._next_change is None or now < self._next_change)
+        )
         self.status = status
         self.poll.failures = 0
         self.poll.stale_reason = None
         self.poll.retry_after = None
-        self.poll.last_ok = self.now()
-        await self._rebuild(self.now())
+        self.poll.last_ok = now
+        if not unchanged:
+            await self._rebuild(now)
         self._post_status()
         self._show_age()
 
@@ -349,7 +360,9 @@ class RoomsPolling(Widget):
         axis = grid.axis
         if axis is not None and axis.widened and axis.day == self.day:
             parts.append(f"hours {axis.starts[0]:%H:%M}–{axis.end:%H:%M} (widened)")
-        self.query_one("#rooms-info", Static).update(" · ".join(parts))
+        set_text(
+            self.query_one("#rooms-info", Static), " · ".join(parts)
+        )  # after each poll: mostly unchanged
 
     def free_now_text(self) -> str:
         """ "free now: 21 of 24", or why there is nothing to count; "" when free-now is off and moot."""

@@ -14,6 +14,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label
 
+from camtui.tui.shell.label_text import set_text
+
 CONNECTION_STATES = ("connecting", "connected", "retrying", "offline", "auth failed")
 
 _SYMBOLS = {
@@ -84,7 +86,7 @@ class StatusLine(Horizontal):
         self._detail = detail
         if self.is_mounted:
             label = self.query_one("#status-conn", Label)
-            label.update(self._connection_text())
+            set_text(label, self._connection_text())
             for name in CONNECTION_STATES:
                 label.set_class(name == state, "-" + name.replace(" ", "-"))
 
@@ -94,14 +96,14 @@ class StatusLine(Horizontal):
         entry.reason = None if ok else reason
         if when is not None:
             entry.when = when
-        if self.is_mounted:
-            self.query_one("#status-panes", Label).update(self._panes_text())
+        if self.is_mounted:  # each poll: the clock digits change, the width rarely does
+            set_text(self.query_one("#status-panes", Label), self._panes_text())
 
     def set_notice(self, text: str) -> None:
         """A word from the shell that outranks the panes' freshness (quitting: a send is being finished)."""
         self._notice = text
         if self.is_mounted:
-            self.query_one("#status-panes", Label).update(self._panes_text())
+            set_text(self.query_one("#status-panes", Label), self._panes_text())
 
     @property
     def alerts_text(self) -> str:

@@ -75,7 +75,9 @@ def test_age_label_fresh_paused_stale_auth() -> None:
     ok = NOW - timedelta(seconds=12)
     common = {"interval": 15.0, "last_ok": ok, "has_data": True, "next_poll_at": None}
     fresh = age_label(NOW, TZ, paused=False, stale_reason=None, **common)
-    assert (fresh.text, fresh.look) == ("updated 10:39:48 (12 s ago) · every 15 s", "")
+    assert (fresh.text, fresh.look) == ("updated 10:39:48 · every 15 s", "")  # no second to count
+    later = age_label(NOW + timedelta(minutes=2), TZ, paused=False, stale_reason=None, **common)
+    assert later.text == "updated 10:39:48 (2 min ago) · every 15 s"  # late: its age, in minutes
     paused = age_label(NOW, TZ, paused=True, stale_reason=None, **common)
     assert (paused.text, paused.look) == ("⏸ paused · updated 10:39:48 (12 s ago)", "-stale")
     auth = age_label(NOW, TZ, paused=False, stale_reason=AUTH_FAILED, **common)

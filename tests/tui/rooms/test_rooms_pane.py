@@ -417,9 +417,10 @@ async def test_the_grid_grows_when_now_passes_the_end_of_the_hours(server) -> No
         assert "free now: 12 of 12" in label(pane, "rooms-info")
 
 
-async def test_the_age_tick_needs_no_screen_layout_while_its_width_holds(server) -> None:
-    """A dashboard left open all day: "(9 s ago)" → "(10 s ago)" → "(13 s ago)" once a second repaints the label
-    alone (its width grows in AGE_STEP-cell steps); only a step of width lays the screen out again."""
+async def test_the_age_tick_repaints_nothing_while_the_data_is_live(server) -> None:
+    """A dashboard left open all day: while the data is live the once-a-second tick repaints nothing (the label
+    says when the last poll was, not a count of seconds). Once the data is late its age shows in minutes; the
+    label's width grows in AGE_STEP-cell steps, and only a step of width lays the screen out again."""
     from rich.cells import cell_len
 
     moments = [datetime(2026, 5, 12, 10, 0, 0, tzinfo=JST)]
@@ -433,26 +434,46 @@ async def test_the_age_tick_needs_no_screen_layout_while_its_width_holds(server)
             return real_refresh(*regions, layout=layout, **kwargs)
 
         start = moments[0]
-        moments.append(start + timedelta(seconds=5))
+        moments.append(start + timedelta(seconds=1))
         pane._show_age()
-        width = cell_len(pane._age_text)
+        shown = label(pane, "rooms-age")
+        assert "updated 10:00:00 · every 10 min" in shown and "ago" not in shown
         age.refresh = recording_refresh  # type: ignore[method-assign]
-        for seconds in (9, 10, 11, 12, 13):  # one digit more at 10 s: the same padded width
+        for seconds in range(2, 60):
             moments.append(start + timedelta(seconds=seconds))
             pane._show_age()
-        assert "(13 s ago)" in label(pane, "rooms-age")
-        assert layouts and not any(layouts)
-        assert cell_len(pane._age_text) == width and cell_len(pane._age_text) % AGE_STEP == 0
-        for seconds in range(60, 200_000, 97):  # until the words need the next step of width
+        assert layouts == [] and label(pane, "rooms-age") == shown  # 58 ticks, not one repaint
+        moments.append(start + timedelta(seconds=61))
+        pane._show_age()
+        assert "(1 min ago)" in label(pane, "rooms-age")
+        width = cell_len(pane._age_text)
+        assert width % AGE_STEP == 0
+        for seconds in range(120, 200_000, 97):  # until the words need the next step of width
             moments.append(start + timedelta(seconds=seconds))
             pane._show_age()
             if cell_len(pane._age_text) != width:
                 break
         assert cell_len(pane._age_text) != width
-        assert layouts[-1] is True
+        assert layouts[-1] is True and not any(layouts[1:-1])
 
 
 # ---- live updates ------------------------------------------------------------------------------------------
+
+
+async def test_a_poll_answered_as_before_rebuilds_nothing_but_says_when(server) -> None:
+    """The client gives back the last `RoomStatus` for an identical answer: the pane keeps its rows (no build,
+    no grid diff) and only the time of the last good poll moves on."""
+    moments = [NOW]
+    async with dashboard(server, clock=lambda: moments[-1], rooms_poll_seconds=600.0) as (_app, pilot, pane):
+        status, generation, rows = pane.status, pane._build_generation, pane.all_rows
+        moments.append(NOW + timedelta(seconds=20))
+        polls = pane.polls
+        pane.poll_now()
+        await wait_for(pilot, lambda: pane.polls > polls, "the second poll")
+        assert pane.status is status and pane.all_rows is rows
+        assert pane._build_generation == generation
+        assert pane.poll.last_ok == moments[-1]
+        assert f"updated {moments[-1].astimezone(JST):%H:%M:%S}" in label(pane, "rooms-age")
 
 
 async def test_polls_pick_up_new_bookings_and_repaint_only_changed_rows(server) -> None:
