@@ -217,8 +217,10 @@ def short_reason(reason: str) -> str:
 
 
 def polled_cell(row: CallRow, now: datetime, interval: float, default_reason: str | None = None) -> str:
-    """The table's compact form of `polled_text`: "4s ago", "2m ⚠ 503 unavail" when stale, "final" once the
-    call has expired (no warning sign: an expired call is correctly known to be over)."""
+    """The table's compact form of `polled_text`: "live" while the polls keep to their interval, "2m ⚠ 503
+    unavail" when stale, "final" once the call has expired (no warning sign: an expired call is correctly known
+    to be over). A live row does not count seconds: that would repaint every visible row once a second; the
+    detail view (enter) gives the age to the second."""
     if is_final(row, now):
         return "—" if row.last_ok is None else "final"
     if row.last_ok is None:
@@ -227,7 +229,7 @@ def polled_cell(row: CallRow, now: datetime, interval: float, default_reason: st
         return f"never ⚠ {short_reason(row.stale_reason or row.error or default_reason or 'failed')}"
     age = fmt_age((now - row.last_ok).total_seconds())
     reason = stale_reason(row, now, interval, default_reason)
-    return f"{age} ⚠ {short_reason(reason)}" if reason else f"{age} ago"
+    return f"{age} ⚠ {short_reason(reason)}" if reason else "live"
 
 
 def fmt_time(value: datetime | None, now: datetime, tz: ZoneInfo) -> str:

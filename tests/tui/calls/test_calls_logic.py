@@ -436,7 +436,9 @@ def test_round_window_spreads_many_calls_over_the_interval_but_not_a_few():
 def test_the_table_cell_says_why_in_a_few_characters():
     row = m.CallRow("sid00002")
     _stats(row, NOW, 3, True)
-    assert m.polled_cell(row, NOW + timedelta(seconds=4), 5) == "4s ago"
+    assert m.polled_cell(row, NOW + timedelta(seconds=4), 5) == "live"  # counts no seconds
+    assert m.polled_cell(row, NOW + timedelta(seconds=11), 5) == "live"  # up to two intervals + 2 s
+    assert m.polled_cell(row, NOW + timedelta(seconds=13), 5) == "13s ⚠ old"
     m.apply_pane_error(row, now=NOW + timedelta(seconds=6), reason="rate limited (491)")
     assert m.polled_cell(row, NOW + timedelta(seconds=125), 5) == "2m ⚠ 491 limited"
     assert m.polled_cell(m.CallRow("x0000001"), NOW, 5) == "not yet"
