@@ -10,7 +10,8 @@ used from the start (the directory's index builder, compose/index_build.py).
 
 Targets (`--targets`, comma-separated; default all):
 - `floor`: benchmarks/floor_app.py (Header, Static, Footer);
-- `demo`: `camtui demo --rooms R --users U` (the sandbox in a child process, built while the UI imports);
+- `demo`: `camtui demo --rooms R --users U` (the sandbox in a child process on a socket the app bound, built
+  while the UI imports and the app starts);
 - `server`: `camtui` on an already-running `camtui serve --rooms R --users U` (started once, before the runs, with
   `--no-simulation` unless `--simulation`): what real users run.
 

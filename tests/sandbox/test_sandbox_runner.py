@@ -68,6 +68,43 @@ def test_camtui_serve_on_a_port_in_use_says_so_once_and_fails(tmp_path):
     assert not (tmp_path / "s.db").exists()  # refused before any demo data was built
 
 
+def test_serve_on_a_handed_over_socket_answers_what_was_asked_before_it_served(tmp_path):
+    """`camtui demo` binds the port and hands it over (`--listen-fd`), tokens in the environment: a request
+    sent while the child is still starting waits in the socket's queue and is answered once it serves."""
+    import threading
+
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    env = dict(os.environ, CAMTUI_SANDBOX_ADMIN_TOKEN="adm-from-env", CAMTUI_SANDBOX_USER_TOKEN="usr-from-env")
+    answers: list[dict] = []
+    asking = threading.Thread(target=lambda: answers.append(get_rooms(url, "usr-from-env")))
+    asking.start()  # before the server exists
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "camtui", "serve", "--listen-fd", str(listener.fileno()), "--db",
+         str(tmp_path / "s.db"), "--rooms", "2", "--users", "5", "--no-simulation"],
+        stdout=subprocess.PIPE, text=True, env=env, pass_fds=(listener.fileno(),),
+    )  # fmt: skip
+    listener.close()  # the child holds it now
+    try:
+        assert proc.stdout is not None
+        lines = []
+        for line in proc.stdout:
+            lines.append(line.strip())
+            if line.startswith("Ctrl+C"):
+                break
+        assert f"camtui sandbox: {url}" in lines
+        assert "admin token: adm-from-env" in lines and "user token:  usr-from-env" in lines
+        asking.join(timeout=30)
+        assert answers and answers[0]["status"] == 200
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=15)
+    with pytest.raises(httpx.TransportError):  # gone with the child: refused, not left waiting
+        get_rooms(url, "usr-from-env")
+
+
 def test_process_runner_serves_from_a_child_process(tmp_path):
     now = datetime(2026, 3, 11, 1, 15, tzinfo=UTC)
     sandbox = start_sandbox_process(
