@@ -105,7 +105,7 @@ def run_demo(args: argparse.Namespace) -> int:
         # Meanwhile the UI imports, then the app starts and paints its frame: its first polls wait in the
         # listening socket's queue until the child serves them.
         settings = _demo_settings(args, server.url, server.admin_token, ())
-        _import_ui()
+        _import_ui(lower_panes=False)  # the calls and composer panes import once the rooms data is painted
         mark_startup("ui_imported")
         code = run_app(
             settings,
@@ -240,13 +240,14 @@ def _run_in_process(args: argparse.Namespace, home: Any) -> int:
         home.close()
 
 
-def _import_ui() -> None:
-    """The heavy UI imports, done while the sandbox starts."""
+def _import_ui(lower_panes: bool = True) -> None:
+    """The heavy UI imports (done while an in-process sandbox starts)."""
     import camtui.api
     import camtui.store
     import camtui.tui.app  # noqa: F401
 
-    for module in ("camtui.tui.rooms.pane", "camtui.tui.calls.pane", "camtui.tui.composer.pane"):
+    lower = ("camtui.tui.calls.pane", "camtui.tui.composer.pane") if lower_panes else ()
+    for module in ("camtui.tui.rooms.pane", *lower):
         with contextlib.suppress(Exception):  # the app shows the reason in the pane's place
             __import__(module)
 

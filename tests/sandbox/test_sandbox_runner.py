@@ -77,7 +77,9 @@ def test_serve_on_a_handed_over_socket_answers_what_was_asked_before_it_served(t
     listener.bind(("127.0.0.1", 0))
     listener.listen(16)
     url = f"http://127.0.0.1:{listener.getsockname()[1]}"
-    env = dict(os.environ, CAMTUI_SANDBOX_ADMIN_TOKEN="adm-from-env", CAMTUI_SANDBOX_USER_TOKEN="usr-from-env")
+    env = dict(
+        os.environ, CAMTUI_SANDBOX_ADMIN_TOKEN="adm-from-env", CAMTUI_SANDBOX_USER_TOKEN="usr-from-env"
+    )
     answers: list[dict] = []
     asking = threading.Thread(target=lambda: answers.append(get_rooms(url, "usr-from-env")))
     asking.start()  # before the server exists

@@ -83,3 +83,27 @@ async def test_warm_store_offers_the_cached_directory_before_the_refresh(
         refreshed = app.pane("composer").matcher  # type: ignore[union-attr]
         assert refreshed.get("cached.only@example.co.jp") is None  # the server's directory replaced the cache
         assert refreshed.get("user1@xxx.com") is not None
+
+
+async def test_the_first_rooms_data_is_painted_before_the_alert_engine_starts(
+    sandbox, tmp_path: Path
+) -> None:
+    """The alert engine (its import, its state read from the store) starts after the frame that shows the first
+    rooms data, then takes that poll: the rooms it was given are the ones painted."""
+    seen: dict[str, bool] = {}
+    settings = Settings.defaults().with_changes(server_url=sandbox.url, api_token=sandbox.admin_token)
+
+    def painted(_when: float) -> None:
+        seen["engine_at_paint"] = app._alerts_started
+
+    app = CamApp(
+        CAMClient(sandbox.url, sandbox.admin_token), Store.open(tmp_path / "s.db"), settings,
+        close_on_exit=True, defer_lower_panes=True, on_first_rooms_paint=painted,
+    )  # fmt: skip
+    async with app.run_test(size=(160, 48)) as pilot:
+        await until(pilot, lambda: "engine_at_paint" in seen, "the first rooms paint")
+        assert seen["engine_at_paint"] is False
+        await until(pilot, lambda: app._alerts is not None, "the engine started")
+        await until(pilot, lambda: bool(app._today_rooms), "today's rooms known to the alerts")
+        await until(pilot, lambda: "lower_panes_mounted" in app.startup_marks, "the lower panes")
+        assert not app.error_log

@@ -152,6 +152,12 @@ class AlertsHost:
         if event.source == "rooms" and event.data is not None:
             self._today_rooms = tuple(event.data.rooms)  # type: ignore[attr-defined]
             self._known_rooms = tuple((r.id, r.name) for r in self._today_rooms)
+        if not self._alerts_started:  # the first poll: its data is painted first, then the engine starts
+            self.call_after_refresh(self._feed_poll, event)  # type: ignore[attr-defined]
+            return
+        self._feed_poll(event)
+
+    def _feed_poll(self, event: PollFinished) -> None:
         self.start_alerts()
         if self._alerts is None:
             return
