@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 ENV = "CAMTUI_SANDBOX_WORLDS"
@@ -94,18 +94,15 @@ def copy_to(target: Path, meta: Mapping[str, str]) -> bool:
     siblings = [target, target.with_name(target.name + "-wal"), target.with_name(target.name + "-journal")]
     if any(p.exists() for p in siblings):
         return False
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         if not _matches(path, meta):
             return False
         import shutil
 
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, tmp)
-        os.replace(tmp, target)
+        with _aside(target) as tmp:
+            shutil.copyfile(path, tmp)
     except (OSError, sqlite3.Error):
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         return False
     return True
 
@@ -116,24 +113,35 @@ def save(conn: sqlite3.Connection, meta: Mapping[str, str]) -> Path | None:
     path = path_for(meta)
     if path is None:
         return None
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        target = sqlite3.connect(tmp)
-        try:
-            conn.backup(target)
-            marks = ",".join("?" * len(TIMELESS_ORIGINS))
-            target.execute(f"DELETE FROM reservations WHERE origin NOT IN ({marks})", TIMELESS_ORIGINS)
-            target.execute("DELETE FROM calls")
-            target.execute("DELETE FROM messages")
-            target.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, '1')", (FRESH_COPY_KEY,))
-            target.commit()
-            target.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            target.close()
-        os.replace(tmp, path)
+        with _aside(path) as tmp:
+            target = sqlite3.connect(tmp)
+            try:
+                conn.backup(target)
+                marks = ",".join("?" * len(TIMELESS_ORIGINS))
+                target.execute(f"DELETE FROM reservations WHERE origin NOT IN ({marks})", TIMELESS_ORIGINS)
+                target.execute("DELETE FROM calls")
+                target.execute("DELETE FROM messages")
+                target.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, '1')", (FRESH_COPY_KEY,))
+                target.commit()
+                target.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                target.close()
     except (OSError, sqlite3.Error):
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         return None
     return path
+
+
+@contextlib.contextmanager
+def _aside(final: Path) -> Iterator[Path]:
+    """A temporary file beside `final`, renamed onto it when the block succeeds and removed when it fails: a
+    half-written world is never opened."""
+    tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
+    try:
+        yield tmp
+        os.replace(tmp, final)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise

@@ -68,15 +68,7 @@ class DemoCallFollower:
         cursor = pane.table.cursor_row
         for sid in taken:
             if pane.row(sid) is None:
-                call = by_sid[sid]
-                pane.watch_call(
-                    sid,
-                    origin="config",
-                    title=str(call.get("title") or ""),
-                    url=str(call.get("url") or ""),
-                    created=_from_ms(call.get("creationDate")),
-                    expires=_from_ms(call.get("expiredDate")),
-                )
+                _watch(pane, by_sid[sid], origin="config")
         if cursor is not None:
             pane.table.select(cursor.sid)
         return taken
@@ -96,14 +88,7 @@ class DemoCallFollower:
             if pane.row(sid) is not None:
                 continue
             cursor = pane.table.cursor_row
-            pane.watch_call(
-                sid,
-                origin="added",
-                title=str(call.get("title") or ""),
-                url=str(call.get("url") or ""),
-                created=_from_ms(call.get("creationDate")),
-                expires=_from_ms(call.get("expiredDate")),
-            )
+            _watch(pane, call, origin="added")
             if cursor is not None:
                 pane.table.select(cursor.sid)
             added.append(sid)
@@ -127,6 +112,18 @@ def follow_demo_calls(
     follower = DemoCallFollower(app, list_calls, known, every)
     app.call_later(follower.start)
     return follower
+
+
+def _watch(pane: Any, call: dict[str, Any], *, origin: str) -> None:
+    """Watch a call the sandbox listed, with what its listing says of it."""
+    pane.watch_call(
+        str(call["sid"]),
+        origin=origin,
+        title=str(call.get("title") or ""),
+        url=str(call.get("url") or ""),
+        created=_from_ms(call.get("creationDate")),
+        expires=_from_ms(call.get("expiredDate")),
+    )
 
 
 def _from_ms(value: Any) -> Any:
