@@ -23,6 +23,12 @@ COMMAND_MODULES = (
 )
 
 
+FAST_VERBS = {"demo": ("camtui.cli.demo", "camtui.cli.web"), "serve": ("camtui.cli.serve",)}
+"""Verbs whose start is on a clock (`camtui demo`, and the sandbox child it starts): given first, their parser is
+built from the modules that define them alone. Importing every subcommand's module for the full parser costs ~100 ms, before
+the demo could even start its sandbox, and again inside that sandbox."""
+
+
 class VerbParser(argparse.ArgumentParser):
     """A subcommand's parser (and its own subcommands'): `--config PATH` is accepted after the verb too
     (`camtui alerts check --config F`), without clobbering one given before it. A verb that defines its own
@@ -34,7 +40,9 @@ class VerbParser(argparse.ArgumentParser):
         self.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help="config file to use")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole command line; `only`: with just those modules' subcommands (the same parsers they would be:
+    `camtui.cli.web` adds `--web` to the demo's)."""
     parser = argparse.ArgumentParser(
         prog="camtui",
         description="Terminal dashboard for the Chat&Messenger API, with a local sandbox server.",
@@ -44,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=VerbParser)
-    for name in COMMAND_MODULES:
+    for name in only or COMMAND_MODULES:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -80,8 +88,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if quick is not None:
         launch = importlib.import_module("camtui.tui.launch")
         return int(launch.open_dashboard(quick) or 0)
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    items = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(FAST_VERBS.get(items[0]) if items else None)
+    args = parser.parse_args(items)
     func = getattr(args, "func", None)
     if func is None:
         # No subcommand: open the dashboard on the configured server.

@@ -579,3 +579,36 @@ def test_a_config_error_after_the_verb_names_the_file_and_line(tmp_path: Path, c
     bad.write_text('[[alerts]]\nname = "a"\ncall = "abcd1234"\nwhen = "participants == 0"\nfor = "zz"\n')
     assert main(["alerts", "check", "--config", str(bad)]) == 2
     assert f"{bad}:5:" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["demo"],
+        ["demo", "--rooms", "1000", "--users", "100000", "--fresh", "--config", "x.toml"],
+        ["serve", "--listen-fd", "7", "--db", "s.db", "--rooms", "3", "--no-simulation"],
+        ["serve", "--port", "0", "--admin-token", "a", "--faults", "error_503=0.5"],
+    ],
+)
+def test_a_fast_verb_parses_as_the_whole_parser_does(argv: list[str]) -> None:
+    """`camtui demo` and `camtui serve` build their parser from their own module only (~100 ms of imports
+    less before the demo starts its sandbox, and in that sandbox): the same arguments, the same result."""
+    from camtui.cli.main import FAST_VERBS
+
+    whole = vars(build_parser().parse_args(argv))
+    fast = vars(build_parser(FAST_VERBS[argv[0]]).parse_args(argv))
+    handlers = whole.pop("func"), fast.pop("func")  # the demo's is a closure made with each parser
+    assert fast == whole
+    assert len({(f.__module__, f.__qualname__) for f in handlers}) == 1
+
+
+def test_a_fast_verb_imports_no_other_verbs_module() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from camtui.cli.main import FAST_VERBS, build_parser; build_parser(FAST_VERBS['serve']);"
+        "print(sorted(m for m in sys.modules if m.startswith('camtui.cli.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "camtui.cli.scripting" not in out and "camtui.cli.web" not in out and "camtui.cli.serve" in out
