@@ -426,7 +426,10 @@ async def test_a_call_about_to_expire_warns_and_one_key_makes_a_successor(sandbo
         assert row is not None and row.participants
         clock.advance(minutes=25)  # 5 minutes left, people still in it
         await until(pilot, lambda: row.warned_expiry, "the expiry warning")
-        assert any("successor" in str(n.message) for n in app._notifications)
+        # The toast is a message to the app: it lands a moment after the row is marked warned.
+        await until(
+            pilot, lambda: any("successor" in str(n.message) for n in app._notifications), "the toast"
+        )
         before = {c["sid"] for c in sb.calls()}
         await pilot.press("N")  # C13: asks first, in one line; "n" (or a second stray N) creates nothing
         assert isinstance(app.screen, CallsQuestion)
