@@ -25,8 +25,8 @@ COMMAND_MODULES = (
 
 FAST_VERBS = {"demo": ("camtui.cli.demo", "camtui.cli.web"), "serve": ("camtui.cli.serve",)}
 """Verbs whose start is on a clock (`camtui demo`, and the sandbox child it starts): given first, their parser is
-built from the modules that define them alone. Importing every subcommand's module for the full parser costs ~100 ms, before
-the demo could even start its sandbox, and again inside that sandbox."""
+built from the modules that define them alone. Importing every subcommand's module for the full parser costs
+~100 ms, before the demo could even start its sandbox, and again inside that sandbox."""
 
 
 class VerbParser(argparse.ArgumentParser):

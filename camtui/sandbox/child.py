@@ -20,7 +20,8 @@ local users (`ps`), the environment is not."""
 
 
 class DemoServer:
-    """`camtui serve` in a child process: the URL and admin token are read from what it prints at start."""
+    """`camtui serve` in a child process on a socket and with tokens this process made (`spawn`): its URL and
+    admin token are known before it serves; `wait_ready` reads its output until it says it does."""
 
     READY_LINE = "Ctrl+C stops the server."
 

@@ -59,7 +59,7 @@ def ensure(conn: sqlite3.Connection, *, seed: int, rooms: int, users: int, now: 
     wanted = _wanted(seed, rooms, users)
     generated = not all(meta.get(k) == v for k, v in wanted.items())
     if generated:
-        key = {**wanted, "reservations": reservations.SCHEME}
+        key = _world_key(seed, rooms, users)
         cacheable = world_cache.worth_caching(rooms, users)
         if cacheable and world_cache.restore(conn, key):
             _add_calls_to_cached_world(conn, seed, now)
@@ -84,11 +84,16 @@ def place_cached_world(path: Path, *, seed: int, rooms: int, users: int) -> bool
     whole world in the write-ahead log to checkpoint). True when copied."""
     if not world_cache.worth_caching(rooms, users):
         return False
-    return world_cache.copy_to(path, {**_wanted(seed, rooms, users), "reservations": reservations.SCHEME})
+    return world_cache.copy_to(path, _world_key(seed, rooms, users))
 
 
 def _wanted(seed: int, rooms: int, users: int) -> dict[str, str]:
     return {"schema": SCHEMA_VERSION, "seed": str(seed), "rooms": str(rooms), "users": str(users)}
+
+
+def _world_key(seed: int, rooms: int, users: int) -> dict[str, str]:
+    """What names a cached world: the data's seed and size, its schema, the reservations' scheme."""
+    return {**_wanted(seed, rooms, users), "reservations": reservations.SCHEME}
 
 
 def _add_calls_to_cached_world(conn: sqlite3.Connection, seed: int, now: datetime) -> None:

@@ -360,9 +360,8 @@ class RoomsPolling(Widget):
         axis = grid.axis
         if axis is not None and axis.widened and axis.day == self.day:
             parts.append(f"hours {axis.starts[0]:%H:%M}–{axis.end:%H:%M} (widened)")
-        set_text(
-            self.query_one("#rooms-info", Static), " · ".join(parts)
-        )  # after each poll: mostly unchanged
+        # After each poll, mostly unchanged: then nothing is repainted or laid out.
+        set_text(self.query_one("#rooms-info", Static), " · ".join(parts))
 
     def free_now_text(self) -> str:
         """ "free now: 21 of 24", or why there is nothing to count; "" when free-now is off and moot."""
