@@ -96,6 +96,7 @@ async def stats(request: Request, state: SandboxState) -> dict[str, Any]:
         "callsCreated": c.calls_created,
         "simulationSteps": c.simulation_steps,
         "simulationRunning": state.simulation,
+        "answersReused": state.answers.hits,
         "counts": counts,
         "reservationMonths": [
             r[0] for r in conn.execute("SELECT month FROM reservation_months ORDER BY month")

@@ -24,16 +24,16 @@ SHARED = f"\x00shared-{secrets.token_hex(8)}\x00"
 """Stands in for a value that appears more than once in an answer (a per-process nonce: no text can match it)."""
 
 
-def json_response_sharing(data: dict[str, Any], shared: Any) -> Response:
-    """`json_response(data)` where each `SHARED` in `data` stands for `shared`, which is encoded only once:
-    getConferenceRoomStatus answers its rooms twice (inside conferenceRoomStatus and the top-level copy)."""
+def encode_sharing(data: dict[str, Any], shared: Any) -> bytes:
+    """`json_response(data)`'s body where each `SHARED` in `data` stands for `shared`, which is encoded only
+    once: getConferenceRoomStatus answers its rooms twice (inside conferenceRoomStatus and the top-level copy)."""
     try:
         body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         value = json.dumps(shared, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     except UnicodeEncodeError:  # as in json_response: escaped JSON is still valid JSON
         body = json.dumps(data, separators=(",", ":")).encode("ascii")
         value = json.dumps(shared, separators=(",", ":")).encode("ascii")
-    return Response(body.replace(json.dumps(SHARED).encode("ascii"), value), media_type="application/json")
+    return body.replace(json.dumps(SHARED).encode("ascii"), value)
 
 
 def error_response(error: ApiError) -> Response:

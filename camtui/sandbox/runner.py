@@ -284,6 +284,8 @@ def start_sandbox(
             raise SandboxError(f"the sandbox could not start on {host}:{port}")
         time.sleep(0.002)
     bound = listener.getsockname()[1]
+    state.public_url = _url(host, bound)
+    server.call_soon(_warm_today, state)
 
     def stopper() -> None:
         server.request_exit()
@@ -297,6 +299,16 @@ def start_sandbox(
     return RunningSandbox(_url(host, bound), state.admin_token, state.user_token, stopper)
 
 
+def _warm_today(state: SandboxState) -> None:
+    """On the server's loop, once it serves: today's rooms answer, made before a dashboard asks for it."""
+    from camtui.sandbox.methods.schedule import warm_today
+
+    try:
+        warm_today(state)
+    except Exception:  # only an optimisation: the first request makes the answer itself
+        log.exception("could not prepare today's rooms answer")
+
+
 def _quick_stop_server_class() -> type:
     """uvicorn's Server, but stopping in milliseconds rather than ~0.25 s (tests start and stop hundreds of
     sandboxes): the main loop wakes on an event instead of polling every 0.1 s, and shutdown waits only as long
@@ -307,14 +319,24 @@ def _quick_stop_server_class() -> type:
         _loop: asyncio.AbstractEventLoop | None = None
         _wake: asyncio.Event | None = None
 
+        async def startup(self, sockets: list[Any] | None = None) -> None:
+            self._loop = asyncio.get_running_loop()  # before `started` is set: call_soon works from then on
+            await super().startup(sockets=sockets)
+
         async def main_loop(self) -> None:
-            self._loop = asyncio.get_running_loop()
             self._wake = asyncio.Event()
             counter = 0
             while not await self.on_tick(counter):
                 counter = (counter + 1) % 864_000
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), 0.1)
+
+        def call_soon(self, callback: Callable[..., object], *args: Any) -> None:
+            """Thread-safe: run `callback(*args)` on the server's loop (once its main loop runs)."""
+            loop = self._loop
+            if loop is not None:
+                with contextlib.suppress(RuntimeError):  # the loop already closed
+                    loop.call_soon_threadsafe(callback, *args)
 
         def request_exit(self) -> None:
             """Thread-safe: ask the server to stop now."""

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from camtui.sandbox.answer_cache import EncodedAnswers
 from camtui.sandbox.faults import FaultPlan
 from camtui.sandbox.guards import Lockout, RateLimiter
 
@@ -46,6 +47,10 @@ class SandboxState:
     simulation: bool = False
     simulation_interval: float = 2.0
     simulation_step: int = 0
+    answers: EncodedAnswers = field(default_factory=EncodedAnswers)
+    """getConferenceRoomStatus bodies while the data is unchanged (camtui.sandbox.answer_cache)."""
+    public_url: str = ""
+    """The URL the sandbox announces (set once bound): today's rooms answer is made for it right after start."""
 
     def now_ms(self) -> int:
         return int(self.clock().timestamp() * 1000)

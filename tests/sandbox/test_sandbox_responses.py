@@ -1,4 +1,4 @@
-"""`json_response_sharing`: the same bytes' meaning as `json_response`, the shared value encoded once."""
+"""`encode_sharing`: the same bytes' meaning as `json_response`, the shared value encoded once."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from camtui.sandbox.responses import SHARED, json_response, json_response_sharing
+from camtui.sandbox.responses import SHARED, encode_sharing, json_response
 
 ROOMS = [{"id": "room-001", "name": "会議室A", "reservedSchedules": [{"title": "週次定例", "start": 1}]}]
 
@@ -17,7 +17,7 @@ ROOMS = [{"id": "room-001", "name": "会議室A", "reservedSchedules": [{"title"
     ids=["rooms", "empty", "marker-like text", "lone surrogate (ASCII fallback)"],
 )
 def test_sharing_answers_what_the_expanded_dict_answers(rooms):
-    shared = json_response_sharing(
+    shared = encode_sharing(
         {
             "status": 200,
             "conferenceRooms": SHARED,
@@ -32,9 +32,8 @@ def test_sharing_answers_what_the_expanded_dict_answers(rooms):
             "conferenceRoomStatus": {"conferenceRooms": rooms, "p": "ü"},
         }
     )
-    assert shared.body == plain.body
-    assert shared.headers["content-type"] == plain.headers["content-type"]
+    assert shared == plain.body
     assert (
-        json.loads(shared.body)["conferenceRoomStatus"]["conferenceRooms"]
+        json.loads(shared)["conferenceRoomStatus"]["conferenceRooms"]
         == json.loads(plain.body)["conferenceRooms"]
     )

@@ -10,12 +10,14 @@ from typing import Any
 from starlette.responses import Response
 
 from camtui.sandbox import reservations, shapes
+from camtui.sandbox.answer_cache import data_stamp
 from camtui.sandbox.body import Fields
 from camtui.sandbox.demo import TOKYO
 from camtui.sandbox.errors import bad_request
 from camtui.sandbox.link_cases import SHARE
 from camtui.sandbox.methods.context import Ctx
-from camtui.sandbox.responses import SHARED, json_response_sharing
+from camtui.sandbox.responses import SHARED, encode_sharing
+from camtui.sandbox.state import SandboxState
 
 
 def _rooms(conn: sqlite3.Connection) -> list[dict[str, Any]]:
@@ -61,16 +63,25 @@ def period_bounds(period: str) -> tuple[datetime, datetime]:
 
 def get_conference_room_status(ctx: Ctx) -> dict[str, Any] | Response:
     period = _period_argument(ctx.fields)
-    rooms = _rooms(ctx.conn)
     if not period:
-        return {"conferenceRooms": rooms, "conferenceRoomStatus": None}
+        return {"conferenceRooms": _rooms(ctx.conn), "conferenceRoomStatus": None}
+    return Response(room_status_body(ctx.state, period, ctx.base_url), media_type="application/json")
+
+
+def room_status_body(state: SandboxState, period: str, base_url: str) -> bytes:
+    """The encoded answer for `period` (`yyyyMM` or `yyyyMMdd`), kept while the database is unchanged."""
     start, end = period_bounds(period)
-    state = ctx.state
-    reservations.ensure_period(ctx.conn, state.seed, start, end, state.clock())
+    conn = state.conn
+    reservations.ensure_period(conn, state.seed, start, end, state.clock())
+    key = (period, base_url, data_stamp(conn))
+    cached = state.answers.get(key)
+    if cached is not None:
+        return cached
+    rooms = _rooms(conn)
     start_ms, end_ms = int(start.timestamp() * 1000), int(end.timestamp() * 1000)
     by_room: dict[str, list[dict[str, Any]]] = {r["id"]: [] for r in rooms}
-    share = f"{ctx.base_url}/share"
-    for row in reservations.in_period(ctx.conn, start_ms, end_ms):
+    share = f"{base_url}/share"
+    for row in reservations.in_period(conn, start_ms, end_ms):
         bucket = by_room.get(row[1])
         if bucket is not None:
             item = shapes.reservation(row)
@@ -89,5 +100,13 @@ def get_conference_room_status(ctx: Ctx) -> dict[str, Any] | Response:
     # The spec's sample prints response["conferenceRoomStatus"] and says reservations are in
     # conferenceRooms.reservedSchedules: so the rooms are inside it; the top-level copy keeps older readers.
     # Both are the same list, encoded once (a month of 200 rooms is ~3.6 MB of JSON).
-    body = {"status": 200, "conferenceRooms": SHARED, "conferenceRoomStatus": status}
-    return json_response_sharing(body, rooms)
+    body = encode_sharing({"status": 200, "conferenceRooms": SHARED, "conferenceRoomStatus": status}, rooms)
+    state.answers.put(key, body)
+    return body
+
+
+def warm_today(state: SandboxState) -> None:
+    """Make today's answer for the announced URL right after start, while the sandbox waits for its first
+    request: a dashboard's first poll is that day, and at 1,000 rooms it then takes ~25 ms less."""
+    if state.public_url:
+        room_status_body(state, reservations.tokyo_date(state.clock()).strftime("%Y%m%d"), state.public_url)
