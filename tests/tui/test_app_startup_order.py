@@ -107,3 +107,58 @@ async def test_the_first_rooms_data_is_painted_before_the_alert_engine_starts(
         await until(pilot, lambda: bool(app._today_rooms), "today's rooms known to the alerts")
         await until(pilot, lambda: "lower_panes_mounted" in app.startup_marks, "the lower panes")
         assert not app.error_log
+
+
+async def test_a_big_sites_first_rows_are_built_at_once_and_later_polls_in_a_thread(
+    sandbox_factory, tmp_path: Path, monkeypatch
+) -> None:
+    """Nothing is on screen to keep responsive before the first rows: they are built in the event loop (a
+    thread took twice as long while the loop painted the first frame). Later polls build in a thread."""
+    import asyncio
+
+    from camtui.tui.rooms import polling
+
+    built_in_thread: list[int] = []
+    to_thread = asyncio.to_thread
+
+    async def recording(func, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if func is polling._build:
+            built_in_thread.append(len(args[0]))
+        return await to_thread(func, *args, **kwargs)
+
+    monkeypatch.setattr(polling.asyncio, "to_thread", recording)
+    sb = sandbox_factory(rooms=polling.THREAD_THRESHOLD + 40)
+    app = _app(sb, Store.open(tmp_path / "s.db"))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await until(pilot, lambda: "first_rooms_data" in app.startup_marks, "first rooms data")
+        marks = app.startup_marks
+        assert marks["rooms_poll_start"] <= marks["rooms_answer_parsed"] <= marks["rooms_rows_built"]
+        assert marks["rooms_rows_built"] <= marks["first_rooms_data"]
+        assert built_in_thread == []
+        pane = app.pane("rooms")
+        assert pane is not None and len(pane.all_rows) == polling.THREAD_THRESHOLD + 40  # type: ignore[attr-defined]
+        polls = pane.polls  # type: ignore[attr-defined]
+        book_tonight(tmp_path / "sandbox-0.db")  # the next answer differs: its rows are built again
+        pane.poll_now()  # type: ignore[attr-defined]
+        await until(pilot, lambda: pane.polls > polls, "the second poll")  # type: ignore[attr-defined]
+        assert built_in_thread == [polling.THREAD_THRESHOLD + 40]
+        assert marks["rooms_rows_built"] < marks["first_rooms_data"]  # the marks are the first poll's only
+
+
+def book_tonight(db_path: Path) -> None:
+    """A booking at 23:00 Tokyo today, written into the sandbox's database file by another connection."""
+    import sqlite3
+    from datetime import datetime
+
+    from camtui.sandbox.demo import TOKYO
+
+    conn = sqlite3.connect(db_path)
+    room = conn.execute("SELECT id FROM rooms ORDER BY seq LIMIT 1").fetchone()[0]
+    start = datetime.now(TOKYO).replace(hour=23, minute=0, second=0, microsecond=0)
+    start_ms = int(start.timestamp() * 1000)
+    with conn:
+        conn.execute(
+            "INSERT INTO reservations VALUES (?, ?, ?, ?, ?, ?, ?, 'sim')",
+            ("rsv-late", room, "late", start_ms, start_ms + 1_800_000, "QA", "qa@example.com"),
+        )
+    conn.close()
