@@ -9,10 +9,11 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, TabbedContent, TabPane
+from textual.widgets import TabbedContent, TabPane
 
 from camtui.tui.admin.rooms_tab import RoomsTab
 from camtui.tui.admin.users_tab import UsersTab
+from camtui.tui.shell.footer import KeysFooter
 
 TABS = {"users": "admin-tab-users", "rooms": "admin-tab-rooms"}
 
@@ -34,7 +35,7 @@ class AdminScreen(Screen[None]):
                 yield UsersTab(id="admin-users-tab")
             with TabPane("Chat rooms", id=TABS["rooms"]):
                 yield RoomsTab(id="admin-rooms-tab")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._focus_tab(self.initial_tab)

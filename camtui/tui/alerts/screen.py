@@ -19,7 +19,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from camtui.tui.alerts.text import (
     EMPTY_TEXT,
@@ -31,6 +31,7 @@ from camtui.tui.alerts.text import (
     state_text,
     tomorrow,
 )
+from camtui.tui.shell.footer import KeysFooter
 from camtui.tui.shell.keys import OPEN_ALERTS
 
 COLUMNS = (
@@ -97,7 +98,7 @@ class AlertsScreen(Screen[None]):
             else EMPTY_TEXT
         )
         yield Static(empty, id="alerts-empty", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._ready = True

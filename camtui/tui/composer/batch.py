@@ -16,11 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Footer, Input, ProgressBar, Static
+from textual.widgets import Button, Checkbox, Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from camtui.common.paths import expand_user
 from camtui.tui.composer.confirm import ConfirmScreen
+from camtui.tui.shell.footer import KeysFooter
 from camtui.tui.shell.quit_guard import track_send
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ class BatchScreen(ModalScreen[None]):
                 )
                 yield Button("Send", id="batch-apply", variant="primary", disabled=True)
                 yield Button("Close", id="batch-close")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#batch-progress", ProgressBar).display = False

@@ -11,8 +11,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
+from camtui.tui.shell.footer import KeysFooter
 from camtui.tui.shell.keys import OPEN_ALERTS
 from camtui.tui.shell.status import StatusLine
 
@@ -70,7 +71,7 @@ class MainScreen(Screen[None]):
                 else:
                     for pane_id in cam.lower_pane_ids:
                         yield cam.build_pane(pane_id)
-        yield Footer()
+        yield KeysFooter()
 
     def action_open_admin(self, tab: str = "users") -> None:
         """4 / alt+4: the admin screen (its own package, imported on first use)."""

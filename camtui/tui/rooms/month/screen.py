@@ -13,12 +13,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from camtui.api.models import RoomStatus
 from camtui.tui.rooms.model import matches
 from camtui.tui.rooms.month.grid import MonthGrid
 from camtui.tui.rooms.month.model import period_of, shift_month, summarise_month
+from camtui.tui.shell.footer import KeysFooter
 
 Loader = Callable[[str], Awaitable[RoomStatus]]
 
@@ -64,7 +65,7 @@ class MonthOverviewScreen(Screen[date | None]):
         yield Static("", id="month-title", markup=False)
         yield Static("loading…", id="month-status", markup=False)
         yield MonthGrid(today=self.today, id="month-grid")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._update_title()
