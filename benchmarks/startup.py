@@ -50,6 +50,7 @@ class Figures:
     cpu_pct: list[float] = field(default_factory=list)
     children_cpu_s: list[float] = field(default_factory=list)
     phases: dict[str, list[float]] = field(default_factory=dict)
+    marks: dict[str, list[float]] = field(default_factory=dict)
 
 
 def rss_mb(pid: int) -> float:
@@ -214,6 +215,11 @@ def main() -> int:
     parser.add_argument("--in-process", action="store_true", help="demo: sandbox in a thread, not a process")
     parser.add_argument("--timeout", type=float, default=60.0)
     parser.add_argument(
+        "--marks",
+        action="store_true",
+        help="also print every start-up mark the app wrote (median ms from spawn)",
+    )
+    parser.add_argument(
         "--worlds",
         choices=("fresh", "shared"),
         default="fresh",
@@ -258,6 +264,9 @@ def main() -> int:
                         fig.rss_mb.append(marks["rss_mb"])
                         fig.cpu_pct.append(marks["cpu_pct"])
                         fig.children_cpu_s.append(marks["children_cpu_s"])
+                    for name, when in marks.items():
+                        if name not in ("spawned", "rss_mb", "cpu_pct", "children_cpu_s"):
+                            fig.marks.setdefault(name, []).append(when - marks["spawned"])
                     for name, a, b in (
                         ("spawn→launch", "spawned", "launch_import"),
                         ("launch→app built", "launch_import", "app_built"),
@@ -289,6 +298,9 @@ def main() -> int:
         phases = ", ".join(f"{k} {statistics.median(v) * 1000:.0f} ms" for k, v in fig.phases.items())
         if target != "floor" and phases:
             print(f"{'':<8} ({phases})")
+        if args.marks and target != "floor":
+            ordered = sorted((statistics.median(v), k) for k, v in fig.marks.items())
+            print(f"{'':<8} marks: " + ", ".join(f"{k} {t * 1000:.0f}" for t, k in ordered))
     return 0
 
 
