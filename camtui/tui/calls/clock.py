@@ -18,6 +18,7 @@ from camtui.tui.calls.model import (
 )
 from camtui.tui.calls.polling import FLUSH_SECONDS
 from camtui.tui.shell.durations import interval_text
+from camtui.tui.shell.label_text import set_text
 
 
 class CallsClock:
@@ -98,9 +99,6 @@ class CallsClock:
             if self.last_good is not None:
                 parts.append(f"last good {self.last_good.astimezone(self.tz):%H:%M:%S}")
             text = " · ".join(parts)
-        if text == self._status_text:
-            return
-        self._status_text = text
         status = self.query_one("#calls-status", Static)
-        status.update(text, layout=False)  # one line, fixed height: no need to lay out the screen again
+        set_text(status, text)  # `height: 1`, full width: a repaint of this line, never a layout
         status.set_class(bool(self.pane_reason) and self.pane_reason != "paused", "-stale")

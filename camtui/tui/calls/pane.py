@@ -138,7 +138,6 @@ class CallsPane(CallsPolling, CallsClock, CallsActions, RoomLinking, AlertCalls,
         self._deadlines: list[tuple[datetime, int, str]] = []
         """A heap of (when, seq, sid): expiries and expiry warnings still to come."""
         self._seq = itertools.count()
-        self._status_text = ""
         self._table: CallsTable | None = None
         self._warning_window = timedelta(minutes=10)
         self._clock: Callable[[], datetime] | None = None

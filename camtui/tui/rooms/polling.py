@@ -14,7 +14,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from rich.cells import cell_len
 from textual import work
 from textual.timer import Timer
 from textual.widget import Widget
@@ -35,7 +34,7 @@ from camtui.tui.rooms.logic import (
 )
 from camtui.tui.rooms.model import DayAxis, Prepared, RoomRow, build_rows, day_extent, prepare
 from camtui.tui.shell.events import PaneStatus, PollFinished
-from camtui.tui.shell.label_text import set_text
+from camtui.tui.shell.label_text import pad_to_step, set_text
 
 THREAD_THRESHOLD = 200
 """Rooms above which rows are built in a thread, keeping the UI responsive on big sites. Not the first build of
@@ -80,8 +79,6 @@ class RoomsPolling(Widget):
         super().__init__(id=id, classes=classes)
         self.day: date = date.today()
         self.axis: DayAxis | None = None
-        self._age_text = ""
-        """What the age label shows now (it is repainted only when this changes)."""
         self.status: RoomStatus | None = None
         """The last good data for `day` (None while loading a new day)."""
         self.all_rows: tuple[RoomRow, ...] = ()
@@ -407,15 +404,8 @@ class RoomsPolling(Widget):
             next_poll_at=poll.next_poll_at,
         )
         widget = self.query_one("#rooms-age", Static)
-        # The once-a-second tick repaints only when the words change.
-        if label.text != self._age_text.lstrip(" "):
-            # Padded on the left to a multiple of AGE_STEP cells (the bar is right-aligned here, so it looks the
-            # same): "9 s ago" → "10 s ago" keeps the width, and the screen is not laid out again each time the
-            # digits grow — that re-layout was most of an idle dashboard's CPU.
-            width = cell_len(label.text)
-            text = " " * (-width % AGE_STEP) + label.text
-            same_width = cell_len(text) == cell_len(self._age_text)
-            self._age_text = text
-            widget.update(text, layout=not same_width)
+        # The once-a-second tick repaints only when the words change, and lays nothing out while the width
+        # stays (that re-layout was most of an idle dashboard's CPU).
+        set_text(widget, pad_to_step(label.text, AGE_STEP))
         widget.set_class(label.look == "-stale", "-stale")
         widget.set_class(label.look == "-error", "-error")

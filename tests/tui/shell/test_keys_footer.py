@@ -3,29 +3,31 @@ at once when they differ (it still shows the focused widget's keys)."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import Button, Input
 
 from camtui.tui.shell.footer import KeysFooter
 
 
 class Plain(Button):
-    BINDINGS = [Binding("x", "noop", "Same keys")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("x", "noop", "Same keys")]
 
     def action_noop(self) -> None:
         pass
 
 
 class Other(Input):
-    BINDINGS = [Binding("ctrl+y", "noop", "Other keys")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+y", "noop", "Other keys")]
 
     def action_noop(self) -> None:
         pass
 
 
 class Host(App[None]):
-    BINDINGS = [Binding("q", "quit", "Quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "quit", "Quit")]
 
     def compose(self) -> ComposeResult:
         yield Plain("one", id="one")
