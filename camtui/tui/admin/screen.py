@@ -38,26 +38,25 @@ class AdminScreen(Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self._focus_tab(self.initial_tab)
+        self._focus_tab()
 
     def on_screen_resume(self) -> None:
         """Opened again (the screen is kept for the session): back into the list of the tab that is up."""
-        self._focus_tab(self.query_one(TabbedContent).active)
+        self._focus_tab()
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        self._focus_tab(event.pane.id or "")
+        self._focus_tab()
 
-    def _focus_tab(self, pane_id: str) -> None:
-        """Into the tab's list, so its keys (r, s, /, n …) work at once, not after a Tab press."""
-        target = "#admin-users" if pane_id == TABS["users"] else "#room-list"
+    def _focus_tab(self) -> None:
+        """Into the list of the tab that is up once the screen has refreshed, so its keys (r, s, /, n …) work at
+        once, not after a Tab press — whichever tab that is by then (one may be shown while the screen opens)."""
 
         def focus() -> None:
-            if self.query_one(TabbedContent).active != pane_id:  # another tab is up by now
-                return
+            active = self.query_one(TabbedContent).active
             focused = self.focused
-            if focused is not None and pane_id in {a.id for a in focused.ancestors}:
+            if focused is not None and active in {a.id for a in focused.ancestors}:
                 return  # already in this tab (a field the user went to): stay there
-            self.query_one(target).focus()
+            self.query_one("#admin-users" if active == TABS["users"] else "#room-list").focus()
 
         self.call_after_refresh(focus)
 

@@ -3,13 +3,16 @@ click on a column header, and a chat room added by its id. Real sandbox over loo
 
 from __future__ import annotations
 
+import asyncio
+
 from admin_tui_support import admin_app, open_store, text_of, until
+from textual.widgets import TabbedContent
 
 from camtui.api import CAMClient
 from camtui.tui.admin.diff_panel import DiffPanel
 from camtui.tui.admin.lines import LineList
 from camtui.tui.admin.rooms_tab import PUBLIC, PUBLIC_UNKNOWN, RoomsTab
-from camtui.tui.admin.screen import AdminScreen
+from camtui.tui.admin.screen import TABS, AdminScreen
 from camtui.tui.admin.users_tab import UsersTab
 
 
@@ -217,3 +220,25 @@ async def test_an_update_whose_answer_is_lost_says_outcome_unknown_with_the_roll
                 pilot, lambda: store.directory.get(a.email).department == "新しい部署", "the re-export"
             )
     store.close()
+
+
+async def test_a_tab_shown_while_the_screen_opens_gets_the_focus_in_its_list(sandbox):
+    """The focus goes into the list of the tab that is up when the screen has refreshed, even when another tab
+    was asked for while the screen was opening (its keys must work at once, not after a Tab press)."""
+    store = open_store()
+    async with CAMClient(sandbox.url, sandbox.admin_token) as client:
+        for tab_name, target in (("rooms", "#room-list"), ("users", "#admin-users")):
+            app = admin_app(client, store)
+            async with app.run_test(size=(160, 60)) as pilot:
+                first = "users" if tab_name == "rooms" else "rooms"
+                screen = AdminScreen(first)
+                app.push_screen(screen)
+                while not (
+                    screen.query(TabbedContent) and screen.query_one(TabbedContent).active == TABS[first]
+                ):
+                    await asyncio.sleep(0)
+                screen.show_tab(tab_name)  # as soon as the first tab is up: before the screen has resumed
+                assert screen.query_one(TabbedContent).active == TABS[tab_name]
+                await until(pilot, lambda s=screen: s.focused is not None, "some focus")
+                await pilot.pause(0.2)
+                assert screen.focused is screen.query_one(target), (tab_name, screen.focused)
