@@ -332,7 +332,7 @@ def _quick_stop_server_class() -> type:
                     await asyncio.wait_for(self._wake.wait(), 0.1)
 
         def call_soon(self, callback: Callable[..., object], *args: Any) -> None:
-            """Thread-safe: run `callback(*args)` on the server's loop (once its main loop runs)."""
+            """Thread-safe: run `callback(*args)` on the server's loop (from its start-up on; else nothing)."""
             loop = self._loop
             if loop is not None:
                 with contextlib.suppress(RuntimeError):  # the loop already closed

@@ -16,7 +16,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
@@ -49,9 +51,10 @@ class SuggestionDropdown(OptionList, can_focus=False):
         return list(self._suggestions)
 
     def show_suggestions(self, suggestions: Sequence[Suggestion]) -> None:
+        in_place = bool(suggestions) and self.display and len(suggestions) == len(self._suggestions)
         self._suggestions = list(suggestions)
         self._label_cells = self._label_width()
-        self.set_options(self._cut_labels())
+        self._put_labels(in_place)
         self.display = bool(suggestions)
         if suggestions:
             self.highlighted = 0
@@ -61,6 +64,16 @@ class SuggestionDropdown(OptionList, can_focus=False):
     def _label_width(self) -> int:
         """Cells a label may take: the list's width inside its border, scrollbar and option padding."""
         return max(1, self.scrollable_content_region.width - 2) if self.size.width else 0
+
+    def _put_labels(self, in_place: bool) -> None:
+        """`in_place`: as many one-line options as shown, so the box keeps its size and only the prompts change;
+        set_options would lay the whole screen out (the list's height is auto) on nearly every keystroke."""
+        if in_place:
+            for index, option in enumerate(self._cut_labels()):
+                self.replace_option_prompt_at_index(index, option.prompt)
+            self.refresh()
+        else:
+            self.set_options(self._cut_labels())
 
     def _cut_labels(self) -> list[Option]:
         """Labels cut by cell width here (`shell.cells`), at a character boundary, before Textual draws them."""
@@ -75,7 +88,7 @@ class SuggestionDropdown(OptionList, can_focus=False):
         if width != self._label_cells and self._suggestions:
             keep = self.highlighted
             self._label_cells = width
-            self.set_options(self._cut_labels())
+            self._put_labels(in_place=self.option_count == len(self._suggestions))
             self.highlighted = keep
 
     def hide(self) -> None:
@@ -96,6 +109,11 @@ class SuggestionDropdown(OptionList, can_focus=False):
 
 class SuggestInput(Input):
     """An Input whose navigation keys drive the sibling dropdown while it is open."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    """Textual's Input sets its virtual width to its text's on every keystroke, and the stock `virtual_size` lays
+    the whole screen out for that (most of a keystroke's frame here); this field's box never follows its text
+    (width 1fr, one line), so a repaint of it is enough."""
 
     # Action names start with "cursor_": the shell lists them in help but keeps them out of the command
     # palette (they only make sense with the list open).
