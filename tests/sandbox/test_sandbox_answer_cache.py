@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from camtui.sandbox.answer_cache import EncodedAnswers
 from camtui.sandbox.demo import TOKYO
 from camtui.sandbox.link_cases import SHARE
+from tests.bookings import book_tonight
 
 
 def today() -> str:
@@ -67,20 +68,6 @@ def test_an_unchanged_day_is_the_same_bytes_and_any_change_is_seen_at_once(sandb
     in_db.close()
     assert len([r for room in after["conferenceRooms"] for r in room["reservedSchedules"]]) == expected
     assert expected >= count
-
-
-def book_tonight(db_path, booking_id: str, title: str) -> None:
-    """A booking at 23:00 Tokyo today in the first room, written by another connection (another process)."""
-    other = sqlite3.connect(db_path)
-    room = other.execute("SELECT id FROM rooms ORDER BY seq LIMIT 1").fetchone()[0]
-    start = datetime.now(TOKYO).replace(hour=23, minute=0, second=0, microsecond=0)
-    start_ms = int(start.timestamp() * 1000)
-    with other:
-        other.execute(
-            "INSERT INTO reservations VALUES (?, ?, ?, ?, ?, ?, ?, 'sim')",
-            (booking_id, room, title, start_ms, start_ms + 1_800_000, "検証", "qa@example.com"),
-        )
-    other.close()
 
 
 def test_a_share_link_is_written_for_the_url_each_client_used(sandbox, make_api, tmp_path):

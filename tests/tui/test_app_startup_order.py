@@ -15,6 +15,7 @@ from camtui.api.models import User
 from camtui.config.settings import Settings
 from camtui.store import Store
 from camtui.tui.app import CamApp
+from tests.bookings import book_tonight
 
 SLOW_EXPORT = {"latency_ms": 1500, "methods": ["exportUsers"]}
 
@@ -138,27 +139,10 @@ async def test_a_big_sites_first_rows_are_built_at_once_and_later_polls_in_a_thr
         pane = app.pane("rooms")
         assert pane is not None and len(pane.all_rows) == polling.THREAD_THRESHOLD + 40  # type: ignore[attr-defined]
         polls = pane.polls  # type: ignore[attr-defined]
-        book_tonight(tmp_path / "sandbox-0.db")  # the next answer differs: its rows are built again
+        book_tonight(
+            tmp_path / "sandbox-0.db", "rsv-late", "late"
+        )  # the next answer differs: its rows are built again
         pane.poll_now()  # type: ignore[attr-defined]
         await until(pilot, lambda: pane.polls > polls, "the second poll")  # type: ignore[attr-defined]
         assert built_in_thread == [polling.THREAD_THRESHOLD + 40]
         assert marks["rooms_rows_built"] < marks["first_rooms_data"]  # the marks are the first poll's only
-
-
-def book_tonight(db_path: Path) -> None:
-    """A booking at 23:00 Tokyo today, written into the sandbox's database file by another connection."""
-    import sqlite3
-    from datetime import datetime
-
-    from camtui.sandbox.demo import TOKYO
-
-    conn = sqlite3.connect(db_path)
-    room = conn.execute("SELECT id FROM rooms ORDER BY seq LIMIT 1").fetchone()[0]
-    start = datetime.now(TOKYO).replace(hour=23, minute=0, second=0, microsecond=0)
-    start_ms = int(start.timestamp() * 1000)
-    with conn:
-        conn.execute(
-            "INSERT INTO reservations VALUES (?, ?, ?, ?, ?, ?, ?, 'sim')",
-            ("rsv-late", room, "late", start_ms, start_ms + 1_800_000, "QA", "qa@example.com"),
-        )
-    conn.close()
