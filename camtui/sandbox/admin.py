@@ -97,6 +97,7 @@ async def stats(request: Request, state: SandboxState) -> dict[str, Any]:
         "simulationSteps": c.simulation_steps,
         "simulationRunning": state.simulation,
         "answersReused": state.answers.hits,
+        "answersKept": len(state.answers),
         "counts": counts,
         "reservationMonths": [
             r[0] for r in conn.execute("SELECT month FROM reservation_months ORDER BY month")

@@ -30,6 +30,9 @@ class EncodedAnswers:
         self._bodies: OrderedDict[Hashable, bytes] = OrderedDict()
         self.hits = 0
 
+    def __len__(self) -> int:
+        return len(self._bodies)
+
     def get(self, key: Hashable) -> bytes | None:
         body = self._bodies.get(key)
         if body is not None:

@@ -296,7 +296,7 @@ def start_sandbox(
         listener.close()  # normally closed by uvicorn's shutdown already; closing twice is harmless
         state.conn.close()
 
-    return RunningSandbox(_url(host, bound), state.admin_token, state.user_token, stopper)
+    return RunningSandbox(state.public_url, state.admin_token, state.user_token, stopper)
 
 
 def _warm_today(state: SandboxState) -> None:

@@ -34,7 +34,10 @@ def wait_for_warm_answer(api) -> None:
 
 def test_todays_answer_is_made_at_start_and_the_first_poll_gets_it(sandbox, make_api):
     api = make_api(sandbox)
-    time.sleep(0.3)  # the sandbox makes it on its loop right after it started serving
+    deadline = time.monotonic() + 10  # the sandbox makes it on its loop right after it started serving
+    while api.get("_sandbox/stats", token="admin").json()["answersKept"] < 1:
+        assert time.monotonic() < deadline, "today's answer was never made"
+        time.sleep(0.01)
     before = reused(api)
     first = api.post("getConferenceRoomStatus", data={"yyyyMMdd": today()})
     assert first.status_code == 200 and first.headers["content-type"] == "application/json"

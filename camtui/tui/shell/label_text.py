@@ -14,7 +14,7 @@ from textual.widgets import Static
 def set_text(widget: Static, text: str) -> bool:
     """Show `text` in `widget` if it differs from what this helper last put there (markup as the widget is set
     up); lays the screen out only when the label may change size. Returns whether anything changed."""
-    old = getattr(widget, "_camtui_text", None)
+    old = shown_text(widget)
     if old == text:
         return False
     widget._camtui_text = text  # type: ignore[attr-defined]
